@@ -1,0 +1,39 @@
+/**
+ * What a component is: a class the YAML config can construct with `!ClassName`.
+ *
+ * A component declares its parameters as a zod schema in `static schema`; the config loader validates
+ * the YAML mapping against it (reporting file:line:col) and passes the parsed object to the constructor.
+ * A class without a schema takes no parameters.
+ */
+import type { z } from "zod";
+
+// deno-lint-ignore no-explicit-any
+export type AnySchema = z.ZodType<any, any>;
+
+export interface ComponentClass {
+  readonly name: string;
+  // deno-lint-ignore no-explicit-any
+  new (params: any): object;
+  /** Parameters; usually a `z.object({...})`, strict. */
+  readonly schema?: AnySchema;
+  /** Parameter that a tagged scalar fills: `!Env HOME` sets `name` when scalarParam is "name". */
+  readonly scalarParam?: string;
+  /** One line for docs and for the "available tags" list. */
+  readonly description?: string;
+}
+
+/** Marks classes registered by `register()`; a global symbol so copies of this module agree. */
+export const REGISTERED = Symbol.for("wca.component.registered");
+
+/**
+ * Marks a class as a component. A module given to `-r path/to/module.ts` (without `:Class`) has every
+ * exported class marked this way registered. Works as a plain call or as a decorator (`@register`).
+ */
+export function register<T extends ComponentClass>(cls: T, _context?: unknown): T {
+  Object.defineProperty(cls, REGISTERED, { value: true, enumerable: false });
+  return cls;
+}
+
+export function isRegisteredClass(value: unknown): value is ComponentClass {
+  return typeof value === "function" && (value as unknown as Record<symbol, unknown>)[REGISTERED] === true;
+}

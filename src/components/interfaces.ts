@@ -1,0 +1,37 @@
+/**
+ * The narrow plugin contracts. Checks are structural (duck-typed) on purpose: an external component
+ * loaded with `-r` may import its own copy of our modules, so `instanceof` would lie.
+ */
+import type { Metric } from "../metrics/metric.ts";
+
+export interface Runner {
+  /** Runs until done or until `signal` aborts; returns the process exit code (default 0). */
+  run(signal: AbortSignal): Promise<number | void> | number | void;
+}
+
+export interface Storage {
+  /** Stores one batch; may throw. Metrics are never mutated. */
+  store(metrics: readonly Metric[]): Promise<void> | void;
+  /** Releases files, sockets and servers; called once on shutdown. */
+  close?(): Promise<void> | void;
+}
+
+/** A named contract the config loader can check a nested component against. */
+export interface ComponentInterface {
+  readonly name: string;
+  readonly methods: readonly string[];
+}
+
+export const RunnerInterface: ComponentInterface = Object.freeze({ name: "Runner", methods: ["run"] });
+export const StorageInterface: ComponentInterface = Object.freeze({ name: "Storage", methods: ["store"] });
+
+export function implementsInterface(value: unknown, iface: ComponentInterface): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const record = value as Record<string, unknown>;
+  return iface.methods.every((method) => typeof record[method] === "function");
+}
+
+/** How an interface is described to a user: "a Storage component (one with store())". */
+export function describeInterface(iface: ComponentInterface): string {
+  return `a ${iface.name} component (one with ${iface.methods.map((m) => `${m}()`).join(", ")})`;
+}

@@ -1,0 +1,24 @@
+/**
+ * Logging for the agent and its external components.
+ *
+ * The process has one LogHub, kept on globalThis under a registered symbol: an external component
+ * loaded with `-r` may import its own copy of this module and must still log through the same hub
+ * (same levels, same counters). This is the one deliberate piece of process-wide state.
+ */
+import { LogHub, type Logger } from "./hub.ts";
+
+export { formatLine, formatTimestamp, LogHub, Logger, type ModuleCounts } from "./hub.ts";
+export { LEVEL_NAMES, levelName, LEVELS, type LevelName, parseLevel } from "./levels.ts";
+
+const HUB_KEY = Symbol.for("wca.logging.hub");
+
+/** The process hub. */
+export function processHub(): LogHub {
+  const holder = globalThis as unknown as Record<symbol, LogHub | undefined>;
+  return holder[HUB_KEY] ??= new LogHub();
+}
+
+/** A logger of the process hub, e.g. `getLogger("wca.storage")`. */
+export function getLogger(module: string): Logger {
+  return processHub().getLogger(module);
+}
