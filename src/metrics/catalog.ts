@@ -1,0 +1,224 @@
+/**
+ * The metric catalog: every metric name the agent emits, with its help text, Prometheus type, unit and
+ * where the number comes from. The encoder fills missing help/type from it and docs/metrics.md is
+ * rendered from it, so a metric is described once.
+ *
+ * Names and types follow the original WCA (dashboards and alerts keep working); the help texts are ours.
+ * Sources name kernel files relative to their filesystem (procfs, sysfs, cgroup) because only
+ * src/platform/host_paths.ts may spell out the mount points.
+ */
+import type { Metric, MetricType } from "./metric.ts";
+
+export interface CatalogEntry {
+  readonly help: string;
+  readonly type: MetricType;
+  /** A word: "bytes", "seconds", "timestamp", "numeric", "userhz" … */
+  readonly unit: string;
+  /** Where the value comes from, for people reading the docs. */
+  readonly source: string;
+}
+
+export type Catalog = Readonly<Record<string, CatalogEntry>>;
+
+const INTERNAL = "internal";
+const PERF = "perf_event (per task cgroup, summed over CPUs)";
+
+function entry(type: MetricType, unit: string, source: string, help: string): CatalogEntry {
+  return Object.freeze({ help, type, unit, source });
+}
+
+/** Frozen: the catalog is shared by every storage and must not change under them. */
+export const METRIC_CATALOG: Catalog = Object.freeze({
+  // The agent itself.
+  wca_up: entry(
+    "counter",
+    "timestamp",
+    INTERNAL,
+    "Unix time in seconds of the agent's last iteration; present while the agent is running.",
+  ),
+  wca_tasks: entry("gauge", "numeric", INTERNAL, "Number of tasks the node reported in the last iteration."),
+  wca_mem_usage_bytes: entry(
+    "gauge",
+    "bytes",
+    "procfs: self/status (VmRSS)",
+    "Resident memory of the agent process.",
+  ),
+  wca_duration_seconds: entry(
+    "gauge",
+    "seconds",
+    INTERNAL,
+    "Wall time of one step of the last iteration, labelled by step (function).",
+  ),
+  wca_information: entry(
+    "gauge",
+    "numeric",
+    INTERNAL,
+    "Always 1; its labels carry facts about the agent and host (version, CPU model, topology).",
+  ),
+  wca_warning_count: entry(
+    "counter",
+    "numeric",
+    "logging",
+    "Warnings logged since the agent started, labelled by logger module.",
+  ),
+  wca_error_count: entry(
+    "counter",
+    "numeric",
+    "logging",
+    "Errors logged since the agent started, labelled by logger module.",
+  ),
+
+  // The host.
+  platform_cpu_usage: entry(
+    "counter",
+    "userhz",
+    "procfs: stat (user+nice+system+irq+softirq+steal per CPU)",
+    "Busy time of one logical CPU in USER_HZ ticks (usually 10 ms), labelled by cpu.",
+  ),
+  platform_mem_usage_bytes: entry(
+    "gauge",
+    "bytes",
+    "procfs: meminfo (MemTotal - MemFree - Buffers - Cached)",
+    "Memory in use on the host, excluding buffers and page cache.",
+  ),
+  platform_mem_numa_free_bytes: entry(
+    "gauge",
+    "bytes",
+    "sysfs: devices/system/node/node*/meminfo (MemFree)",
+    "Free memory of one NUMA node, labelled by numa_node.",
+  ),
+  platform_mem_numa_used_bytes: entry(
+    "gauge",
+    "bytes",
+    "sysfs: devices/system/node/node*/meminfo (MemUsed)",
+    "Used memory of one NUMA node, labelled by numa_node.",
+  ),
+  platform_topology_cores: entry(
+    "gauge",
+    "numeric",
+    "procfs: cpuinfo",
+    "Number of physical cores on the host.",
+  ),
+  platform_topology_cpus: entry(
+    "gauge",
+    "numeric",
+    "procfs: cpuinfo",
+    "Number of logical CPUs (hardware threads) online on the host.",
+  ),
+  platform_topology_sockets: entry(
+    "gauge",
+    "numeric",
+    "procfs: cpuinfo",
+    "Number of populated CPU sockets on the host.",
+  ),
+  platform_last_seen: entry(
+    "counter",
+    "timestamp",
+    INTERNAL,
+    "Unix time in seconds when the host measurements were last taken.",
+  ),
+
+  // Each task.
+  task_up: entry("gauge", "numeric", INTERNAL, "Always 1 for a task the agent measured in this iteration."),
+  task_last_seen: entry(
+    "counter",
+    "timestamp",
+    INTERNAL,
+    "Unix time in seconds when the task was last measured.",
+  ),
+  task_subcontainers: entry(
+    "gauge",
+    "numeric",
+    "node (orchestrator)",
+    "Number of containers (cgroups) that make up the task; 0 when the task is a single cgroup.",
+  ),
+  task_cpu_usage_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup: cpuacct.usage (v1) or cpu.stat usage_usec (v2)",
+    "CPU time the task used, user and kernel together.",
+  ),
+  task_mem_usage_bytes: entry(
+    "gauge",
+    "bytes",
+    "cgroup: memory.usage_in_bytes (v1) or memory.current (v2)",
+    "Memory charged to the task's cgroup, page cache included.",
+  ),
+  task_mem_max_usage_bytes: entry(
+    "gauge",
+    "bytes",
+    "cgroup: memory.max_usage_in_bytes (v1) or memory.peak (v2)",
+    "Highest memory charge the task's cgroup has reached.",
+  ),
+  task_mem_limit_bytes: entry(
+    "gauge",
+    "bytes",
+    "cgroup: memory.limit_in_bytes (v1) or memory.max (v2)",
+    "Hard memory limit of the task's cgroup.",
+  ),
+  task_mem_soft_limit_bytes: entry(
+    "gauge",
+    "bytes",
+    "cgroup: memory.soft_limit_in_bytes (v1) or memory.low (v2)",
+    "Soft memory limit of the task's cgroup: the level reclaim pushes it back to under pressure.",
+  ),
+  task_mem_numa_pages: entry(
+    "gauge",
+    "numeric",
+    "cgroup: memory.numa_stat (hierarchical_total, else total)",
+    "Pages of the task resident on one NUMA node, labelled by numa_node.",
+  ),
+  task_mem_page_faults: entry(
+    "counter",
+    "numeric",
+    "cgroup: memory.stat (pgfault)",
+    "Page faults taken by the task's processes.",
+  ),
+  task_scaling_factor_avg: entry(
+    "gauge",
+    "numeric",
+    "perf_event (time_enabled / time_running)",
+    "Mean multiplexing scaling factor over the task's perf counters; 1 means counted all the time.",
+  ),
+  task_scaling_factor_max: entry(
+    "gauge",
+    "numeric",
+    "perf_event (time_enabled / time_running)",
+    "Largest multiplexing scaling factor over the task's perf counters; 1 means counted all the time.",
+  ),
+  task_instructions: entry("counter", "numeric", PERF, "Instructions retired by the task's processes."),
+  task_cycles: entry("counter", "numeric", PERF, "CPU cycles spent running the task's processes."),
+  task_cache_misses: entry(
+    "counter",
+    "numeric",
+    PERF,
+    "Last-level cache misses caused by the task's processes.",
+  ),
+  task_cache_references: entry(
+    "counter",
+    "numeric",
+    PERF,
+    "Last-level cache accesses made by the task's processes.",
+  ),
+});
+
+/** The catalog entry for `name`, or undefined; inherited object keys ("constructor") are not names. */
+export function lookupMetric(name: string, catalog: Catalog = METRIC_CATALOG): CatalogEntry | undefined {
+  return Object.hasOwn(catalog, name) ? catalog[name] : undefined;
+}
+
+/** Catalog names in sorted order. */
+export function catalogNames(catalog: Catalog = METRIC_CATALOG): string[] {
+  return Object.keys(catalog).sort();
+}
+
+/**
+ * The metric with help and type filled from the catalog where it has none. Returns the argument itself
+ * when there is nothing to fill (or the name is unknown), a new object otherwise: never mutates.
+ */
+export function withCatalog(metric: Metric, catalog: Catalog = METRIC_CATALOG): Metric {
+  if (metric.help !== undefined && metric.type !== undefined) return metric;
+  const known = lookupMetric(metric.name, catalog);
+  if (known === undefined) return metric;
+  return { ...metric, help: metric.help ?? known.help, type: metric.type ?? known.type };
+}

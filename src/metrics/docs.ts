@@ -1,0 +1,69 @@
+/**
+ * Renders docs/metrics.md from the metric catalog, so the list of metrics cannot drift from the code.
+ * Regenerate with: deno run src/metrics/docs.ts > docs/metrics.md
+ */
+import { type Catalog, catalogNames, METRIC_CATALOG } from "./catalog.ts";
+
+const HEADER = `# Metrics
+
+<!-- Generated from src/metrics/catalog.ts; do not edit by hand.
+     Regenerate with: deno run src/metrics/docs.ts > docs/metrics.md -->
+
+Every metric the agent emits, as printed in the Prometheus text format by the storages. Names and types follow
+the original Workload Collocation Agent, so existing dashboards and alerts keep working.
+
+Labels: every metric carries \`host\` and the labels from the configuration; task metrics also carry \`task_id\`,
+\`task_name\` and the task's orchestrator labels (e.g. \`application\`, \`application_version_name\`); per-CPU and
+per-NUMA-node metrics carry \`cpu\` or \`numa_node\`.
+
+Sources are given relative to their filesystem: procfs, sysfs and the cgroup hierarchy (v1 and v2).
+`;
+
+const FOOTER = `
+## Output format notes
+
+- \`LogStorage\` prints families sorted by name, samples sorted by label values in natural order (\`cpu="2"\`
+  before \`cpu="10"\`), with a blank line between families.
+- With \`overwrite: true\` the file is replaced atomically (temporary file in the same directory, then rename)
+  and has no timestamps by default, which is what node_exporter's textfile collector requires (it rejects
+  files with timestamps). Give such a file a \`.prom\` name.
+- \`filter_labels\` removes the listed label names from every metric before printing, e.g. to drop
+  high-cardinality orchestrator labels. If removing a label makes two series identical the batch is refused
+  with a "duplicate series" error, so only remove labels that do not tell series apart.
+- The counters keep WCA's names without the \`_total\` suffix; \`promtool check metrics\` reports that as a lint
+  warning, not a parse error.
+`;
+
+/** Table cells must not contain a raw pipe or newline. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** A markdown table with padded columns, as `deno fmt` lays it out (so the file passes fmt --check). */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length))
+  );
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** The whole docs/metrics.md text for `catalog`. */
+export function renderMetricsDoc(catalog: Catalog = METRIC_CATALOG): string {
+  const rows = catalogNames(catalog).map((name) => {
+    const entry = catalog[name]!;
+    return [`\`${name}\``, entry.type, cell(entry.unit), cell(entry.source), cell(entry.help)];
+  });
+  const table = renderTable(["Name", "Type", "Unit", "Source", "Description"], rows);
+  return `${HEADER}\n${table}\n${FOOTER}`;
+}
+
+async function writeAll(text: string): Promise<void> {
+  const bytes = new TextEncoder().encode(text);
+  let written = 0;
+  while (written < bytes.length) written += await Deno.stdout.write(bytes.subarray(written));
+}
+
+if (import.meta.main) {
+  await writeAll(renderMetricsDoc());
+}

@@ -1,0 +1,252 @@
+/**
+ * Prometheus text exposition format (version 0.0.4) encoder.
+ *
+ * Output is deterministic so files diff cleanly and tests can compare text: families sorted by name,
+ * samples sorted by their labels (values in natural order, cpu="2" before cpu="10"), label names sorted,
+ * one blank line between families as the original WCA printed them. Invalid input throws
+ * MetricEncodingError before anything is returned, so a storage never writes half a batch.
+ */
+import { type Catalog, lookupMetric, METRIC_CATALOG } from "./catalog.ts";
+import type { Metric, MetricType } from "./metric.ts";
+
+export interface EncodeOptions {
+  /** Print a millisecond timestamp after each value (metric.timestamp, else `now`). */
+  readonly timestamps: boolean;
+  /** Milliseconds since the epoch for metrics without a timestamp; default: Date.now() once per call. */
+  readonly now?: number;
+  /** Where missing help and type come from; default: the WCA metric catalog. */
+  readonly catalog?: Catalog;
+}
+
+/** Input the text format cannot represent; the message names the metric and what is wrong with it. */
+export class MetricEncodingError extends Error {
+  override readonly name = "MetricEncodingError";
+  /** The offending metric name, when the problem belongs to one. */
+  readonly metricName: string | undefined;
+
+  constructor(message: string, metricName?: string) {
+    super(message);
+    this.metricName = metricName;
+  }
+}
+
+export const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+interface Sample {
+  /** Sorted label names and their values, interleaved: [name0, value0, name1, value1, …]. */
+  readonly pairs: readonly string[];
+  /** `{a="1",b="2"}` or "" when there are no labels. */
+  readonly labelText: string;
+  readonly value: number;
+  readonly timestamp: number | undefined;
+}
+
+interface Family {
+  readonly name: string;
+  type: MetricType | undefined;
+  help: string | undefined;
+  readonly samples: Sample[];
+}
+
+const NEEDS_LABEL_ESCAPE = /[\\"\n]/;
+const NEEDS_HELP_ESCAPE = /[\\\n]/;
+
+export function escapeLabelValue(value: string): string {
+  if (!NEEDS_LABEL_ESCAPE.test(value)) return value;
+  return value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : "\\" + c));
+}
+
+export function escapeHelp(help: string): string {
+  if (!NEEDS_HELP_ESCAPE.test(help)) return help;
+  return help.replace(/[\\\n]/g, (c) => (c === "\n" ? "\\n" : "\\\\"));
+}
+
+/** Integers plain, other finite numbers in JS shortest round-trip form, NaN, +Inf, -Inf. */
+export function formatValue(value: number): string {
+  if (value === Infinity) return "+Inf";
+  if (value === -Infinity) return "-Inf";
+  return String(value); // "NaN" for NaN; Go's ParseFloat reads JS exponent forms (1e-7, 1e+21)
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Natural order: runs of digits compare by numeric value ("2" < "10"), everything else by UTF-16 code.
+ * Strings equal in that order ("01" and "1") fall back to plain order, so only identical strings tie.
+ */
+export function compareNatural(a: string, b: string): number {
+  const la = a.length;
+  const lb = b.length;
+  let i = 0;
+  let j = 0;
+  while (i < la && j < lb) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let si = i;
+      while (si < la && a.charCodeAt(si) === 48) si++;
+      let sj = j;
+      while (sj < lb && b.charCodeAt(sj) === 48) sj++;
+      let ei = si;
+      while (ei < la && isDigit(a.charCodeAt(ei))) ei++;
+      let ej = sj;
+      while (ej < lb && isDigit(b.charCodeAt(ej))) ej++;
+      if (ei - si !== ej - sj) return (ei - si) - (ej - sj);
+      for (let k = 0; k < ei - si; k++) {
+        const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
+        if (d !== 0) return d;
+      }
+      i = ei;
+      j = ej;
+    } else {
+      if (ca !== cb) return ca - cb;
+      i++;
+      j++;
+    }
+  }
+  if (i < la || j < lb) return (la - i) - (lb - j);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareSamples(a: Sample, b: Sample): number {
+  const pa = a.pairs;
+  const pb = b.pairs;
+  const n = Math.min(pa.length, pb.length);
+  for (let i = 0; i < n; i += 2) {
+    const na = pa[i]!;
+    const nb = pb[i]!;
+    if (na !== nb) return na < nb ? -1 : 1;
+    const va = pa[i + 1]!;
+    const vb = pb[i + 1]!;
+    if (va !== vb) return compareNatural(va, vb);
+  }
+  return pa.length - pb.length;
+}
+
+function fail(name: string, problem: string): never {
+  throw new MetricEncodingError(`metric "${name}": ${problem}`, name);
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value;
+}
+
+/** Per-call caches: a batch repeats the same few names thousands of times. */
+interface Validated {
+  readonly metricNames: Set<string>;
+  readonly labelNames: Set<string>;
+}
+
+function checkMetricName(name: unknown, seen: Validated): string {
+  if (typeof name === "string" && seen.metricNames.has(name)) return name;
+  if (typeof name !== "string" || !METRIC_NAME_PATTERN.test(name)) {
+    const shown = typeof name === "string" ? JSON.stringify(name) : String(name);
+    throw new MetricEncodingError(`invalid metric name ${shown}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`);
+  }
+  seen.metricNames.add(name);
+  return name;
+}
+
+function checkLabelName(metricName: string, label: string, seen: Validated): void {
+  if (seen.labelNames.has(label)) return;
+  if (!LABEL_NAME_PATTERN.test(label)) {
+    fail(metricName, `invalid label name ${JSON.stringify(label)}: must match [a-zA-Z_][a-zA-Z0-9_]*`);
+  }
+  if (label.startsWith("__")) {
+    fail(metricName, `invalid label name ${JSON.stringify(label)}: names starting with "__" are reserved`);
+  }
+  seen.labelNames.add(label);
+}
+
+function toSample(metric: Metric, name: string, seen: Validated): Sample {
+  const value = metric.value;
+  if (typeof value !== "number") fail(name, `value is not a number (${describe(value)})`);
+  const timestamp = metric.timestamp;
+  if (timestamp !== undefined && (typeof timestamp !== "number" || !Number.isFinite(timestamp))) {
+    fail(name, `invalid timestamp ${String(timestamp)} (expected finite milliseconds since the epoch)`);
+  }
+  const labels = metric.labels ?? {};
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  const pairs: string[] = new Array(keys.length * 2);
+  let labelText = "";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    checkLabelName(name, key, seen);
+    const labelValue: unknown = labels[key];
+    if (typeof labelValue !== "string") {
+      fail(name, `label "${key}" has a non-string value (${describe(labelValue)})`);
+    }
+    pairs[2 * i] = key;
+    pairs[2 * i + 1] = labelValue;
+    labelText += (i === 0 ? "{" : ",") + key + '="' + escapeLabelValue(labelValue) + '"';
+  }
+  if (keys.length > 0) labelText += "}";
+  return { pairs, labelText, value, timestamp };
+}
+
+function checkType(name: string, type: unknown): MetricType | undefined {
+  if (type === undefined || type === "gauge" || type === "counter") return type;
+  return fail(name, `invalid type ${JSON.stringify(type)} (expected gauge or counter)`);
+}
+
+/** Groups metrics by name, validating names, labels, values and types. */
+function collectFamilies(metrics: readonly Metric[], catalog: Catalog): Map<string, Family> {
+  const seen: Validated = { metricNames: new Set(), labelNames: new Set() };
+  const families = new Map<string, Family>();
+  for (const metric of metrics) {
+    const name = checkMetricName(metric.name, seen);
+    let family = families.get(name);
+    if (family === undefined) {
+      const known = lookupMetric(name, catalog);
+      family = { name, type: undefined, help: metric.help ?? known?.help, samples: [] };
+      families.set(name, family);
+    }
+    // A metric without a type takes the catalog's, exactly as withCatalog(metric) would.
+    const type = checkType(name, metric.type) ?? lookupMetric(name, catalog)?.type;
+    if (type !== undefined) {
+      if (family.type === undefined) family.type = type;
+      else if (family.type !== type) fail(name, `conflicting types "${family.type}" and "${type}"`);
+    }
+    family.samples.push(toSample(metric, name, seen));
+  }
+  return families;
+}
+
+function encodeFamily(family: Family, timestamps: boolean, now: number): string {
+  const { name, samples } = family;
+  samples.sort(compareSamples);
+  let out = "";
+  if (family.help !== undefined) out += `# HELP ${name} ${escapeHelp(String(family.help))}\n`;
+  if (family.type !== undefined) out += `# TYPE ${name} ${family.type}\n`;
+  let previous: string | undefined;
+  for (const sample of samples) {
+    if (sample.labelText === previous) fail(name, `duplicate series ${sample.labelText || "{}"}`);
+    previous = sample.labelText;
+    out += name + sample.labelText + " " + formatValue(sample.value);
+    if (timestamps) out += " " + Math.round(sample.timestamp ?? now);
+    out += "\n";
+  }
+  return out;
+}
+
+/**
+ * Encodes metrics as Prometheus text: `# HELP`/`# TYPE` once per name (help and type taken from the
+ * metrics, else from the catalog), samples grouped by name, families separated by a blank line.
+ * Returns "" for no metrics. Throws MetricEncodingError on invalid names, labels, values, conflicting
+ * types or duplicate series.
+ */
+export function encodeMetrics(metrics: readonly Metric[], options: EncodeOptions): string {
+  const catalog = options.catalog ?? METRIC_CATALOG;
+  const families = collectFamilies(metrics, catalog);
+  const now = options.now ?? Date.now();
+  if (!Number.isFinite(now)) {
+    throw new MetricEncodingError(`invalid "now" ${now} (expected finite milliseconds since the epoch)`);
+  }
+  const names = [...families.keys()].sort();
+  const parts = names.map((name) => encodeFamily(families.get(name)!, options.timestamps, now));
+  return parts.join("\n");
+}

@@ -1,0 +1,136 @@
+/**
+ * LogStorage: prints every batch in the Prometheus text format to stderr or to a file.
+ *
+ * Parameters match the original WCA. With `overwrite: true` each batch replaces the file atomically
+ * (temporary file in the same directory, then rename), so a reader such as node_exporter's textfile
+ * collector sees either the previous batch or the new one, never a half-written file.
+ */
+import { dirname, join } from "node:path";
+import type { Storage } from "../components/interfaces.ts";
+import { absolutePath, boolean, listOf, params, text, type z } from "../config/schema.ts";
+import type { Metric } from "../metrics/metric.ts";
+import { encodeMetrics } from "../metrics/prometheus.ts";
+
+const schema = params({
+  output_filename: absolutePath().optional().describe(
+    "File to write the metrics to; absent: standard error.",
+  ),
+  overwrite: boolean().default(false).describe(
+    "Replace the file with each batch (atomically) instead of appending; for node_exporter's textfile " +
+      "collector, use a name ending in .prom.",
+  ),
+  include_timestamp: boolean().optional().describe(
+    "Print a millisecond timestamp after each value; default: true when appending, false with overwrite " +
+      "(node_exporter's textfile collector rejects timestamps).",
+  ),
+  filter_labels: listOf(text(256), 1000).optional().describe(
+    "Label names removed from every metric before printing (e.g. high-cardinality task labels). Removing " +
+      "a label that tells series apart makes them duplicates, and the batch is refused.",
+  ),
+}).superRefine((value, ctx) => {
+  if (value.overwrite && value.output_filename === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["overwrite"],
+      message:
+        "expected output_filename to be set when overwrite is true (standard error cannot be replaced)",
+    });
+  }
+});
+
+export type LogStorageParams = z.input<typeof schema>;
+
+/** Seams for tests: where stderr text goes and what time it is. */
+export interface LogStorageIo {
+  writeStderr?: (text: string) => void;
+  now?: () => number;
+}
+
+/** The metrics without the named labels; metrics that lose nothing are passed through unchanged. */
+export function dropLabels(metrics: readonly Metric[], names: readonly string[]): readonly Metric[] {
+  if (names.length === 0) return metrics;
+  return metrics.map((metric) => {
+    if (!names.some((name) => Object.hasOwn(metric.labels, name))) return metric;
+    const labels: Record<string, string> = { ...metric.labels };
+    for (const name of names) delete labels[name];
+    return { ...metric, labels };
+  });
+}
+
+/** A temporary name next to `path` that no glob for `*.prom` matches and no other writer picks. */
+function temporaryName(path: string): string {
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
+  return join(dirname(path), `.${path.slice(dirname(path).length + 1)}.${Deno.pid}.${random}.tmp`);
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Writes `text` to `path` via a temporary file and a rename; removes the temporary file on failure. */
+export async function replaceFileAtomically(path: string, text: string): Promise<void> {
+  const temporary = temporaryName(path);
+  try {
+    await Deno.writeTextFile(temporary, text, { createNew: true, mode: 0o644 });
+    await Deno.rename(temporary, path);
+  } catch (error) {
+    await Deno.remove(temporary).catch(() => {});
+    throw error;
+  }
+}
+
+function writeAllStderr(text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  let written = 0;
+  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
+}
+
+export class LogStorage implements Storage {
+  static readonly schema = schema;
+  static readonly description = "Prints metrics in the Prometheus text format to standard error or a file.";
+
+  readonly #path: string | undefined;
+  readonly #overwrite: boolean;
+  readonly #timestamps: boolean;
+  readonly #filterLabels: readonly string[];
+  readonly #writeStderr: (text: string) => void;
+  readonly #now: () => number;
+
+  constructor(params: LogStorageParams = {}, io: LogStorageIo = {}) {
+    const parsed = schema.parse(params);
+    this.#path = parsed.output_filename;
+    this.#overwrite = parsed.overwrite;
+    this.#timestamps = parsed.include_timestamp ?? !parsed.overwrite;
+    this.#filterLabels = Object.freeze([...(parsed.filter_labels ?? [])]);
+    this.#writeStderr = io.writeStderr ?? writeAllStderr;
+    this.#now = io.now ?? Date.now;
+  }
+
+  /**
+   * Encodes the whole batch first (an invalid batch throws before anything is written), then writes it.
+   * A write failure throws an error naming the file and the OS reason; the storage keeps no state, so
+   * the next call writes its batch in full.
+   */
+  async store(metrics: readonly Metric[]): Promise<void> {
+    const text = encodeMetrics(dropLabels(metrics, this.#filterLabels), {
+      timestamps: this.#timestamps,
+      now: this.#now(),
+    });
+    const output = text === "" ? "" : text + "\n"; // a blank line between batches, as between families
+    if (this.#path === undefined) {
+      if (output !== "") this.#writeStderr(output);
+      return;
+    }
+    try {
+      if (this.#overwrite) await replaceFileAtomically(this.#path, text);
+      else if (output !== "") await Deno.writeTextFile(this.#path, output, { append: true, create: true });
+    } catch (error) {
+      throw new Error(`LogStorage: cannot write metrics to ${this.#path}: ${reason(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Nothing to release: the file is opened per batch, so rotation and deletion are harmless. */
+  close(): void {}
+}
