@@ -52,7 +52,8 @@ export function url(schemes: readonly string[] = ["http", "https"]) {
   });
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export interface HostPort {
@@ -97,7 +98,9 @@ export function number(min = -Infinity, max = Infinity) {
 /** An integer within [min, max]. */
 export function integer(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
   return z.number({ error: "expected an integer" }).int({ error: "expected an integer" })
-    .min(min, { error: `expected an integer >= ${min}` }).max(max, { error: `expected an integer <= ${max}` });
+    .min(min, { error: `expected an integer >= ${min}` }).max(max, {
+      error: `expected an integer <= ${max}`,
+    });
 }
 
 export function boolean() {

@@ -2,7 +2,7 @@
  * Hierarchical loggers: `wca.storage` inherits the level of `wca` unless it has its own; the root is "".
  * A LogHub owns levels, counters and the output; tests make their own hubs.
  */
-import { LEVEL_NAMES, levelName, LEVELS, type LevelName } from "./levels.ts";
+import { LEVEL_NAMES, type LevelName, levelName, LEVELS } from "./levels.ts";
 
 export interface LogHubOptions {
   /** Where finished lines go (default: stderr). */
@@ -35,7 +35,9 @@ export function formatTimestamp(date: Date): string {
 }
 
 export function formatLine(date: Date, level: number, module: string, message: string): string {
-  return `${formatTimestamp(date)} ${levelName(level).padEnd(8)} {MainThread} [${module || "root"}] ${message}`;
+  return `${formatTimestamp(date)} ${levelName(level).padEnd(8)} {MainThread} [${
+    module || "root"
+  }] ${message}`;
 }
 
 function renderDetail(detail: unknown): string {

@@ -5,10 +5,10 @@
  * loaded with `-r` may import its own copy of this module and must still log through the same hub
  * (same levels, same counters). This is the one deliberate piece of process-wide state.
  */
-import { LogHub, type Logger } from "./hub.ts";
+import { type Logger, LogHub } from "./hub.ts";
 
-export { formatLine, formatTimestamp, LogHub, Logger, type ModuleCounts } from "./hub.ts";
-export { LEVEL_NAMES, levelName, LEVELS, type LevelName, parseLevel } from "./levels.ts";
+export { formatLine, formatTimestamp, Logger, LogHub, type ModuleCounts } from "./hub.ts";
+export { LEVEL_NAMES, type LevelName, levelName, LEVELS, parseLevel } from "./levels.ts";
 
 const HUB_KEY = Symbol.for("wca.logging.hub");
 

@@ -1,0 +1,68 @@
+/** Command-line flags, WCA-compatible. Pure: argv in, options or a UsageError out. */
+import { parseArgs } from "node:util";
+import { LEVEL_NAMES, type LevelName, parseLevel } from "../logging/mod.ts";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface CliOptions {
+  readonly config: string | undefined;
+  readonly register: readonly string[];
+  /** [module, level] in command-line order; a bare level applies to `wca`. */
+  readonly logLevels: ReadonlyArray<readonly [string, LevelName]>;
+  readonly root: boolean;
+  readonly version: boolean;
+  readonly help: boolean;
+}
+
+/** `debug` → wca; `example:info` → example; `:debug` → the root logger. */
+export function parseLogLevel(argument: string): readonly [string, LevelName] {
+  const colon = argument.lastIndexOf(":");
+  const module = colon >= 0 ? argument.slice(0, colon) : "wca";
+  const levelText = colon >= 0 ? argument.slice(colon + 1) : argument;
+  const level = parseLevel(levelText);
+  if (!level) {
+    throw new UsageError(
+      `invalid log level '${levelText}' in '-l ${argument}': expected one of ` +
+        LEVEL_NAMES.map((l) => l.toLowerCase()).join(", "),
+    );
+  }
+  return [module, level];
+}
+
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: "string", short: "c" },
+        register: { type: "string", short: "r", multiple: true },
+        "log-level": { type: "string", short: "l", multiple: true },
+        log: { type: "string", multiple: true },
+        log_level: { type: "string", multiple: true },
+        root: { type: "boolean", short: "0" },
+        version: { type: "boolean", short: "v" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split(". To specify")[0]!);
+  }
+  const values = parsed.values;
+  const levels = [...(values["log-level"] ?? []), ...(values.log ?? []), ...(values.log_level ?? [])];
+  return {
+    config: values.config,
+    register: values.register ?? [],
+    logLevels: levels.map(parseLogLevel),
+    root: values.root ?? false,
+    version: values.version ?? false,
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * The one explicit list of built-in components. The key is the YAML tag (`!LogStorage`); keys, not
+ * class names, because bundlers may rename classes.
+ */
+import type { ComponentClass } from "./component.ts";
+import { FilterStorage, LogStorage } from "../storages/mod.ts";
+
+export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
+  LogStorage,
+  FilterStorage,
+});

@@ -1,0 +1,38 @@
+/** A user's mistake in a config file or on the command line: shown as one clean line, no stack trace. */
+
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export function formatPosition(position: SourcePosition): string {
+  return `${position.file}:${position.line}:${position.col}`;
+}
+
+export class ConfigError extends Error {
+  /** Where the first problem is; undefined when it is about the file as a whole. */
+  position: SourcePosition | undefined;
+
+  constructor(message: string, position?: SourcePosition, options?: ErrorOptions) {
+    super(position ? `${formatPosition(position)}: ${message}` : message, options);
+    this.name = "ConfigError";
+    this.position = position;
+  }
+}
+
+/** Several problems found in one pass; the message lists each on its own line. */
+export class ConfigErrors extends ConfigError {
+  readonly errors: readonly ConfigError[];
+
+  constructor(errors: readonly ConfigError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+    this.name = "ConfigErrors";
+    this.position = errors[0]?.position;
+    this.errors = errors;
+  }
+}
+
+export function isUserError(error: unknown): error is ConfigError {
+  return error instanceof ConfigError;
+}

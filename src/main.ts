@@ -1,0 +1,106 @@
+/**
+ * Entry point: flags → logging → privilege check → registration → config → runner.run(signal).
+ * The only place that calls Deno.exit. Exit codes: 0 ok, 1 runtime/config error, 2 usage or privilege.
+ */
+import { checkPrivileges, parseCli, USAGE, UsageError } from "./cli/mod.ts";
+import { BUILTIN_COMPONENTS, registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
+import { buildRunner, isUserError, readConfigFile } from "./config/mod.ts";
+import { getLogger, processHub } from "./logging/mod.ts";
+import { WCA_VERSION } from "./version.ts";
+
+const log = getLogger("wca.main");
+
+export interface MainIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const stdio: MainIo = {
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+};
+
+/** Shows a user's mistake as its message; the stack only at debug level. */
+function reportFailure(io: MainIo, error: unknown): number {
+  if (isUserError(error) || error instanceof RegistryError) {
+    io.err(`wca: ${error.message}`);
+    log.debug("details:", error);
+    return 1;
+  }
+  log.error(`wca stopped: ${error instanceof Error ? error.message : String(error)}`);
+  log.debug("details:", error);
+  return 1;
+}
+
+function onSignals(controller: AbortController): () => void {
+  const stop = (signal: Deno.Signal) => () => {
+    log.info(`received ${signal}, finishing the current iteration`);
+    controller.abort(signal);
+  };
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => [signal, stop(signal)] as const);
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  };
+}
+
+export async function main(argv: readonly string[], io: MainIo = stdio): Promise<number> {
+  let options;
+  try {
+    options = parseCli(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`wca: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (options.version) {
+    io.out(`wca ${WCA_VERSION}`);
+    return 0;
+  }
+  const hub = processHub();
+  hub.configure(options.logLevels);
+  const refusal = checkPrivileges(Deno.uid(), options.root);
+  if (refusal) {
+    io.err(refusal);
+    return 2;
+  }
+  if (!options.config) {
+    io.err(`wca: no config file given; use -c PATH (see configs/ for examples)\n\n${USAGE}`);
+    return 2;
+  }
+  let runner: Runner;
+  try {
+    const registry = new Registry(BUILTIN_COMPONENTS);
+    for (const argument of options.register) {
+      const names = await registerFrom(registry, argument);
+      log.debug(`registered ${names.map((n) => `!${n}`).join(", ")} from ${argument}`);
+    }
+    const config = readConfigFile(options.config);
+    // Config levels first, then the command line's again: the command line wins.
+    hub.configure(config.loggers);
+    hub.configure(options.logLevels);
+    log.debug(`started PID=${Deno.pid} version=${WCA_VERSION} config=${options.config}`);
+    runner = buildRunner(config, { components: registry });
+  } catch (error) {
+    return reportFailure(io, error);
+  }
+  if (Deno.env.get("WCA_DUMP_LOGGERS") === "True") io.out(hub.dump());
+  const controller = new AbortController();
+  const removeSignals = onSignals(controller);
+  try {
+    const code = await runner.run(controller.signal);
+    return typeof code === "number" ? code : 0;
+  } catch (error) {
+    return reportFailure(io, error);
+  } finally {
+    removeSignals();
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { buildRunner, ConfigError, parseConfigText } from "../../src/config/mod.ts";
+import { TestLoop, testRegistry, TestSink, TestValue } from "./test_components.ts";
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/configs/", import.meta.url));
+
+function load(file: string, env: Record<string, string> = {}) {
+  const config = parseConfigText(file, Deno.readTextFileSync(file));
+  return buildRunner(config, { components: testRegistry(), env: (name) => env[name] });
+}
+
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new assert.AssertionError({ message: "expected an error, but none was thrown" });
+}
+
+/** Each fixture under invalid/ and the exact line a user sees for it (after "file:"). */
+const INVALID: Record<string, string> = {
+  "bad_host_port.yaml":
+    `3:14: Invalid value "localhost:99999" for field 'address' in !TestSink: expected host:port (hostname, IPv4 or [IPv6] address, port 1-65535)`,
+  "duplicate_key.yaml": `3:3: Duplicate key 'storage' (first given at line 2)`,
+  "enum_value.yaml":
+    `3:12: Invalid value "extreme" for field 'level' in !TestSink: expected one of: low, high`,
+  "env_unset.yaml": `3:11: Environment variable WCA_TEST_SURELY_UNSET_VARIABLE (from !Env) is not set`,
+  "list_item.yaml": `3:16: Invalid value 42 for field 'tags[1]' in !TestSink: expected a string`,
+  "logger_level.yaml":
+    `4:8: Invalid value "loud" for logger 'wca': expected one of: critical, error, warning, info, debug, trace`,
+  "map_value.yaml": `4:13: Invalid value 7 for field 'labels.team' in !TestSink: expected a string`,
+  "missing_required.yaml":
+    `1:9: Missing field 'storage' in !TestLoop: expected a Storage component (one with store())`,
+  "missing_runner.yaml": `1:1: Missing top-level key 'runner': e.g. 'runner: !MeasurementRunner {...}'`,
+  "nested_list_component.yaml":
+    `3:44: Invalid value -1 for field 'ratio' in !TestSink: expected a number >= 0`,
+  "not_a_mapping.yaml":
+    `1:1: A config file must be a mapping with the key 'runner' (and optionally 'loggers')`,
+  "not_integer.yaml": `3:12: Invalid value 3.5 for field 'count' in !TestSink: expected an integer`,
+  "number_out_of_range.yaml": `3:12: Invalid value 2 for field 'ratio' in !TestSink: expected a number <= 1`,
+  "params_without_schema.yaml": `2:3: !HelloLikeRunner takes no parameters, but 'greeting' was given`,
+  "path_with_dotdot.yaml":
+    `3:11: Invalid value "/var/log/../../etc/shadow" for field 'path' in !TestSink: expected a path without '..' segments`,
+  "relative_path.yaml":
+    `3:11: Invalid value "var/log/wca.prom" for field 'path' in !TestSink: expected an absolute path (starting with /)`,
+  "runner_not_a_runner.yaml":
+    `1:9: Invalid value !TestSink for 'runner': expected a Runner component (one with run()), e.g. !MeasurementRunner`,
+  "scalar_for_mapping.yaml": `2:12: !TestSink takes a mapping of parameters, not the value "5"`,
+  "string_too_long.yaml":
+    `3:11: Invalid value "a-name-that-is-far-too-long" for field 'name' in !TestSink: expected at most 12 characters`,
+  "union_value.yaml":
+    `3:11: Invalid value "sometimes" for field 'mode' in !TestSink: expected true or false, or auto`,
+  "unknown_field.yaml":
+    `3:3: Unknown field 'intervall' in !TestLoop; known fields: storage, storages, value, interval`,
+  "unknown_tag.yaml":
+    `1:9: Unknown tag !Nope. Available tags: !HelloLikeRunner, !TestLoop, !TestSink, !TestValue, !Env. External components are added with -r path/to/module.ts:ClassName`,
+  "unknown_top_level.yaml": `3:1: Unknown top-level key "storage"; allowed keys: runner, loggers`,
+  "url_scheme.yaml":
+    `3:10: Invalid value "ftp://example.com/metrics" for field 'url' in !TestSink: expected a URL with scheme http or https`,
+  "wrong_interface.yaml":
+    `2:12: Invalid value !TestValue hello for field 'storage' in !TestLoop: expected a Storage component (one with store())`,
+  "wrong_type.yaml": `3:12: Invalid value "many" for field 'count' in !TestSink: expected an integer`,
+  "yaml_syntax.yaml":
+    `4:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }`,
+};
+
+Deno.test("every invalid fixture has an expected message, and every expectation a fixture", () => {
+  const files = [...Deno.readDirSync(`${FIXTURES}invalid`)].map((e) => e.name).sort();
+  assert.deepEqual(files, Object.keys(INVALID).sort());
+});
+
+for (const [name, expected] of Object.entries(INVALID)) {
+  Deno.test(`invalid config ${name}: ${expected.slice(0, 60)}`, () => {
+    const file = `${FIXTURES}invalid/${name}`;
+    const error = thrown(() => load(file));
+    assert.ok(error instanceof ConfigError, `not a ConfigError: ${error}`);
+    assert.equal(error.message, `${file}:${expected}`);
+    assert.equal(error.stack?.includes(error.message), true);
+  });
+}
+
+Deno.test("valid config builds the graph: defaults, anchors share one instance, !Env, tagged scalars", () => {
+  const runner = load(`${FIXTURES}valid/everything.yaml`, { WCA_TEST_NAME: "from-env" });
+  assert.ok(runner instanceof TestLoop);
+  const sink = runner.params.storage;
+  assert.ok(sink instanceof TestSink);
+  assert.equal(sink.params.name, "from-env");
+  assert.equal(sink.params.address, "[::1]:9092");
+  assert.deepEqual(sink.params.labels, { team: "infra" });
+  assert.equal(sink.params.mode, true);
+  assert.equal(runner.params.storages[0], sink, "the alias yields the anchored instance");
+  const empty = runner.params.storages[1];
+  assert.ok(empty instanceof TestSink);
+  assert.equal(empty.params.level, "low");
+  assert.equal(empty.params.ratio, 0.5);
+  assert.deepEqual(empty.params.tags, []);
+  assert.notEqual(runner.params.storages[1], runner.params.storages[2]);
+  assert.ok(runner.params.value instanceof TestValue);
+  assert.equal(runner.params.value.value, "hello");
+  assert.equal(runner.params.interval, 1);
+});
+
+Deno.test("the loggers section is parsed before anything is constructed", () => {
+  const file = `${FIXTURES}valid/everything.yaml`;
+  const config = parseConfigText(file, Deno.readTextFileSync(file));
+  assert.deepEqual(config.loggers, [["wca", "DEBUG"], ["example.external_package", "WARNING"]]);
+});
+
+Deno.test("several problems in one component are all reported, each with its position", () => {
+  const text = "runner: !TestLoop\n  storage: !TestSink\n    ratio: 7\n    count: 0\n";
+  const error = thrown(() => buildRunner(parseConfigText("x.yaml", text), { components: testRegistry() }));
+  assert.equal(
+    error.message,
+    "x.yaml:3:12: Invalid value 7 for field 'ratio' in !TestSink: expected a number <= 1\n" +
+      "x.yaml:4:12: Invalid value 0 for field 'count' in !TestSink: expected an integer >= 1",
+  );
+});
+
+Deno.test("an empty file and a file of comments are refused with a position", () => {
+  for (const text of ["", "# nothing here\n"]) {
+    assert.throws(
+      () => parseConfigText("e.yaml", text),
+      {
+        message:
+          "e.yaml:1:1: A config file must be a mapping with the key 'runner' (and optionally 'loggers')",
+      },
+    );
+  }
+});
+
+Deno.test("a constructor that throws becomes a config error at the tag", () => {
+  class Exploding {
+    constructor() {
+      throw new Error("cannot open /dev/nothing");
+    }
+    run() {}
+  }
+  const registry = testRegistry();
+  registry.add("Exploding", Exploding, "test");
+  assert.throws(
+    () => buildRunner(parseConfigText("b.yaml", "runner: !Exploding\n"), { components: registry }),
+    { message: "b.yaml:1:9: Cannot create !Exploding: cannot open /dev/nothing" },
+  );
+});
+
+Deno.test("an alias to the mapping that contains it is refused, not a stack overflow", () => {
+  const text = "runner: &r !TestLoop\n  storage: *r\n";
+  assert.throws(
+    () => buildRunner(parseConfigText("a.yaml", text), { components: testRegistry() }),
+    { message: "a.yaml:2:12: An alias refers to the mapping that contains it" },
+  );
+});
