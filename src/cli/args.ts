@@ -35,10 +35,12 @@ export function parseLogLevel(argument: string): readonly [string, LevelName] {
 }
 
 export function parseCli(argv: readonly string[]): CliOptions {
+  // `deno task wca -- -c x` hands us the "--" itself; it separates task from agent arguments.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: [...args],
       strict: true,
       allowPositionals: false,
       options: {
