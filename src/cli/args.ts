@@ -34,6 +34,8 @@ export function parseLogLevel(argument: string): readonly [string, LevelName] {
   return [module, level];
 }
 
+const LOG_OPTIONS = ["log-level", "log", "log_level"];
+
 export function parseCli(argv: readonly string[]): CliOptions {
   // `deno task wca -- -c x` hands us the "--" itself; it separates task from agent arguments.
   const args = argv[0] === "--" ? argv.slice(1) : argv;
@@ -42,6 +44,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     parsed = parseArgs({
       args: [...args],
       strict: true,
+      tokens: true,
       allowPositionals: false,
       options: {
         config: { type: "string", short: "c" },
@@ -58,7 +61,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     throw new UsageError((error as Error).message.split(". To specify")[0]!);
   }
   const values = parsed.values;
-  const levels = [...(values["log-level"] ?? []), ...(values.log ?? []), ...(values.log_level ?? [])];
+  // Tokens keep command-line order across the aliases: the last -l for a module wins.
+  const levels = (parsed.tokens ?? []).flatMap((token) =>
+    token.kind === "option" && LOG_OPTIONS.includes(token.name) && token.value !== undefined
+      ? [token.value]
+      : []
+  );
   return {
     config: values.config,
     register: values.register ?? [],

@@ -146,7 +146,12 @@ export class LogHub {
 
   /** The logger tree for WCA_DUMP_LOGGERS: every configured or created logger with its effective level. */
   dump(): string {
-    const names = new Set<string>(["", ...this.#levels.keys(), ...this.#loggers.keys()]);
+    const names = new Set<string>([""]);
+    for (const name of [...this.#levels.keys(), ...this.#loggers.keys()]) {
+      const parts = name.split(".");
+      // Ancestors too, so the tree has no gaps.
+      for (let i = 1; i <= parts.length && name; i++) names.add(parts.slice(0, i).join("."));
+    }
     const lines = [...names].sort().map((name) => {
       const depth = name === "" ? 0 : name.split(".").length;
       const own = this.#levels.get(name);

@@ -22,3 +22,4 @@ export function processHub(): LogHub {
 export function getLogger(module: string): Logger {
   return processHub().getLogger(module);
 }
+export { logCountMetrics } from "./metrics.ts";

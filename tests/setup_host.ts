@@ -1,0 +1,54 @@
+/**
+ * Run by `deno task test` before the tests: makes sure the real peers the tests use are installed.
+ * Installs missing Debian packages when running as root; otherwise fails with what to install.
+ * It never lets a test skip for want of a tool.
+ */
+const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
+  { command: "promtool", pkg: "prometheus", why: "checks our Prometheus text; a real server scrapes us" },
+  {
+    command: "prometheus-node-exporter",
+    pkg: "prometheus-node-exporter",
+    why: "reads our textfile-collector output",
+  },
+];
+
+function has(command: string): boolean {
+  for (const dir of (Deno.env.get("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/${command}`).isFile) return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
+async function apt(args: string[]): Promise<boolean> {
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const { code } = await new Deno.Command("apt-get", { args, env, stdout: "null", stderr: "inherit" })
+    .output();
+  return code === 0;
+}
+
+const missing = REQUIRED.filter((tool) => !has(tool.command));
+if (missing.length) {
+  const packages = [...new Set(missing.map((tool) => tool.pkg))];
+  const list = missing.map((tool) => `  ${tool.command} (Debian package ${tool.pkg}): ${tool.why}`).join(
+    "\n",
+  );
+  if (Deno.uid() !== 0) {
+    console.error(
+      `The tests need these tools, and installing them needs root:\n${list}\n` +
+        `Install them with: sudo apt-get install ${packages.join(" ")}`,
+    );
+    Deno.exit(1);
+  }
+  console.error(`Installing ${packages.join(", ")} for the tests...`);
+  const ok = await apt(["update", "-qq"]) &&
+    await apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
+  const still = REQUIRED.filter((tool) => !has(tool.command));
+  if (!ok || still.length) {
+    console.error(`Could not install the tools the tests need:\n${list}`);
+    Deno.exit(1);
+  }
+}
