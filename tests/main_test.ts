@@ -1,0 +1,145 @@
+/** The CLI as a user meets it: a subprocess, its exit code and what it prints. */
+import assert from "node:assert/strict";
+import { IS_ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
+
+const HELLO = [
+  "-c",
+  "configs/extending/hello_world.yaml",
+  "-r",
+  "examples/hello_world_runner.ts:HelloWorldRunner",
+];
+
+Deno.test("root without --root is refused with exit 2 and the capabilities a non-root agent needs", async () => {
+  const run = await runWca(HELLO);
+  if (IS_ROOT) {
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /refusing to run as root without --root/);
+    assert.match(run.stderr, /CAP_DAC_OVERRIDE/);
+    assert.match(run.stderr, /perf_event_paranoid/);
+    assert.equal(run.stdout, "");
+  } else {
+    assert.equal(run.code, 0, "a non-root user is not refused");
+  }
+});
+
+Deno.test("hello world: an external runner registered with -r prints its greeting", async () => {
+  const run = await runWca([...HELLO, ...ROOT_FLAG]);
+  assert.equal(run.stderr, "");
+  assert.equal(run.stdout, "Hello world!\n");
+  assert.equal(run.code, 0);
+});
+
+Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stack trace", async () => {
+  const run = await runWca(["-c", "configs/extending/hello_world.yaml", ...ROOT_FLAG]);
+  assert.equal(run.code, 1);
+  assert.equal(
+    run.stderr,
+    "wca: configs/extending/hello_world.yaml:3:9: Unknown tag !HelloWorldRunner. Available tags: " +
+      "!FilterStorage, !LogStorage, !Env. External components are added with -r path/to/module.ts:ClassName\n",
+  );
+});
+
+Deno.test("at -l debug a user error also shows its details", async () => {
+  const run = await runWca(["-c", "configs/extending/hello_world.yaml", "-l", "debug", ...ROOT_FLAG]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /DEBUG    \{MainThread\} \[wca\.main\] details: ConfigError: .*\n\s+at /);
+});
+
+Deno.test("unknown flag: usage on stderr, exit 2", async () => {
+  const run = await runWca(["--frobnicate"]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^wca: Unknown option '--frobnicate'\n\nUsage: wca \[options\]/);
+});
+
+Deno.test("--version and --help exit 0", async () => {
+  const version = await runWca(["--version"]);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^wca \d+\.\d+\.\d+\n$/);
+  const help = await runWca(["-h"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /-r, --register MODULE:Class/);
+});
+
+Deno.test("config files: missing, world-writable and foreign-owned files are refused with exit 1", async () => {
+  const missing = await runWca(["-c", "/nonexistent/wca.yaml", ...ROOT_FLAG]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, "wca: Config file /nonexistent/wca.yaml does not exist\n");
+
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/config.yaml`;
+    await Deno.writeTextFile(path, "runner: !HelloWorldRunner\n");
+    await Deno.chmod(path, 0o666);
+    const writable = await runWca(["-c", path, ...ROOT_FLAG]);
+    assert.equal(writable.code, 1);
+    assert.equal(
+      writable.stderr,
+      `wca: Config file ${path} is writable by others (mode 666); run 'chmod o-w ${path}' ` +
+        `so that nobody else can change what the agent runs\n`,
+    );
+    if (IS_ROOT) {
+      await Deno.chmod(path, 0o644);
+      await Deno.chown(path, 65534, 65534);
+      const foreign = await runWca(["-c", path, "--root"]);
+      assert.equal(foreign.code, 1);
+      assert.match(
+        foreign.stderr,
+        /is owned by uid 65534; it must be owned by the user running wca \(uid 0\) or by root/,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("WCA_DUMP_LOGGERS=True prints the logger tree; config loggers apply, the command line wins", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/config.yaml`;
+    await Deno.writeTextFile(
+      path,
+      "runner: !HelloWorldRunner\nloggers:\n  wca: error\n  wca.storage: debug\n  example.external_package: info\n",
+    );
+    await Deno.chmod(path, 0o644);
+    const run = await runWca(
+      ["-c", path, "-r", "examples/hello_world_runner.ts:HelloWorldRunner", "-l", "warning", ...ROOT_FLAG],
+      { WCA_DUMP_LOGGERS: "True" },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      [
+        "<root>: WARNING (set)",
+        "  example: WARNING (inherited)",
+        "    example.external_package: INFO (set)",
+        "  wca: WARNING (set)",
+        "    wca.main: WARNING (inherited)",
+        "    wca.storage: DEBUG (set)",
+        "Hello world!",
+        "",
+      ].join("\n"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-r with a missing module or class: exit 1 with a clear message", async () => {
+  const noModule = await runWca([
+    "-c",
+    "configs/extending/hello_world.yaml",
+    "-r",
+    "examples/nope.ts:X",
+    ...ROOT_FLAG,
+  ]);
+  assert.equal(noModule.code, 1);
+  assert.match(
+    noModule.stderr,
+    /^wca: -r examples\/nope\.ts:X: cannot import file:\/\/.*examples\/nope\.ts: Module not found/,
+  );
+  const noClass = await runWca(
+    ["-c", "configs/extending/hello_world.yaml", "-r", "examples/hello_world_runner.ts:Nope", ...ROOT_FLAG],
+  );
+  assert.equal(noClass.code, 1);
+  assert.match(noClass.stderr, /has no export 'Nope' \(it exports: HelloWorldRunner\)\n$/);
+});

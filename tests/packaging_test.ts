@@ -1,0 +1,31 @@
+/** Every entry point packages: `deno task bundle` builds it, and the bundle runs the hello world. */
+import assert from "node:assert/strict";
+import { ENTRY_POINTS } from "../.ci/package.ts";
+import { ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
+
+Deno.test("deno task bundle builds every entry point, and the bundled wca runs the hello world", async () => {
+  const build = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "bundle"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(build.code, 0, new TextDecoder().decode(build.stderr));
+  for (const entry of ENTRY_POINTS) {
+    const info = await Deno.stat(`${ROOT}dist/${entry.name}.js`);
+    assert.ok(info.size > 10_000, `dist/${entry.name}.js is ${info.size} bytes`);
+  }
+  const run = await runWca(
+    [
+      "-c",
+      "configs/extending/hello_world.yaml",
+      "-r",
+      "examples/hello_world_runner.ts:HelloWorldRunner",
+      ...ROOT_FLAG,
+    ],
+    {},
+    "dist/wca.js",
+  );
+  assert.equal(run.stdout, "Hello world!\n", run.stderr);
+  assert.equal(run.code, 0);
+});
