@@ -1,0 +1,45 @@
+/**
+ * An external storage that POSTs each batch as JSON to an HTTP endpoint (the seeds' HTTP storage example).
+ *
+ *   deno task wca -- -c my.yaml -r examples/http_storage.ts --root -l example.http_storage:info
+ *
+ * `register` marks the class, so `-r examples/http_storage.ts` needs no `:HttpStorage`.
+ */
+import { register } from "../src/components/mod.ts";
+import { number, params, url, type z } from "../src/config/mod.ts";
+import { getLogger } from "../src/logging/mod.ts";
+import type { Metric } from "../src/metrics/metric.ts";
+
+const log = getLogger("example.http_storage");
+
+const schema = params({
+  http_endpoint: url(["http", "https"]).default("http://127.0.0.1:8000"),
+  timeout: number(0.001, 60).default(1),
+});
+
+@register
+export class HttpStorage {
+  static readonly schema = schema;
+  readonly #options: z.infer<typeof schema>;
+
+  constructor(options: z.infer<typeof schema>) {
+    this.#options = options;
+  }
+
+  async store(metrics: readonly Metric[]): Promise<void> {
+    log.info("sending!");
+    const body = JSON.stringify(Object.fromEntries(metrics.map((m) => [m.name, m.value])));
+    try {
+      const response = await fetch(this.#options.http_endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(this.#options.timeout * 1000),
+      });
+      await response.body?.cancel();
+      if (!response.ok) log.warning(`${this.#options.http_endpoint} answered ${response.status}`);
+    } catch (error) {
+      log.warning(`sending to ${this.#options.http_endpoint} failed: ${(error as Error).message}`);
+    }
+  }
+}
