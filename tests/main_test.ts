@@ -42,7 +42,7 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
 Deno.test("at -l debug a user error also shows its details", async () => {
   const run = await runWca(["-c", "configs/extending/hello_world.yaml", "-l", "debug", ...ROOT_FLAG]);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /DEBUG    \{MainThread\} \[wca\.main\] details: ConfigError: .*\n\s+at /);
+  assert.match(run.stderr, /DEBUG {4}\{MainThread\} \[wca\.main\] details: ConfigError: .*\n\s+at /);
 });
 
 Deno.test("unknown flag: usage on stderr, exit 2", async () => {
