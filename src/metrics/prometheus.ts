@@ -36,8 +36,6 @@ export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 interface Sample {
   /** Sorted label names and their values, interleaved: [name0, value0, name1, value1, …]. */
   readonly pairs: readonly string[];
-  /** `{a="1",b="2"}` or "" when there are no labels. */
-  readonly labelText: string;
   readonly value: number;
   readonly timestamp: number | undefined;
 }
@@ -161,6 +159,20 @@ function checkLabelName(metricName: string, label: string, seen: Validated): voi
   seen.labelNames.add(label);
 }
 
+/** Insertion sort: label sets are small, and this beats Array#sort's generic comparator several-fold. */
+function sortSmall(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 function toSample(metric: Metric, name: string, seen: Validated): Sample {
   const value = metric.value;
   if (typeof value !== "number") fail(name, `value is not a number (${describe(value)})`);
@@ -169,10 +181,8 @@ function toSample(metric: Metric, name: string, seen: Validated): Sample {
     fail(name, `invalid timestamp ${String(timestamp)} (expected finite milliseconds since the epoch)`);
   }
   const labels = metric.labels ?? {};
-  const keys = Object.keys(labels);
-  if (keys.length > 1) keys.sort();
+  const keys = sortSmall(Object.keys(labels));
   const pairs: string[] = new Array(keys.length * 2);
-  let labelText = "";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     checkLabelName(name, key, seen);
@@ -182,10 +192,8 @@ function toSample(metric: Metric, name: string, seen: Validated): Sample {
     }
     pairs[2 * i] = key;
     pairs[2 * i + 1] = labelValue;
-    labelText += (i === 0 ? "{" : ",") + key + '="' + escapeLabelValue(labelValue) + '"';
   }
-  if (keys.length > 0) labelText += "}";
-  return { pairs, labelText, value, timestamp };
+  return { pairs, value, timestamp };
 }
 
 function checkType(name: string, type: unknown): MetricType | undefined {
@@ -216,21 +224,56 @@ function collectFamilies(metrics: readonly Metric[], catalog: Catalog): Map<stri
   return families;
 }
 
-function encodeFamily(family: Family, timestamps: boolean, now: number): string {
+/** `{a="1",b="2"}`, or "" without labels. */
+function labelText(pairs: readonly string[]): string {
+  let out = "";
+  for (let i = 0; i < pairs.length; i += 2) {
+    out += (i === 0 ? "{" : ",") + pairs[i] + '="' + escapeLabelValue(pairs[i + 1]!) + '"';
+  }
+  return pairs.length === 0 ? out : out + "}";
+}
+
+/**
+ * Collects output lines and flattens them every CHUNK lines. A single growing string (or one string per
+ * line kept to the end) leaves millions of rope fragments alive, and the garbage collector then costs
+ * more than the encoding.
+ */
+class TextChunks {
+  static readonly CHUNK = 512;
+  readonly #chunks: string[] = [];
+  #lines: string[] = [];
+
+  push(line: string): void {
+    this.#lines.push(line);
+    if (this.#lines.length === TextChunks.CHUNK) this.#flush();
+  }
+
+  #flush(): void {
+    this.#chunks.push(this.#lines.join(""));
+    this.#lines = [];
+  }
+
+  text(): string {
+    this.#flush();
+    return this.#chunks.join("");
+  }
+}
+
+function encodeFamily(out: TextChunks, family: Family, timestamps: boolean, now: number): void {
   const { name, samples } = family;
   samples.sort(compareSamples);
-  let out = "";
-  if (family.help !== undefined) out += `# HELP ${name} ${escapeHelp(String(family.help))}\n`;
-  if (family.type !== undefined) out += `# TYPE ${name} ${family.type}\n`;
-  let previous: string | undefined;
-  for (const sample of samples) {
-    if (sample.labelText === previous) fail(name, `duplicate series ${sample.labelText || "{}"}`);
-    previous = sample.labelText;
-    out += name + sample.labelText + " " + formatValue(sample.value);
-    if (timestamps) out += " " + Math.round(sample.timestamp ?? now);
-    out += "\n";
+  if (family.help !== undefined) out.push(`# HELP ${name} ${escapeHelp(String(family.help))}\n`);
+  if (family.type !== undefined) out.push(`# TYPE ${name} ${family.type}\n`);
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i]!;
+    // Sorted, and compareSamples is 0 only for identical label sets: duplicates are neighbours.
+    if (i > 0 && compareSamples(samples[i - 1]!, sample) === 0) {
+      fail(name, `duplicate series ${labelText(sample.pairs) || "{}"}`);
+    }
+    let line = name + labelText(sample.pairs) + " " + formatValue(sample.value);
+    if (timestamps) line += " " + Math.round(sample.timestamp ?? now);
+    out.push(line + "\n");
   }
-  return out;
 }
 
 /**
@@ -246,7 +289,10 @@ export function encodeMetrics(metrics: readonly Metric[], options: EncodeOptions
   if (!Number.isFinite(now)) {
     throw new MetricEncodingError(`invalid "now" ${now} (expected finite milliseconds since the epoch)`);
   }
-  const names = [...families.keys()].sort();
-  const parts = names.map((name) => encodeFamily(families.get(name)!, options.timestamps, now));
-  return parts.join("\n");
+  const out = new TextChunks();
+  [...families.keys()].sort().forEach((name, index) => {
+    if (index > 0) out.push("\n");
+    encodeFamily(out, families.get(name)!, options.timestamps, now);
+  });
+  return out.text();
 }

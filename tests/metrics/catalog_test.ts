@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { catalogNames, lookupMetric, METRIC_CATALOG, withCatalog } from "../../src/metrics/catalog.ts";
+import { metric } from "../../src/metrics/metric.ts";
+import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from "../../src/metrics/prometheus.ts";
+
+/** The names the runners will emit (WCA-compatible); the catalog must describe each of them. */
+const EXPECTED = [
+  "wca_up",
+  "wca_tasks",
+  "wca_mem_usage_bytes",
+  "wca_duration_seconds",
+  "wca_information",
+  "wca_warning_count",
+  "wca_error_count",
+  "platform_cpu_usage",
+  "platform_mem_usage_bytes",
+  "platform_mem_numa_free_bytes",
+  "platform_mem_numa_used_bytes",
+  "platform_topology_cores",
+  "platform_topology_cpus",
+  "platform_topology_sockets",
+  "platform_last_seen",
+  "task_up",
+  "task_last_seen",
+  "task_subcontainers",
+  "task_cpu_usage_seconds",
+  "task_mem_usage_bytes",
+  "task_mem_max_usage_bytes",
+  "task_mem_limit_bytes",
+  "task_mem_soft_limit_bytes",
+  "task_mem_numa_pages",
+  "task_mem_page_faults",
+  "task_scaling_factor_avg",
+  "task_scaling_factor_max",
+  "task_instructions",
+  "task_cycles",
+  "task_cache_misses",
+  "task_cache_references",
+];
+
+Deno.test("catalog: holds exactly the WCA names, each well-formed and described", () => {
+  assert.deepEqual(catalogNames(), [...EXPECTED].sort());
+  for (const name of catalogNames()) {
+    const entry = lookupMetric(name)!;
+    assert.match(name, METRIC_NAME_PATTERN);
+    assert.ok(entry.type === "gauge" || entry.type === "counter", name);
+    assert.ok(entry.help.length > 10 && !entry.help.includes("\n"), name);
+    assert.ok(entry.unit.length > 0 && entry.source.length > 0, name);
+    assert.ok(/^(wca|platform|task)_/.test(name), name);
+  }
+  assert.match("numa_node", LABEL_NAME_PATTERN);
+});
+
+Deno.test("catalog: types match the original WCA output", () => {
+  // From the WCA README sample output.
+  const seen: Record<string, string> = {
+    platform_cpu_usage: "counter",
+    platform_mem_numa_free_bytes: "gauge",
+    task_cpu_usage_seconds: "counter",
+    task_instructions: "counter",
+    task_last_seen: "counter",
+    task_mem_numa_pages: "gauge",
+    task_mem_page_faults: "counter",
+    task_mem_usage_bytes: "gauge",
+    task_scaling_factor_max: "gauge",
+    wca_information: "gauge",
+    wca_tasks: "gauge",
+  };
+  for (const [name, type] of Object.entries(seen)) assert.equal(lookupMetric(name)?.type, type, name);
+});
+
+Deno.test("catalog: frozen, entries too", () => {
+  assert.ok(Object.isFrozen(METRIC_CATALOG));
+  for (const name of catalogNames()) assert.ok(Object.isFrozen(METRIC_CATALOG[name]), name);
+  assert.throws(() => {
+    (METRIC_CATALOG as Record<string, unknown>).task_up = undefined;
+  }, TypeError);
+});
+
+Deno.test("lookupMetric: unknown and inherited names are not entries", () => {
+  assert.equal(lookupMetric("nope"), undefined);
+  assert.equal(lookupMetric("constructor"), undefined);
+  assert.equal(lookupMetric("__proto__"), undefined);
+  assert.equal(lookupMetric("task_up")?.type, "gauge");
+});
+
+Deno.test("withCatalog: fills missing help/type, keeps given ones, never mutates", () => {
+  const bare = Object.freeze(metric("task_cycles", 5, { cpu: "0" }));
+  const filled = withCatalog(bare);
+  assert.notEqual(filled, bare);
+  assert.equal(filled.type, "counter");
+  assert.equal(filled.help, lookupMetric("task_cycles")!.help);
+  assert.deepEqual(filled.labels, { cpu: "0" });
+  assert.equal(bare.type, undefined);
+
+  const own = metric("task_cycles", 5, {}, { help: "own", type: "gauge" });
+  assert.equal(withCatalog(own), own);
+  const half = withCatalog(metric("task_cycles", 5, {}, { help: "own" }));
+  assert.equal(half.help, "own");
+  assert.equal(half.type, "counter");
+
+  const unknown = metric("custom_thing", 1);
+  assert.equal(withCatalog(unknown), unknown);
+});
