@@ -30,8 +30,8 @@ const FOOTER = `
 - \`filter_labels\` removes the listed label names from every metric before printing, e.g. to drop
   high-cardinality orchestrator labels. If removing a label makes two series identical the batch is refused
   with a "duplicate series" error, so only remove labels that do not tell series apart.
-- The counters keep WCA's names without the \`_total\` suffix; \`promtool check metrics\` reports that as a lint
-  warning, not a parse error.
+- The counters keep WCA's names: without the \`_total\` suffix, and \`wca_error_count\`/\`wca_warning_count\` end in
+  \`_count\`. \`promtool check metrics\` reports these as lint warnings (exit code 3), not parse errors.
 `;
 
 /** Table cells must not contain a raw pipe or newline. */
