@@ -1,0 +1,19 @@
+/**
+ * /sys/devices/system/node/nodeN/vmstat: the per-node subset of /proc/vmstat, same `key value` format.
+ */
+import type { HostPaths } from "../host_paths.ts";
+import { parseVmstat, type Vmstat } from "../procfs/vmstat.ts";
+
+export function parseNodeVmstat(text: string, source = "node/vmstat"): Vmstat {
+  return parseVmstat(text, source);
+}
+
+/** Reads the vmstat of each given node. */
+export function readNodeVmstat(paths: HostPaths, nodes: readonly number[]): Map<number, Vmstat> {
+  const result = new Map<number, Vmstat>();
+  for (const node of nodes) {
+    const path = `${paths.sys}/devices/system/node/node${node}/vmstat`;
+    result.set(node, parseNodeVmstat(Deno.readTextFileSync(path), path));
+  }
+  return result;
+}
