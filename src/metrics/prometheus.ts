@@ -209,9 +209,10 @@ function collectFamilies(metrics: readonly Metric[], catalog: Catalog): Map<stri
     const name = checkMetricName(metric.name, seen);
     let family = families.get(name);
     if (family === undefined) {
-      const known = lookupMetric(name, catalog);
-      family = { name, type: undefined, help: metric.help ?? known?.help, samples: [] };
+      family = { name, type: undefined, help: metric.help, samples: [] };
       families.set(name, family);
+    } else if (family.help === undefined) {
+      family.help = metric.help; // the first help a metric of this name carries
     }
     // A metric without a type takes the catalog's, exactly as withCatalog(metric) would.
     const type = checkType(name, metric.type) ?? lookupMetric(name, catalog)?.type;
@@ -221,6 +222,7 @@ function collectFamilies(metrics: readonly Metric[], catalog: Catalog): Map<stri
     }
     family.samples.push(toSample(metric, name, seen));
   }
+  for (const family of families.values()) family.help ??= lookupMetric(family.name, catalog)?.help;
   return families;
 }
 

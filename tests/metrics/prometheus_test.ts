@@ -51,6 +51,11 @@ Deno.test("encodeMetrics: metric help/type win over the catalog; unknown names g
   );
 });
 
+Deno.test("encodeMetrics: the first help any metric of a name carries wins over the catalog", () => {
+  const text = plain([metric("task_up", 1, { a: "1" }), metric("task_up", 1, { a: "2" }, { help: "later" })]);
+  assert.ok(text.startsWith("# HELP task_up later\n"), text);
+});
+
 Deno.test("encodeMetrics: samples in natural order of label values, label names sorted", () => {
   const cpus = [10, 2, 1, 0, 21, 3].map((cpu) => metric("x", cpu, { host: "h", cpu: String(cpu) }));
   assert.equal(
