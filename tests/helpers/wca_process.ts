@@ -1,15 +1,10 @@
 /** Runs the agent as a subprocess, the way a user meets it. */
 import { fileURLToPath } from "node:url";
+import { ENTRY_POINTS } from "../../.ci/package.ts";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-ffi",
-  "--allow-sys",
-];
+/** The same permissions the packaged agent gets. */
+const PERMISSIONS: readonly string[] = ENTRY_POINTS.find((entry) => entry.name === "wca")!.permissions;
 export const IS_ROOT = Deno.uid() === 0;
 /** As root the agent refuses to start without --root; tests that are not about that pass it. */
 export const ROOT_FLAG = IS_ROOT ? ["--root"] : [];
