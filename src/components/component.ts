@@ -6,14 +6,20 @@
  * A class without a schema takes no parameters.
  */
 import type { z } from "zod";
+import type { HostPaths } from "../platform/host_paths.ts";
 
 // deno-lint-ignore no-explicit-any
 export type AnySchema = z.ZodType<any, any>;
 
+/** What every component is constructed with besides its parameters: where the host's files are. */
+export interface ComponentContext {
+  readonly hostPaths: HostPaths;
+}
+
 export interface ComponentClass {
   readonly name: string;
   // deno-lint-ignore no-explicit-any
-  new (params: any): object;
+  new (params: any, context: ComponentContext): object;
   /** Parameters; usually a `z.object({...})`, strict. */
   readonly schema?: AnySchema;
   /** Parameter that a tagged scalar fills: `!Env HOME` sets `name` when scalarParam is "name". */

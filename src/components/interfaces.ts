@@ -16,6 +16,23 @@ export interface Storage {
   close?(): Promise<void> | void;
 }
 
+/** A task the agent measures: one cgroup (or, for a pod, a parent cgroup and its containers). */
+export interface Task {
+  readonly name: string;
+  readonly task_id: string;
+  /** cgroup path within each hierarchy, e.g. "/task1" or "/kubepods/burstable/pod…". */
+  readonly cgroup_path: string;
+  /** Containers of a pod; measured and summed under the task. Empty for a plain task. */
+  readonly subcgroups_paths: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly resources: Readonly<Record<string, number | string>>;
+}
+
+export interface Node {
+  /** The tasks on this node now. A task that vanishes between calls is simply absent. */
+  getTasks(): Promise<readonly Task[]> | readonly Task[];
+}
+
 /** A named contract the config loader can check a nested component against. */
 export interface ComponentInterface {
   readonly name: string;
@@ -24,6 +41,7 @@ export interface ComponentInterface {
 
 export const RunnerInterface: ComponentInterface = Object.freeze({ name: "Runner", methods: ["run"] });
 export const StorageInterface: ComponentInterface = Object.freeze({ name: "Storage", methods: ["store"] });
+export const NodeInterface: ComponentInterface = Object.freeze({ name: "Node", methods: ["getTasks"] });
 
 export function implementsInterface(value: unknown, iface: ComponentInterface): boolean {
   if (value === null || typeof value !== "object") return false;

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { z } from "zod";
-import type { ComponentClass } from "../components/component.ts";
+import type { ComponentClass, ComponentContext } from "../components/component.ts";
 import { ConfigError, ConfigErrors } from "./errors.ts";
 import { describeIssue } from "./issues.ts";
 import type { YamlSource } from "./yaml_source.ts";
@@ -18,6 +18,7 @@ export interface ComponentLookup {
 export interface GraphOptions {
   components: ComponentLookup;
   env: (name: string) => string | undefined;
+  context: ComponentContext;
 }
 
 const ENV_TAG = "!Env";
@@ -116,7 +117,7 @@ export class GraphBuilder {
     const params = this.#componentParams(node, cls, tag, depth);
     const parsed = this.#validate(node, cls, tag, params);
     try {
-      return new cls(parsed);
+      return new cls(parsed, this.#options.context);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConfigError(`Cannot create ${tag}: ${reason}`, this.#source.position(node), { cause: error });

@@ -3,6 +3,8 @@
  * is constructed (the seeds' agent could not log during construction; we can).
  */
 import { isMap, isScalar, type Node } from "yaml";
+import type { ComponentContext } from "../components/component.ts";
+import { defaultHostPaths } from "../platform/host_paths.ts";
 import { implementsInterface, type Runner, RunnerInterface } from "../components/interfaces.ts";
 import { LEVEL_NAMES, type LevelName, parseLevel } from "../logging/mod.ts";
 import { ConfigError } from "./errors.ts";
@@ -22,6 +24,8 @@ export interface ParsedConfig {
 export interface BuildOptions {
   components: ComponentLookup;
   env?: (name: string) => string | undefined;
+  /** Default: the host's own /proc, /sys, cgroup and resctrl roots. */
+  context?: ComponentContext;
 }
 
 /** Parses and checks the shape of a config text; nothing is constructed yet. */
@@ -87,6 +91,7 @@ export function buildRunner(config: ParsedConfig, options: BuildOptions): Runner
   const builder = new GraphBuilder(config.source, {
     components: options.components,
     env: options.env ?? ((name) => Deno.env.get(name)),
+    context: options.context ?? { hostPaths: defaultHostPaths() },
   });
   const runner = builder.build(config.runnerNode);
   if (!implementsInterface(runner, RunnerInterface)) {

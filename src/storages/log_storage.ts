@@ -7,6 +7,7 @@
  */
 import { dirname, join } from "node:path";
 import type { Storage } from "../components/interfaces.ts";
+import type { ComponentContext } from "../components/component.ts";
 import { absolutePath, boolean, listOf, params, text, type z } from "../config/schema.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { encodeMetrics } from "../metrics/prometheus.ts";
@@ -96,7 +97,7 @@ export class LogStorage implements Storage {
   readonly #writeStderr: (text: string) => void;
   readonly #now: () => number;
 
-  constructor(params: LogStorageParams = {}, io: LogStorageIo = {}) {
+  constructor(params: LogStorageParams = {}, _context?: ComponentContext, io: LogStorageIo = {}) {
     const parsed = schema.parse(params);
     this.#path = parsed.output_filename;
     this.#overwrite = parsed.overwrite;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BUILTIN_COMPONENTS, registerFrom, Registry } from "../../src/components/mod.ts";
 import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
 import { metric } from "../../src/metrics/metric.ts";
+import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { ROOT } from "../helpers/wca_process.ts";
 
 async function exampleRegistry(): Promise<Registry> {
@@ -21,7 +22,7 @@ Deno.test("the HTTP storage example registers with -r MODULE and POSTs each batc
     const storage = new (registry.get("HttpStorage")!)({
       http_endpoint: `http://127.0.0.1:${server.addr.port}/`,
       timeout: 2,
-    }) as { store(metrics: unknown[]): Promise<void> };
+    }, { hostPaths: defaultHostPaths() }) as { store(metrics: unknown[]): Promise<void> };
     await storage.store([metric("wca_tasks", 3), metric("wca_up", 1)]);
     assert.deepEqual(received, [{ wca_tasks: 3, wca_up: 1 }]);
   } finally {

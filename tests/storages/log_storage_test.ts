@@ -12,7 +12,7 @@ function tempDirFixture(params: (dir: string) => LogStorageParams) {
   return () => {
     const dir = Deno.makeTempDirSync({ prefix: "wca-log-storage-" });
     return {
-      storage: new LogStorage(params(dir), { now }),
+      storage: new LogStorage(params(dir), undefined, { now }),
       dispose: () => Deno.removeSync(dir, { recursive: true }),
     };
   };
@@ -20,7 +20,7 @@ function tempDirFixture(params: (dir: string) => LogStorageParams) {
 
 storageContract(
   "LogStorage to stderr",
-  () => ({ storage: new LogStorage({}, { writeStderr: () => {}, now }) }),
+  () => ({ storage: new LogStorage({}, undefined, { writeStderr: () => {}, now }) }),
 );
 storageContract(
   "LogStorage appending to a file",
@@ -53,7 +53,7 @@ async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> 
 
 Deno.test("LogStorage: stderr gets each batch with timestamps, batches separated by a blank line", async () => {
   const written: string[] = [];
-  const storage = new LogStorage({}, { writeStderr: (text) => written.push(text), now });
+  const storage = new LogStorage({}, undefined, { writeStderr: (text) => written.push(text), now });
   await storage.store(batchA());
   await storage.store([]);
   await storage.store(batchB());
@@ -68,13 +68,13 @@ Deno.test("LogStorage: stderr gets each batch with timestamps, batches separated
 Deno.test("LogStorage: appending mode appends every batch, with timestamps by default", () =>
   withTempDir(async (dir) => {
     const path = join(dir, "metrics.txt");
-    const storage = new LogStorage({ output_filename: path }, { now });
+    const storage = new LogStorage({ output_filename: path }, undefined, { now });
     await storage.store(batchA());
     await storage.store(batchB());
     const expected = encodeMetrics(batchA(), { timestamps: true, now: NOW }) + "\n" +
       encodeMetrics(batchB(), { timestamps: true, now: NOW }) + "\n";
     assert.equal(await Deno.readTextFile(path), expected);
-    const plain = new LogStorage({ output_filename: path, include_timestamp: false }, { now });
+    const plain = new LogStorage({ output_filename: path, include_timestamp: false }, undefined, { now });
     await plain.store(batchB());
     assert.ok((await Deno.readTextFile(path)).endsWith('\nwca_tasks{host="h"} 2\n\n'));
   }));
@@ -82,7 +82,7 @@ Deno.test("LogStorage: appending mode appends every batch, with timestamps by de
 Deno.test("LogStorage: overwrite replaces the file atomically: new inode, no temp files, no timestamps", () =>
   withTempDir(async (dir) => {
     const path = join(dir, "wca.prom");
-    const storage = new LogStorage({ output_filename: path, overwrite: true }, { now });
+    const storage = new LogStorage({ output_filename: path, overwrite: true }, undefined, { now });
     await storage.store(batchA());
     const first = await Deno.stat(path);
     assert.equal(await Deno.readTextFile(path), encodeMetrics(batchA(), { timestamps: false }));
@@ -99,7 +99,9 @@ Deno.test("LogStorage: overwrite replaces the file atomically: new inode, no tem
 Deno.test("LogStorage: overwrite with include_timestamp: true prints timestamps", () =>
   withTempDir(async (dir) => {
     const path = join(dir, "wca.prom");
-    await new LogStorage({ output_filename: path, overwrite: true, include_timestamp: true }, { now }).store(
+    await new LogStorage({ output_filename: path, overwrite: true, include_timestamp: true }, undefined, {
+      now,
+    }).store(
       batchB(),
     );
     assert.equal(await Deno.readTextFile(path), encodeMetrics(batchB(), { timestamps: true, now: NOW }));
@@ -108,7 +110,7 @@ Deno.test("LogStorage: overwrite with include_timestamp: true prints timestamps"
 Deno.test("LogStorage: a reader never sees a partly written file in overwrite mode", () =>
   withTempDir(async (dir) => {
     const path = join(dir, "wca.prom");
-    const storage = new LogStorage({ output_filename: path, overwrite: true }, { now });
+    const storage = new LogStorage({ output_filename: path, overwrite: true }, undefined, { now });
     const batches = Array.from(
       { length: 30 },
       (_, round) =>
@@ -137,9 +139,13 @@ Deno.test("LogStorage: a reader never sees a partly written file in overwrite mo
 
 Deno.test("LogStorage: filter_labels drops labels before output, without touching the input", async () => {
   const written: string[] = [];
-  const storage = new LogStorage({ filter_labels: ["application", "task_name"], include_timestamp: false }, {
-    writeStderr: (text) => written.push(text),
-  });
+  const storage = new LogStorage(
+    { filter_labels: ["application", "task_name"], include_timestamp: false },
+    undefined,
+    {
+      writeStderr: (text) => written.push(text),
+    },
+  );
   const batch = deepFreeze([
     metric("task_up", 1, { application: "x", task_id: "a", task_name: "a" }),
     metric("wca_tasks", 1, { host: "h" }),
@@ -162,7 +168,9 @@ Deno.test("dropLabels: passes untouched metrics through and copies the changed o
 });
 
 Deno.test("LogStorage: filter_labels that merges series is refused as a duplicate series", async () => {
-  const storage = new LogStorage({ filter_labels: ["cpu"] }, { writeStderr: () => assert.fail("wrote") });
+  const storage = new LogStorage({ filter_labels: ["cpu"] }, undefined, {
+    writeStderr: () => assert.fail("wrote"),
+  });
   await assert.rejects(
     () => storage.store([metric("task_cycles", 1, { cpu: "0" }), metric("task_cycles", 2, { cpu: "1" })]),
     { name: "MetricEncodingError", message: 'metric "task_cycles": duplicate series {}' },
@@ -172,7 +180,7 @@ Deno.test("LogStorage: filter_labels that merges series is refused as a duplicat
 Deno.test("LogStorage: an invalid batch writes nothing", () =>
   withTempDir(async (dir) => {
     const path = join(dir, "metrics.txt");
-    const storage = new LogStorage({ output_filename: path }, { now });
+    const storage = new LogStorage({ output_filename: path }, undefined, { now });
     await storage.store(batchA());
     const before = await Deno.readTextFile(path);
     await assert.rejects(() => storage.store([metric("ok", 1), metric("bad name", 1)]), {
@@ -185,7 +193,7 @@ Deno.test("LogStorage: write errors name the file and the OS reason; the next st
   withTempDir(async (dir) => {
     for (const overwrite of [false, true]) {
       const path = join(dir, `missing-${overwrite}`, "wca.prom");
-      const storage = new LogStorage({ output_filename: path, overwrite }, { now });
+      const storage = new LogStorage({ output_filename: path, overwrite }, undefined, { now });
       await assert.rejects(() => storage.store(batchA()), (error: unknown) => {
         assert.ok(error instanceof Error);
         assert.ok(error.message.startsWith(`LogStorage: cannot write metrics to ${path}: `), error.message);
