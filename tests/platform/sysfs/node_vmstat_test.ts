@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { parseNodeVmstat, readNodeVmstat } from "../../../src/platform/sysfs/node_vmstat.ts";
+import { PlatformParseError } from "../../../src/platform/parse.ts";
+import { defaultHostPaths } from "../../../src/platform/host_paths.ts";
+import { readOnlineNodes } from "../../../src/platform/sysfs/node_online.ts";
+import { fixturePaths, SCENARIOS } from "../_helpers.ts";
+
+Deno.test("parseNodeVmstat: real, empty and malformed input", () => {
+  assert.deepEqual({ ...parseNodeVmstat("nr_free_pages 1099861\nnuma_hit 5\n") }, {
+    nr_free_pages: 1099861,
+    numa_hit: 5,
+  });
+  assert.deepEqual({ ...parseNodeVmstat("") }, {});
+  assert.throws(
+    () => parseNodeVmstat("numa_hit five\n"),
+    (e: unknown) => e instanceof PlatformParseError && e.message.startsWith("node/vmstat:1:"),
+  );
+});
+
+Deno.test("readNodeVmstat on fixtures and on this machine", () => {
+  for (const scenario of SCENARIOS) {
+    const paths = fixturePaths(scenario);
+    const nodes = readOnlineNodes(paths);
+    const stats = readNodeVmstat(paths, nodes);
+    assert.deepEqual([...stats.keys()], nodes, scenario);
+    for (const values of stats.values()) assert.ok("nr_free_pages" in values, scenario);
+  }
+  const real = defaultHostPaths();
+  for (const values of readNodeVmstat(real, readOnlineNodes(real)).values()) {
+    assert.ok(values["nr_free_pages"]! > 0);
+  }
+});
