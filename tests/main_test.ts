@@ -35,7 +35,7 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
   assert.equal(
     run.stderr,
     "wca: configs/extending/hello_world.yaml:3:9: Unknown tag !HelloWorldRunner. Available tags: " +
-      "!FilterStorage, !LogStorage, !Env. External components are added with -r path/to/module.ts:ClassName\n",
+      "!CgroupNode, !FilterStorage, !LogStorage, !StaticNode, !Env. External components are added with -r path/to/module.ts:ClassName\n",
   );
 });
 

@@ -3,9 +3,12 @@
  * class names, because bundlers may rename classes.
  */
 import type { ComponentClass } from "./component.ts";
+import { CgroupNode, StaticNode } from "../nodes/mod.ts";
 import { FilterStorage, LogStorage } from "../storages/mod.ts";
 
 export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
   LogStorage,
   FilterStorage,
+  StaticNode,
+  CgroupNode,
 });

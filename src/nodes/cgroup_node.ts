@@ -1,0 +1,92 @@
+/**
+ * Discovers tasks from the cgroup tree: every cgroup `depth` levels below one of `parents` (by default
+ * the children of /system.slice, /docker and /machine.slice), so the agent is useful on a host with no
+ * orchestrator. Task id and name are the cgroup path.
+ */
+import type { ComponentContext } from "../components/component.ts";
+import type { Node, Task } from "../components/interfaces.ts";
+import { boolean, integer, listOf, mapOf, params, text, z } from "../config/schema.ts";
+import { getLogger } from "../logging/mod.ts";
+import { CgroupTree, joinCgroupPath } from "./cgroup_tree.ts";
+import { labelsOf } from "./static_node.ts";
+
+const log = getLogger("wca.nodes.cgroup");
+
+const regex = text(1024).refine((value) => {
+  try {
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, { error: "expected a regular expression" });
+
+const absoluteCgroup = text(4096).refine((v) => v.startsWith("/") && !v.split("/").some((s) => s === ".."), {
+  error: "expected an absolute cgroup path without '..' (e.g. /system.slice)",
+});
+
+const schema = params({
+  parents: listOf(absoluteCgroup, 100).default(["/system.slice", "/docker", "/machine.slice"])
+    .describe("cgroups whose descendants are tasks; missing ones are skipped."),
+  depth: integer(1, 8).default(1).describe("How many levels below a parent a task cgroup is."),
+  require_pids: boolean().default(true).describe("Skip cgroups without processes."),
+  include: regex.optional().describe("Only cgroup paths matching this regular expression."),
+  exclude: regex.optional().describe("Skip cgroup paths matching this regular expression."),
+  default_labels: mapOf(text(1024)).default({}).describe("Labels added to every task."),
+});
+
+export class CgroupNode implements Node {
+  static readonly schema = schema;
+  static readonly description = "Tasks discovered from the cgroup tree (no orchestrator needed).";
+  readonly #params: z.infer<typeof schema>;
+  readonly #context: ComponentContext;
+  readonly #include: RegExp | undefined;
+  readonly #exclude: RegExp | undefined;
+  #tree: CgroupTree | undefined;
+
+  constructor(parameters: z.infer<typeof schema>, context: ComponentContext) {
+    this.#params = parameters;
+    this.#context = context;
+    this.#include = parameters.include === undefined ? undefined : new RegExp(parameters.include);
+    this.#exclude = parameters.exclude === undefined ? undefined : new RegExp(parameters.exclude);
+  }
+
+  getTasks(): Task[] {
+    const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
+    const tasks: Task[] = [];
+    const seen = new Set<string>();
+    for (const parent of this.#params.parents) {
+      for (const path of this.#descendants(tree, parent, this.#params.depth)) {
+        if (seen.has(path) || !this.#wanted(path)) continue;
+        seen.add(path);
+        if (this.#params.require_pids) {
+          const pids = tree.pids(path);
+          if (!pids?.length) continue;
+        }
+        tasks.push(Object.freeze({
+          name: path,
+          task_id: path,
+          cgroup_path: path,
+          subcgroups_paths: [],
+          labels: labelsOf(this.#params.default_labels),
+          resources: {},
+        }));
+      }
+    }
+    log.trace(`discovered ${tasks.length} tasks`);
+    return tasks;
+  }
+
+  #wanted(path: string): boolean {
+    if (this.#include && !this.#include.test(path)) return false;
+    return !(this.#exclude && this.#exclude.test(path));
+  }
+
+  *#descendants(tree: CgroupTree, parent: string, depth: number): Generator<string> {
+    for (const child of tree.children(parent)) {
+      const path = joinCgroupPath(parent, child);
+      if (depth === 1) yield path;
+      else yield* this.#descendants(tree, path, depth - 1);
+    }
+  }
+}

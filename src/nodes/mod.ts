@@ -1,0 +1,4 @@
+export { CgroupNode } from "./cgroup_node.ts";
+export { CgroupTree, joinCgroupPath, sanitizeLabelName } from "./cgroup_tree.ts";
+export { labelsOf, StaticNode } from "./static_node.ts";
+export type { Node, Task } from "../components/interfaces.ts";
