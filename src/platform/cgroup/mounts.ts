@@ -44,13 +44,22 @@ export interface CgroupLayout {
   readonly unified: CgroupMount | undefined;
 }
 
-const ESCAPE = /\\([0-7]{3})/g;
 /** v1 super options that are not controllers; anything with "=" other than name= is an option too. */
-const V1_OPTIONS = new Set(["rw", "ro", "none", "noprefix", "clone_children", "xattr", "cpuset_v2_mode"]);
+const V1_OPTIONS: ReadonlySet<string> = new Set([
+  "rw",
+  "ro",
+  "none",
+  "noprefix",
+  "clone_children",
+  "xattr",
+  "cpuset_v2_mode",
+  "favordynmods",
+]);
 
 /** Decodes the octal escapes mountinfo uses for space, tab, newline and backslash (`\040`). */
 export function unescapeMountinfo(field: string): string {
-  return field.replace(ESCAPE, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  // A fresh /g regex per call: a shared one would carry lastIndex state between calls.
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
 }
 
 /** Parses every line of mountinfo. */
