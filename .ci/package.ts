@@ -6,15 +6,9 @@ const ENTRY_POINTS = [
   {
     name: "wca",
     source: "src/main.ts",
-    permissions: [
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-ffi",
-      "--allow-sys",
-      "--allow-run",
-    ],
+    // Deno grants reads of /sys and most of /proc only with --allow-all (and --allow-ffi, needed for perf
+    // counters, is all-access anyway). The agent's least privilege is the OS user it runs as.
+    permissions: ["--allow-all"],
   },
 ] as const;
 

@@ -4,7 +4,8 @@
  */
 import { checkPrivileges, parseCli, USAGE, UsageError } from "./cli/mod.ts";
 import { BUILTIN_COMPONENTS, registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
-import { buildRunner, isUserError, readConfigFile } from "./config/mod.ts";
+import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from "./config/default_config.ts";
+import { buildRunner, isUserError, parseConfigText, readConfigFile } from "./config/mod.ts";
 import { getLogger, processHub } from "./logging/mod.ts";
 import { WCA_VERSION } from "./version.ts";
 
@@ -68,10 +69,6 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     io.err(refusal);
     return 2;
   }
-  if (!options.config) {
-    io.err(`wca: no config file given; use -c PATH (see configs/ for examples)\n\n${USAGE}`);
-    return 2;
-  }
   let runner: Runner;
   try {
     const registry = new Registry(BUILTIN_COMPONENTS);
@@ -79,11 +76,15 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
       const names = await registerFrom(registry, argument);
       log.debug(`registered ${names.map((n) => `!${n}`).join(", ")} from ${argument}`);
     }
-    const config = readConfigFile(options.config);
+    const config = options.config
+      ? readConfigFile(options.config)
+      : parseConfigText(DEFAULT_CONFIG_NAME, DEFAULT_CONFIG);
     // Config levels first, then the command line's again: the command line wins.
     hub.configure(config.loggers);
     hub.configure(options.logLevels);
-    log.debug(`started PID=${Deno.pid} version=${WCA_VERSION} config=${options.config}`);
+    log.debug(
+      `started PID=${Deno.pid} version=${WCA_VERSION} config=${options.config ?? DEFAULT_CONFIG_NAME}`,
+    );
     runner = buildRunner(config, { components: registry });
   } catch (error) {
     return reportFailure(io, error);

@@ -35,7 +35,8 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
   assert.equal(
     run.stderr,
     "wca: configs/extending/hello_world.yaml:3:9: Unknown tag !HelloWorldRunner. Available tags: " +
-      "!CgroupNode, !FilterStorage, !LogStorage, !StaticNode, !Env. External components are added with -r path/to/module.ts:ClassName\n",
+      "!CgroupNode, !FilterStorage, !HTTPMetricsStorage, !LogStorage, !MeasurementRunner, !StaticNode, " +
+      "!TaskLabelRegexGenerator, !Env. External components are added with -r path/to/module.ts:ClassName\n",
   );
 });
 

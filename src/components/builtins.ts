@@ -4,11 +4,15 @@
  */
 import type { ComponentClass } from "./component.ts";
 import { CgroupNode, StaticNode } from "../nodes/mod.ts";
-import { FilterStorage, LogStorage } from "../storages/mod.ts";
+import { MeasurementRunner, TaskLabelRegexGenerator } from "../runners/measurement/mod.ts";
+import { FilterStorage, HTTPMetricsStorage, LogStorage } from "../storages/mod.ts";
 
 export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
   LogStorage,
   FilterStorage,
+  HTTPMetricsStorage,
   StaticNode,
   CgroupNode,
+  MeasurementRunner,
+  TaskLabelRegexGenerator,
 });

@@ -111,6 +111,18 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "procfs: cpuinfo",
     "Number of populated CPU sockets on the host.",
   ),
+  platform_node_vmstat: entry(
+    "gauge",
+    "numeric",
+    "/sys/devices/system/node/node*/vmstat",
+    "Per NUMA node virtual memory statistics; the key label names the counter.",
+  ),
+  platform_zoneinfo: entry(
+    "gauge",
+    "numeric",
+    "/proc/zoneinfo",
+    "Per NUMA node and zone memory statistics from /proc/zoneinfo; the key label names the value.",
+  ),
   platform_last_seen: entry(
     "counter",
     "timestamp",
@@ -119,6 +131,42 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   ),
 
   // Each task.
+  task_cpu_pressure_some_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup v2 cpu.pressure",
+    "Total time at least one task of the task stalled waiting for CPU (pressure stall information, some).",
+  ),
+  task_cpu_pressure_full_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup v2 cpu.pressure",
+    "Total time all non-idle tasks (kernels since 5.13) of the task stalled waiting for CPU (pressure stall information, full).",
+  ),
+  task_mem_pressure_some_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup v2 memory.pressure",
+    "Total time at least one task of the task stalled waiting for memory (pressure stall information, some).",
+  ),
+  task_mem_pressure_full_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup v2 memory.pressure",
+    "Total time all non-idle tasks of the task stalled waiting for memory (pressure stall information, full).",
+  ),
+  task_io_pressure_some_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup v2 io.pressure",
+    "Total time at least one task of the task stalled waiting for I/O (pressure stall information, some).",
+  ),
+  task_io_pressure_full_seconds: entry(
+    "counter",
+    "seconds",
+    "cgroup v2 io.pressure",
+    "Total time all non-idle tasks of the task stalled waiting for I/O (pressure stall information, full).",
+  ),
   task_up: entry("gauge", "numeric", INTERNAL, "Always 1 for a task the agent measured in this iteration."),
   task_last_seen: entry(
     "counter",

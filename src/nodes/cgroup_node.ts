@@ -5,7 +5,7 @@
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Node, Task } from "../components/interfaces.ts";
-import { boolean, integer, listOf, mapOf, params, text, z } from "../config/schema.ts";
+import { boolean, integer, listOf, mapOf, params, text, type z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import { CgroupTree, joinCgroupPath } from "./cgroup_tree.ts";
 import { labelsOf } from "./static_node.ts";

@@ -12,3 +12,4 @@ export {
   type FilterStorageParams,
   StorageAggregateError,
 } from "./filter_storage.ts";
+export { HTTPMetricsStorage, type HTTPMetricsStorageParams, ListenError } from "./http_storage.ts";

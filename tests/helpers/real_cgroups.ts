@@ -23,7 +23,7 @@ export interface RealCgroups {
 export async function withRealCgroups<T>(
   controllers: readonly string[],
   count: number,
-  body: (groups: RealCgroups) => Promise<T>,
+  body: (groups: RealCgroups) => Promise<T> | T,
 ): Promise<T> {
   if (Deno.uid() !== 0) throw new Error("real cgroup tests need root (they create cgroups)");
   const layout = readCgroupLayout(defaultHostPaths());

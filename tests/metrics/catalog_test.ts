@@ -5,6 +5,11 @@ import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from "../../src/metrics/prome
 
 /** The names the runners will emit (WCA-compatible); the catalog must describe each of them. */
 const EXPECTED = [
+  "platform_node_vmstat",
+  "platform_zoneinfo",
+  ...["cpu", "mem", "io"].flatMap((
+    r,
+  ) => [`task_${r}_pressure_some_seconds`, `task_${r}_pressure_full_seconds`]),
   "wca_up",
   "wca_tasks",
   "wca_mem_usage_bytes",

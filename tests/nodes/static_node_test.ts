@@ -44,7 +44,7 @@ Deno.test("StaticNode: a missing cgroup is skipped with one warning, not one per
 });
 
 Deno.test("StaticNode on this machine: require_pids skips real cgroups without processes", async () => {
-  await withRealCgroups(["cpuacct", "memory"], 2, async (groups) => {
+  await withRealCgroups(["cpuacct", "memory"], 2, (groups) => {
     const tasks = groups.paths.map((p) => p.slice(1));
     const node = (require_pids: boolean) =>
       new StaticNode(StaticNode.schema.parse({ tasks, require_pids }), { hostPaths: defaultHostPaths() });

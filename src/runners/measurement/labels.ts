@@ -1,0 +1,78 @@
+/**
+ * Task label generators: derive labels (e.g. `application`) from a task's name or labels. WCA's
+ * TaskLabelRegexGenerator with Python-style `\1` backreferences accepted alongside JavaScript's `$1`.
+ */
+import type { Task } from "../../components/interfaces.ts";
+import type { ComponentInterface } from "../../components/interfaces.ts";
+import { params, text, type z } from "../../config/schema.ts";
+
+export interface TaskLabelGenerator {
+  /** The label value for `task`, or undefined to leave the label out. */
+  generate(task: Task): string | undefined;
+}
+
+export const TaskLabelGeneratorInterface: ComponentInterface = Object.freeze({
+  name: "TaskLabelGenerator",
+  methods: ["generate"],
+});
+
+const schema = params({
+  pattern: text(1024).refine((value) => {
+    try {
+      new RegExp(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { error: "expected a regular expression" }).describe("Regular expression matched against the source."),
+  repl: text(1024).default("").describe("Replacement; \\1 or $1 refer to groups."),
+  source: text(256).default("task_name").describe("task_name, task_id, or the name of a task label."),
+});
+
+export class TaskLabelRegexGenerator implements TaskLabelGenerator {
+  static readonly schema = schema;
+  static readonly description = "Generates a task label by regex substitution on the task name or a label.";
+  readonly #pattern: RegExp;
+  readonly #repl: string;
+  readonly #source: string;
+
+  constructor(parameters: z.infer<typeof schema>) {
+    // Global, as Python's re.sub replaces every match.
+    this.#pattern = new RegExp(parameters.pattern, "g");
+    this.#repl = parameters.repl.replace(/\$/g, "$$$$").replace(/\\(\d)/g, "$$$1");
+    this.#source = parameters.source;
+  }
+
+  generate(task: Task): string | undefined {
+    const value = this.#source === "task_name"
+      ? task.name
+      : this.#source === "task_id"
+      ? task.task_id
+      : task.labels[this.#source];
+    return value === undefined ? undefined : value.replace(this.#pattern, this.#repl);
+  }
+}
+
+/** WCA's defaults: application = the task name; application_version_name = "". */
+export function defaultLabelGenerators(): Record<string, TaskLabelGenerator> {
+  return {
+    application: new TaskLabelRegexGenerator({ pattern: "$", repl: "", source: "task_name" }),
+    application_version_name: new TaskLabelRegexGenerator({ pattern: "^.*$", repl: "", source: "task_name" }),
+  };
+}
+
+/** Labels of a task's metrics: common labels, the task's own, generated ones, then task_id and task_name. */
+export function taskLabels(
+  task: Task,
+  common: Record<string, string>,
+  generators: Readonly<Record<string, TaskLabelGenerator>>,
+): Record<string, string> {
+  const labels: Record<string, string> = { ...common, ...task.labels };
+  for (const [name, generator] of Object.entries(generators)) {
+    const value = generator.generate(task);
+    if (value !== undefined) labels[name] = value;
+  }
+  labels.task_id = task.task_id;
+  labels.task_name = task.name;
+  return labels;
+}

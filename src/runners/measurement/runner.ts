@@ -1,0 +1,214 @@
+/**
+ * MeasurementRunner: every `interval`, get the tasks, measure the platform and every task, and store
+ * the metrics with the agent's own. A task that vanishes mid-iteration loses its metrics for that
+ * iteration only; a failing node, reader or storage is logged and the loop goes on.
+ */
+import type { ComponentContext } from "../../components/component.ts";
+import type { Node, Storage, Task } from "../../components/interfaces.ts";
+import { getLogger, processHub } from "../../logging/mod.ts";
+import type { Metric } from "../../metrics/metric.ts";
+import { type CgroupLayout, readCgroupLayout, readCgroupMeasurements } from "../../platform/cgroup/mod.ts";
+import { readPageSize } from "../../platform/procfs/mod.ts";
+import { readOnlineNodes } from "../../platform/sysfs/mod.ts";
+import { readTopology, type Topology } from "../../platform/topology.ts";
+import { LogStorage } from "../../storages/log_storage.ts";
+import { WCA_VERSION } from "../../version.ts";
+import { runLoop } from "../loop.ts";
+import { internalMetrics } from "./internal.ts";
+import { defaultLabelGenerators, type TaskLabelGenerator, taskLabels } from "./labels.ts";
+import { type KeyFilter, platformMetrics, type PlatformOptions, readPlatformSample } from "./platform.ts";
+import { type MeasurementRunnerParams, measurementRunnerSchema, unsupportedSettings } from "./schema.ts";
+import { taskMetrics } from "./task.ts";
+
+const log = getLogger("wca.runners.measurement");
+
+function keyFilter(value: boolean | string): KeyFilter {
+  return typeof value === "boolean" ? value : new RegExp(value);
+}
+
+/** What stays the same from one iteration to the next: read once at start. */
+interface HostFacts {
+  readonly topology: Topology;
+  readonly layout: CgroupLayout;
+  readonly pageSize: number;
+  readonly platform: PlatformOptions;
+}
+
+export class MeasurementRunner {
+  static readonly schema = measurementRunnerSchema;
+  static readonly description = "Measures tasks and the platform every interval and stores the metrics.";
+  readonly #params: MeasurementRunnerParams;
+  readonly #context: ComponentContext;
+  readonly #storage: Storage;
+  readonly #generators: Readonly<Record<string, TaskLabelGenerator>>;
+  readonly #warnedSources = new Set<string>();
+  #facts: HostFacts | undefined;
+  #lastDurations: Record<string, number> = {};
+
+  constructor(parameters: MeasurementRunnerParams, context: ComponentContext) {
+    if (parameters.rdt_enabled === true) {
+      throw new Error(
+        "rdt_enabled: true requires Intel RDT (resctrl) support, which this version of wca does not have yet; " +
+          "leave rdt_enabled unset or set it to false",
+      );
+    }
+    this.#params = parameters;
+    this.#context = context;
+    this.#storage = parameters.metrics_storage ?? new LogStorage({});
+    this.#generators = parameters.task_label_generators ?? defaultLabelGenerators();
+    for (const note of unsupportedSettings(parameters)) {
+      log.warning(`${note} is not supported by this version yet and is ignored`);
+    }
+  }
+
+  get node(): Node {
+    return this.#params.node;
+  }
+
+  async run(signal: AbortSignal): Promise<number> {
+    let facts: HostFacts;
+    try {
+      facts = this.#readHostFacts();
+    } catch (error) {
+      log.error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
+      return 1;
+    }
+    const commonLabels = { host: Deno.hostname(), ...this.#params.extra_labels };
+    log.info(
+      `measuring every ${this.#params.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
+    );
+    try {
+      await runLoop({
+        interval: this.#params.interval,
+        signal,
+        iteration: async () => {
+          await this.iterate(facts, commonLabels);
+        },
+        onOverrun: (skipped) => log.warning(`an iteration took longer than the interval; skipped ${skipped}`),
+      });
+    } finally {
+      await this.#close();
+    }
+    return 0;
+  }
+
+  /** One pass: exposed for tests and benchmarks. */
+  async iterate(facts: HostFacts, commonLabels: Record<string, string>): Promise<Metric[]> {
+    const durations: Record<string, number> = {};
+    const started = performance.now();
+    const timed = async <T>(step: string, work: () => T | Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await work();
+      } finally {
+        durations[step] = (performance.now() - t0) / 1000;
+      }
+    };
+    const tasks = await timed("node", () => this.#tasks());
+    const metrics: Metric[] = [];
+    await timed("platform", () => {
+      const sample = readPlatformSample(
+        this.#context.hostPaths,
+        facts.topology,
+        facts.platform,
+        (source, e) => this.#warnSource(source, e),
+      );
+      metrics.push(...platformMetrics(sample, facts.platform, commonLabels));
+    });
+    await timed("tasks", () => {
+      for (const task of tasks) {
+        const measured = this.#measureTask(facts, task, commonLabels);
+        if (measured) metrics.push(...measured);
+      }
+    });
+    durations.iteration = (performance.now() - started) / 1000;
+    // The storing step is timed too; its duration appears in the next iteration's metrics.
+    metrics.push(
+      ...internalMetrics(
+        { tasks: tasks.length, durations: { ...this.#lastDurations, ...durations } },
+        facts.topology,
+        WCA_VERSION,
+        processHub(),
+        commonLabels,
+      ),
+    );
+    await timed("store", async () => {
+      try {
+        await this.#storage.store(metrics);
+      } catch (error) {
+        log.error(`storing ${metrics.length} metrics failed: ${(error as Error).message}`);
+      }
+    });
+    this.#lastDurations = { store: durations.store ?? 0 };
+    return metrics;
+  }
+
+  /** Reads what does not change between iterations. */
+  #readHostFacts(): HostFacts {
+    const paths = this.#context.hostPaths;
+    this.#facts ??= {
+      topology: readTopology(paths),
+      layout: readCgroupLayout(paths),
+      pageSize: readPageSize(paths),
+      platform: {
+        vmstat: keyFilter(this.#params.vmstat),
+        zoneinfo: keyFilter(this.#params.zoneinfo),
+        numaNodes: readOnlineNodes(paths),
+      },
+    };
+    return this.#facts;
+  }
+
+  /** Host facts for callers of iterate() (tests, benchmarks). */
+  hostFacts(): HostFacts {
+    return this.#readHostFacts();
+  }
+
+  async #tasks(): Promise<readonly Task[]> {
+    try {
+      return await this.#params.node.getTasks();
+    } catch (error) {
+      log.error(`the node could not list tasks: ${(error as Error).message}; measuring the platform only`);
+      return [];
+    }
+  }
+
+  #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): Metric[] | undefined {
+    let result;
+    try {
+      result = readCgroupMeasurements(facts.layout, task.cgroup_path, { pageSize: facts.pageSize });
+    } catch (error) {
+      log.warning(`task ${task.task_id}: ${(error as Error).message}; skipped this iteration`);
+      return undefined;
+    }
+    if (result.kind === "gone") {
+      log.debug(`task ${task.task_id}: cgroup ${result.path} is gone (${result.errno}); skipped`);
+      return undefined;
+    }
+    return taskMetrics(
+      task,
+      result.measurements,
+      taskLabels(task, common, this.#generators),
+      Date.now() / 1000,
+    );
+  }
+
+  #warnSource(source: string, error: unknown): void {
+    const message = `cannot read ${source}: ${(error as Error).message}`;
+    if (this.#warnedSources.has(source)) log.debug(message);
+    else {
+      this.#warnedSources.add(source);
+      log.warning(`${message} (its metrics are left out; reported once)`);
+    }
+  }
+
+  async #close(): Promise<void> {
+    try {
+      await this.#storage.close?.();
+    } catch (error) {
+      log.warning(`closing the storage failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+export type { HostFacts };

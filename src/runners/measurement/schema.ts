@@ -1,0 +1,62 @@
+/**
+ * MeasurementRunner's parameters: the seeds' names. Parameters whose feature arrives later (perf, RDT,
+ * working-set size) are accepted and validated now, so WCA configs load; the runner says which it ignores.
+ */
+import { type Node, NodeInterface, type Storage, StorageInterface } from "../../components/interfaces.ts";
+import { boolean, component, integer, listOf, mapOf, number, params, text, z } from "../../config/schema.ts";
+import { type TaskLabelGenerator, TaskLabelGeneratorInterface } from "./labels.ts";
+
+const regexOrBool = z.union([
+  boolean(),
+  text(4096).refine((value) => {
+    try {
+      new RegExp(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { error: "expected a regular expression" }),
+], { error: "expected true, false or a regular expression" });
+
+export const measurementRunnerSchema = params({
+  node: component<Node>(NodeInterface).describe("Where tasks come from, e.g. !StaticNode or !CgroupNode."),
+  metrics_storage: component<Storage>(StorageInterface).optional()
+    .describe("Where metrics go; default: !LogStorage on standard error."),
+  interval: number(0.01, 3600).default(1).describe("Seconds between iterations."),
+  rdt_enabled: boolean().optional().describe("Intel RDT: unset = auto, true = required, false = off."),
+  extra_labels: mapOf(text(1024)).default({}).describe("Labels added to every metric (values may use !Env)."),
+  task_label_generators: mapOf(component<TaskLabelGenerator>(TaskLabelGeneratorInterface)).optional()
+    .describe("Task labels derived from task names; default: application and application_version_name."),
+  event_names: listOf(text(256), 64).default([]).describe("perf events per task (not yet supported)."),
+  perf_aggregate_cpus: boolean().default(true).describe("Sum perf counters over CPUs (with event_names)."),
+  enable_derived_metrics: boolean().default(false).describe("Derived perf metrics such as task_ipc."),
+  enable_perf_uncore: boolean().optional().describe("Uncore PMU counters (not yet supported)."),
+  uncore_event_names: listOf(text(256), 64).default([]).describe("Uncore events (not yet supported)."),
+  include_optional_labels: boolean().default(false).describe("Accepted for WCA compatibility."),
+  gather_hw_mm_topology: boolean().default(false).describe("Accepted for WCA compatibility."),
+  zoneinfo: regexOrBool.default(true).describe(
+    "platform_zoneinfo keys: true = all, false = none, or a regex.",
+  ),
+  vmstat: regexOrBool.default(true).describe("platform_vmstat_* keys: true = all, false = none, or a regex."),
+  sched: regexOrBool.default(false).describe("Per-task /proc/PID/sched (not yet supported)."),
+  wss_reset_cycles: integer(0).optional().describe("Working set size (not yet supported)."),
+  wss_reset_interval: integer(0).optional().describe("Working set size (not yet supported)."),
+  wss_stable_duration: integer(0).optional().describe("Working set size (not yet supported)."),
+  wss_threshold_divider: integer(1).optional().describe("Working set size (not yet supported)."),
+  wss_membw_threshold: number(0).optional().describe("Working set size (not yet supported)."),
+});
+
+export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
+
+/** Parameters set to something this version cannot do yet, for one clear warning each. */
+export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
+  const notes: string[] = [];
+  if (p.event_names.length) notes.push("event_names (perf counters)");
+  if (p.enable_derived_metrics) notes.push("enable_derived_metrics (needs perf counters)");
+  if (p.enable_perf_uncore || p.uncore_event_names.length) notes.push("uncore events");
+  if (p.sched !== false) notes.push("sched");
+  for (const key of ["wss_reset_cycles", "wss_reset_interval", "wss_stable_duration"] as const) {
+    if (p[key] !== undefined) notes.push(key);
+  }
+  return notes;
+}
