@@ -10,6 +10,7 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
     pkg: "prometheus-node-exporter",
     why: "reads our textfile-collector output",
   },
+  { command: "stress-ng", pkg: "stress-ng", why: "a real workload whose CPU and memory the agent measures" },
 ];
 
 function has(command: string): boolean {
