@@ -85,7 +85,7 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     log.debug(
       `started PID=${Deno.pid} version=${WCA_VERSION} config=${options.config ?? DEFAULT_CONFIG_NAME}`,
     );
-    runner = buildRunner(config, { components: registry });
+    runner = buildRunner(config, { components: registry, context: { hostPaths: options.hostPaths } });
   } catch (error) {
     return reportFailure(io, error);
   }

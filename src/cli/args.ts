@@ -1,5 +1,6 @@
 /** Command-line flags, WCA-compatible. Pure: argv in, options or a UsageError out. */
 import { parseArgs } from "node:util";
+import { defaultHostPaths, type HostPaths, hostPathsUnder } from "../platform/host_paths.ts";
 import { LEVEL_NAMES, type LevelName, parseLevel } from "../logging/mod.ts";
 
 export class UsageError extends Error {
@@ -17,6 +18,26 @@ export interface CliOptions {
   readonly root: boolean;
   readonly version: boolean;
   readonly help: boolean;
+  /** Where the host's /proc, /sys, cgroup and resctrl filesystems are (e.g. in a container). */
+  readonly hostPaths: HostPaths;
+}
+
+function hostPathsFrom(values: Readonly<Record<string, unknown>>): HostPaths {
+  for (const flag of ["host-root", "proc-root", "sys-root", "cgroup-root", "resctrl-root"]) {
+    const value = values[flag] as string | undefined;
+    if (value !== undefined && (!value.startsWith("/") || value.split("/").includes(".."))) {
+      throw new UsageError(`--${flag} needs an absolute path without '..', got '${value}'`);
+    }
+  }
+  const flag = (name: string) => values[name] as string | undefined;
+  const hostRoot = flag("host-root");
+  const base = hostRoot ? hostPathsUnder(hostRoot) : defaultHostPaths();
+  return Object.freeze({
+    proc: flag("proc-root") ?? base.proc,
+    sys: flag("sys-root") ?? base.sys,
+    cgroup: flag("cgroup-root") ?? base.cgroup,
+    resctrl: flag("resctrl-root") ?? base.resctrl,
+  });
 }
 
 /** `debug` → wca; `example:info` → example; `:debug` → the root logger. */
@@ -55,6 +76,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
         root: { type: "boolean", short: "0" },
         version: { type: "boolean", short: "v" },
         help: { type: "boolean", short: "h" },
+        "host-root": { type: "string" },
+        "proc-root": { type: "string" },
+        "sys-root": { type: "string" },
+        "cgroup-root": { type: "string" },
+        "resctrl-root": { type: "string" },
       },
     });
   } catch (error) {
@@ -74,5 +100,6 @@ export function parseCli(argv: readonly string[]): CliOptions {
     root: values.root ?? false,
     version: values.version ?? false,
     help: values.help ?? false,
+    hostPaths: hostPathsFrom(values),
   };
 }

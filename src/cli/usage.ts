@@ -12,6 +12,10 @@ Options:
                               log level, for 'wca' or for MODULE (repeatable; --log also works).
                               Levels: critical, error, warning, info, debug, trace
   -0, --root                  allow running as root (refused otherwise)
+  --host-root DIR             the host's filesystems are under DIR (DIR/proc, DIR/sys, ...), e.g. in
+                              a container with the host's / mounted at DIR
+  --proc-root, --sys-root, --cgroup-root, --resctrl-root DIR
+                              override one of them (defaults /proc, /sys, /sys/fs/cgroup, /sys/fs/resctrl)
   -v, --version               print the version and exit
   -h, --help                  print this help and exit
 

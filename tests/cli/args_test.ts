@@ -47,3 +47,21 @@ Deno.test("usage errors say what was wrong", () => {
     });
   }
 });
+
+Deno.test("host roots: defaults, --host-root re-roots all, single overrides win", () => {
+  assert.deepEqual(parseCli([]).hostPaths, {
+    proc: "/proc",
+    sys: "/sys",
+    cgroup: "/sys/fs/cgroup",
+    resctrl: "/sys/fs/resctrl",
+  });
+  assert.deepEqual(parseCli(["--host-root", "/host", "--cgroup-root", "/cg"]).hostPaths, {
+    proc: "/host/proc",
+    sys: "/host/sys",
+    cgroup: "/cg",
+    resctrl: "/host/sys/fs/resctrl",
+  });
+  assert.throws(() => parseCli(["--proc-root", "proc"]), {
+    message: "--proc-root needs an absolute path without '..', got 'proc'",
+  });
+});
