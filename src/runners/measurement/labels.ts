@@ -39,7 +39,8 @@ export class TaskLabelRegexGenerator implements TaskLabelGenerator {
   constructor(parameters: z.infer<typeof schema>) {
     // Global, as Python's re.sub replaces every match.
     this.#pattern = new RegExp(parameters.pattern, "g");
-    this.#repl = parameters.repl.replace(/\$/g, "$$$$").replace(/\\(\d)/g, "$$$1");
+    // "$1" and Python's "\1" are groups; any other "$" is literal (escaped for String.replace).
+    this.#repl = parameters.repl.replace(/\$(?!\d)/g, "$$$$").replace(/\\(\d)/g, "$$$1");
     this.#source = parameters.source;
   }
 

@@ -1,0 +1,165 @@
+/** MeasurementRunner against the fixture hosts: every value it reports is known in advance. */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import type { Storage } from "../../../src/components/interfaces.ts";
+import type { Metric } from "../../../src/metrics/metric.ts";
+import { StaticNode } from "../../../src/nodes/static_node.ts";
+import { hostPathsUnder } from "../../../src/platform/host_paths.ts";
+import { MeasurementRunner } from "../../../src/runners/measurement/runner.ts";
+
+const HOSTS = fileURLToPath(new URL("../../fixtures/hosts/", import.meta.url));
+
+class Collect implements Storage {
+  batches: Metric[][] = [];
+  closed = 0;
+  store(metrics: readonly Metric[]) {
+    this.batches.push([...metrics]);
+  }
+  close() {
+    this.closed++;
+  }
+}
+
+function runnerOn(scenario: string, extra: Record<string, unknown> = {}) {
+  const context = { hostPaths: hostPathsUnder(`${HOSTS}${scenario}`) };
+  const storage = new Collect();
+  const node = new StaticNode(StaticNode.schema.parse({ tasks: ["task1", "gone"] }), context);
+  const runner = new MeasurementRunner(
+    MeasurementRunner.schema.parse({ node, metrics_storage: storage, ...extra }),
+    context,
+  );
+  return { runner, storage };
+}
+
+function find(metrics: readonly Metric[], name: string, labels: Record<string, string> = {}): Metric[] {
+  return metrics.filter((m) =>
+    m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v)
+  );
+}
+
+function value(metrics: readonly Metric[], name: string, labels: Record<string, string> = {}): number {
+  const found = find(metrics, name, labels);
+  assert.equal(found.length, 1, `exactly one ${name} ${JSON.stringify(labels)}; got ${found.length}`);
+  return found[0]!.value;
+}
+
+Deno.test("v2 host: task metrics from cpu.stat, memory.*, and pressure; labels as WCA's", async () => {
+  const { runner } = runnerOn("v2_unified", { extra_labels: { own_ip: "10.0.0.1" } });
+  const metrics = await runner.iterate(runner.hostFacts(), { host: "h", own_ip: "10.0.0.1" });
+  const task = { task_id: "task1", task_name: "task1", application: "task1", application_version_name: "" };
+  assert.equal(value(metrics, "task_cpu_usage_seconds", task), 913.374521);
+  assert.equal(value(metrics, "task_mem_usage_bytes", task), 2283032576);
+  assert.equal(value(metrics, "task_mem_limit_bytes", task), Infinity);
+  assert.equal(value(metrics, "task_mem_soft_limit_bytes", task), 1073741824);
+  assert.equal(value(metrics, "task_mem_max_usage_bytes", task), 2684354560);
+  assert.equal(value(metrics, "task_cpu_pressure_some_seconds", task), 81.234567);
+  assert.equal(value(metrics, "task_cpu_pressure_full_seconds", task), 9.123456);
+  assert.equal(value(metrics, "task_up", task), 1);
+  const taskLabels = find(metrics, "task_up")[0]!.labels;
+  assert.deepEqual(Object.keys(taskLabels).sort(), [
+    "application",
+    "application_version_name",
+    "host",
+    "own_ip",
+    "task_id",
+    "task_name",
+  ]);
+  assert.equal(value(metrics, "wca_tasks", { host: "h" }), 1, "the missing task is not counted");
+});
+
+for (const scenario of ["v1_split", "v1_comounted", "v2_unified", "hybrid"]) {
+  Deno.test(`${scenario} host: platform metrics, topology and internal metrics are all present`, async () => {
+    const { runner, storage } = runnerOn(scenario);
+    const metrics = await runner.iterate(runner.hostFacts(), { host: "h" });
+    assert.deepEqual(storage.batches, [metrics], "the batch returned is the batch stored");
+    for (
+      const name of [
+        "platform_cpu_usage",
+        "platform_mem_usage_bytes",
+        "platform_mem_numa_free_bytes",
+        "platform_mem_numa_used_bytes",
+        "platform_topology_cores",
+        "platform_topology_cpus",
+        "platform_topology_sockets",
+        "platform_zoneinfo",
+        "platform_last_seen",
+        "task_cpu_usage_seconds",
+        "task_mem_usage_bytes",
+        "wca_up",
+        "wca_tasks",
+        "wca_mem_usage_bytes",
+        "wca_information",
+        "wca_duration_seconds",
+      ]
+    ) assert.ok(find(metrics, name).length > 0, `${scenario}: ${name} missing`);
+    assert.ok(find(metrics, "platform_vmstat_pgfault").length === 1, "vmstat keys become metrics");
+    const cpus = value(metrics, "platform_topology_cpus");
+    assert.equal(find(metrics, "platform_cpu_usage").length, cpus, "one platform_cpu_usage per online CPU");
+  });
+}
+
+Deno.test("vmstat and zoneinfo filters: false drops them, a regex keeps matching keys", async () => {
+  const { runner } = runnerOn("v1_split", { vmstat: "^pgfault$", zoneinfo: false });
+  const metrics = await runner.iterate(runner.hostFacts(), { host: "h" });
+  assert.deepEqual(metrics.filter((m) => m.name.startsWith("platform_vmstat_")).map((m) => m.name), [
+    "platform_vmstat_pgfault",
+  ]);
+  assert.equal(find(metrics, "platform_zoneinfo").length, 0);
+});
+
+Deno.test("a failing node or storage is logged; the iteration still measures and the loop goes on", async () => {
+  const context = { hostPaths: hostPathsUnder(`${HOSTS}v1_split`) };
+  let calls = 0;
+  const node = {
+    getTasks(): never {
+      throw new Error("kubelet unreachable");
+    },
+  };
+  const storage = {
+    store() {
+      calls++;
+      throw new Error("disk full");
+    },
+  };
+  const runner = new MeasurementRunner(
+    MeasurementRunner.schema.parse({ node, metrics_storage: storage, interval: 0.01 }),
+    context,
+  );
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  assert.equal(await runner.run(controller.signal), 0);
+  assert.ok(calls >= 3, `the loop kept going (${calls} iterations)`);
+});
+
+Deno.test("run() stops on abort and closes the storage once", async () => {
+  const { runner, storage } = runnerOn("v1_split", { interval: 0.02 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 70);
+  assert.equal(await runner.run(controller.signal), 0);
+  assert.ok(
+    storage.batches.length >= 2 && storage.batches.length <= 6,
+    `${storage.batches.length} iterations`,
+  );
+  assert.equal(storage.closed, 1);
+});
+
+Deno.test("rdt_enabled: true is refused with a clear reason; WCA-only parameters are accepted", () => {
+  const context = { hostPaths: hostPathsUnder(`${HOSTS}v1_split`) };
+  const node = new StaticNode(StaticNode.schema.parse({ tasks: [] }), context);
+  assert.throws(
+    () => new MeasurementRunner(MeasurementRunner.schema.parse({ node, rdt_enabled: true }), context),
+    /rdt_enabled: true requires Intel RDT \(resctrl\) support, which this version of wca does not have yet/,
+  );
+  const parsed = MeasurementRunner.schema.parse({
+    node,
+    event_names: ["task_instructions"],
+    perf_aggregate_cpus: false,
+    enable_derived_metrics: true,
+    include_optional_labels: true,
+    wss_reset_cycles: 10,
+    zoneinfo: "^nr_free_pages$",
+  });
+  assert.doesNotThrow(() => new MeasurementRunner(parsed, context));
+  assert.equal(MeasurementRunner.schema.safeParse({ node, interval: 0 }).success, false);
+  assert.equal(MeasurementRunner.schema.safeParse({ node, vmstat: "(" }).success, false);
+});
