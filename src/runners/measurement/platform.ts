@@ -55,14 +55,19 @@ export function readPlatformSample(
   return {
     timestamp: Date.now(),
     topology,
-    cpuUsage: attempt("/proc/stat", () => readProcStat(paths)),
-    meminfo: attempt("/proc/meminfo", () => readMeminfo(paths)),
-    nodeMeminfo: attempt("node meminfo", () => readNodeMeminfo(paths, nodes)),
-    vmstat: options.vmstat === false ? undefined : attempt("/proc/vmstat", () => readVmstat(paths)),
+    cpuUsage: attempt(`${paths.proc}/stat`, () => readProcStat(paths)),
+    meminfo: attempt(`${paths.proc}/meminfo`, () => readMeminfo(paths)),
+    nodeMeminfo: attempt(
+      `${paths.sys}/devices/system/node/node*/meminfo`,
+      () => readNodeMeminfo(paths, nodes),
+    ),
+    vmstat: options.vmstat === false ? undefined : attempt(`${paths.proc}/vmstat`, () => readVmstat(paths)),
     nodeVmstat: options.vmstat === false
       ? undefined
-      : attempt("node vmstat", () => readNodeVmstat(paths, nodes)),
-    zoneinfo: options.zoneinfo === false ? undefined : attempt("/proc/zoneinfo", () => readZoneinfo(paths)),
+      : attempt(`${paths.sys}/devices/system/node/node*/vmstat`, () => readNodeVmstat(paths, nodes)),
+    zoneinfo: options.zoneinfo === false
+      ? undefined
+      : attempt(`${paths.proc}/zoneinfo`, () => readZoneinfo(paths)),
   };
 }
 
