@@ -163,3 +163,25 @@ Deno.test("rdt_enabled: true is refused with a clear reason; WCA-only parameters
   assert.equal(MeasurementRunner.schema.safeParse({ node, interval: 0 }).success, false);
   assert.equal(MeasurementRunner.schema.safeParse({ node, vmstat: "(" }).success, false);
 });
+
+Deno.test("an unreadable platform file costs only its own metrics", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const copy = await new Deno.Command("cp", { args: ["-r", `${HOSTS}v1_split/.`, root] }).output();
+    assert.equal(copy.code, 0);
+    await Deno.remove(`${root}/proc/zoneinfo`);
+    const context = { hostPaths: hostPathsUnder(root) };
+    const storage = new Collect();
+    const node = new StaticNode(StaticNode.schema.parse({ tasks: ["task1"] }), context);
+    const runner = new MeasurementRunner(
+      MeasurementRunner.schema.parse({ node, metrics_storage: storage }),
+      context,
+    );
+    const metrics = await runner.iterate(runner.hostFacts(), { host: "h" });
+    assert.equal(find(metrics, "platform_zoneinfo").length, 0);
+    assert.ok(find(metrics, "platform_mem_usage_bytes").length === 1);
+    assert.ok(find(metrics, "task_cpu_usage_seconds").length === 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
