@@ -1,0 +1,267 @@
+/**
+ * The measuring agent as a user runs it: `wca --root [-c CONFIG]` as a subprocess on this machine's real
+ * cgroups, stopped with SIGTERM or SIGINT, read through its output file, its standard error and its
+ * HTTP /metrics endpoint.
+ */
+import assert from "node:assert/strict";
+import { ENTRY_POINTS } from "../../.ci/package.ts";
+import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { ROOT, ROOT_FLAG, runWca } from "../helpers/wca_process.ts";
+
+const PERMISSIONS: readonly string[] = ENTRY_POINTS.find((entry) => entry.name === "wca")!.permissions;
+/** Deno starts in well under a second here; the deadlines leave room for a loaded CI host. */
+const START_MS = 10_000;
+const EXIT_MS = 10_000;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The agent as a running subprocess whose output is collected as it comes. */
+class Agent {
+  readonly #child: Deno.ChildProcess;
+  readonly #collected: Promise<void>;
+  #exited = false;
+  stdout = "";
+  stderr = "";
+
+  constructor(args: string[]) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...PERMISSIONS, "src/main.ts", ...ROOT_FLAG, ...args],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const collect = async (stream: ReadableStream<Uint8Array>, append: (text: string) => void) => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) append(text);
+    };
+    this.#collected = Promise.all([
+      collect(this.#child.stdout, (text) => this.stdout += text),
+      collect(this.#child.stderr, (text) => this.stderr += text),
+    ]).then(() => {});
+    this.#child.status.then(() => this.#exited = true);
+  }
+
+  /** Polls `ready` until it holds; fails with the agent's output after `timeoutMs` or if it exits. */
+  async until(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = START_MS): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!(await ready())) {
+      if (this.#exited) throw new Error(`the agent exited while waiting for ${what}:\n${this.stderr}`);
+      if (performance.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr:\n${this.stderr}`);
+      }
+      await delay(50);
+    }
+  }
+
+  /** Sends `signal` and waits for the exit; kills the agent (and fails) if it does not exit in time. */
+  async stop(signal: Deno.Signal): Promise<Deno.CommandStatus> {
+    this.#child.kill(signal);
+    const timer = setTimeout(() => this.#kill(), EXIT_MS);
+    try {
+      const status = await this.#child.status;
+      await this.#collected;
+      assert.ok(status.signal === null, `the agent did not exit by itself after ${signal}: ${status.signal}`);
+      return status;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** For finally blocks: makes sure the process is gone and its pipes are drained. */
+  async dispose(): Promise<void> {
+    this.#kill();
+    await this.#child.status;
+    await this.#collected;
+  }
+
+  #kill(): void {
+    if (this.#exited) return;
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+/** A config file only its owner can write, as wca demands. */
+async function writeConfig(dir: string, yaml: string): Promise<string> {
+  const path = `${dir}/wca.yaml`;
+  await Deno.writeTextFile(path, yaml, { mode: 0o600 });
+  return path;
+}
+
+/** A port that was free a moment ago: bind port 0, note it, let it go. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+function staticConfig(taskId: string, storage: string[]): string {
+  return [
+    "runner: !MeasurementRunner",
+    "  interval: 0.2",
+    "  node: !StaticNode",
+    `    tasks: ["${taskId}"]`,
+    "  metrics_storage: !LogStorage",
+    ...storage,
+    "",
+  ].join("\n");
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+Deno.test("wca -c: LogStorage file with overwrite, SIGTERM finishes the iteration and exits 0", async () => {
+  await withRealCgroups(["cpuacct", "cpu", "memory"], 1, async (groups) => {
+    const path = groups.paths[0]!;
+    groups.spawnIn(path);
+    const taskId = path.slice(1);
+    const dir = await Deno.makeTempDir();
+    let agent: Agent | undefined;
+    try {
+      const output = `${dir}/wca.prom`;
+      const config = await writeConfig(
+        dir,
+        staticConfig(taskId, [`    output_filename: ${output}`, "    overwrite: true"]),
+      );
+      agent = new Agent(["-c", config]);
+      await agent.until("the first metrics file", () => readIfExists(output) !== undefined);
+      await delay(1000);
+      const status = await agent.stop("SIGTERM");
+      assert.equal(status.code, 0, agent.stderr);
+      assert.match(
+        agent.stderr,
+        /INFO +\{MainThread\} \[wca\.main\] received SIGTERM, finishing the current iteration/,
+      );
+      assert.doesNotMatch(agent.stderr, /ERROR|CRITICAL/);
+      assert.equal(agent.stdout, "");
+      const text = Deno.readTextFileSync(output);
+      const escaped = taskId.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      assert.match(
+        text,
+        new RegExp(`^task_cpu_usage_seconds\\{[^}]*task_id="${escaped}"[^}]*\\} [0-9.e+-]+$`, "m"),
+      );
+      assert.match(text, new RegExp(`^task_mem_usage_bytes\\{[^}]*task_id="${escaped}"`, "m"));
+      assert.match(text, /^wca_up\{[^}]*\} [0-9.e+]+$/m, "wca_up without a timestamp (overwrite)");
+      assert.deepEqual(
+        [...Deno.readDirSync(dir)].map((entry) => entry.name).sort(),
+        ["wca.prom", "wca.yaml"],
+        "no temporary files left behind",
+      );
+    } finally {
+      await agent?.dispose();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("wca without -c runs the embedded default: platform and wca metrics on stderr; SIGINT exits 0", async () => {
+  const agent = new Agent([]);
+  try {
+    await agent.until(
+      "platform_cpu_usage and wca_tasks on stderr",
+      () => /^platform_cpu_usage\{/m.test(agent.stderr) && /^wca_tasks\{/m.test(agent.stderr),
+    );
+    const status = await agent.stop("SIGINT");
+    assert.equal(status.code, 0, agent.stderr);
+    assert.match(agent.stderr, /received SIGINT, finishing the current iteration/);
+    assert.match(agent.stderr, /measuring every 1s: \d+ CPUs, cgroup (v1|v2|hybrid)/);
+    assert.doesNotMatch(agent.stderr, /ERROR|CRITICAL/);
+  } finally {
+    await agent.dispose();
+  }
+});
+
+Deno.test("HTTPMetricsStorage: /metrics serves the task's metrics while the agent runs", async () => {
+  await withRealCgroups(["cpuacct", "cpu", "memory"], 1, async (groups) => {
+    const path = groups.paths[0]!;
+    groups.spawnIn(path);
+    const taskId = path.slice(1);
+    const dir = await Deno.makeTempDir();
+    const port = freePort();
+    const url = `http://127.0.0.1:${port}/metrics`;
+    const client = Deno.createHttpClient({});
+    let agent: Agent | undefined;
+    try {
+      const config = await writeConfig(
+        dir,
+        [
+          "runner: !MeasurementRunner",
+          "  interval: 0.2",
+          "  node: !StaticNode",
+          `    tasks: ["${taskId}"]`,
+          "  metrics_storage: !HTTPMetricsStorage",
+          `    listen: 127.0.0.1:${port}`,
+          "",
+        ].join("\n"),
+      );
+      agent = new Agent(["-c", config]);
+      let body = "";
+      let contentType: string | null = null;
+      await agent.until(`${url} to serve task_cpu_usage_seconds of ${taskId}`, async () => {
+        try {
+          const response = await fetch(url, { client });
+          body = await response.text();
+          contentType = response.headers.get("content-type");
+          return response.ok && body.includes(`task_id="${taskId}"`);
+        } catch {
+          return false; // not listening yet
+        }
+      });
+      assert.equal(contentType, "text/plain; version=0.0.4; charset=utf-8");
+      for (const name of ["task_cpu_usage_seconds", "task_mem_usage_bytes", "task_up"]) {
+        assert.ok(
+          body.split("\n").some((line) =>
+            line.startsWith(`${name}{`) && line.includes(`task_id="${taskId}"`)
+          ),
+          `${name} for ${taskId} in:\n${body.slice(0, 2000)}`,
+        );
+      }
+      assert.match(body, /^wca_up\{/m);
+      const status = await agent.stop("SIGTERM");
+      assert.equal(status.code, 0, agent.stderr);
+      assert.match(agent.stderr, new RegExp(`serving metrics at ${url.replaceAll(".", "\\.")}`));
+      await assert.rejects(fetch(url, { client }), "the server stopped with the agent");
+    } finally {
+      client.close();
+      await agent?.dispose();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("rdt_enabled: true is refused with exit 1 and one clear line, no stack trace", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = await writeConfig(
+      dir,
+      [
+        "runner: !MeasurementRunner",
+        "  rdt_enabled: true",
+        "  node: !StaticNode",
+        "    tasks: [task1]",
+        "",
+      ].join("\n"),
+    );
+    const run = await runWca(["-c", config, ...ROOT_FLAG]);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr,
+      `wca: ${config}:1:9: Cannot create !MeasurementRunner: rdt_enabled: true requires Intel RDT (resctrl) ` +
+        "support, which this version of wca does not have yet; leave rdt_enabled unset or set it to false\n",
+    );
+    assert.equal(run.stdout, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
