@@ -45,10 +45,16 @@ export async function withRealCgroups<T>(
     layout,
     dirs,
     spawnIn(path, command = ["sleep", "600"]) {
-      const child = new Deno.Command(command[0]!, { args: command.slice(1), stdout: "null", stderr: "null" })
-        .spawn();
+      // The child moves itself in before exec, so nothing it forks can start outside the cgroup.
+      const script = 'for d in $WCA_TEST_CGROUP_DIRS; do echo $$ > "$d/cgroup.procs"; done; exec "$@"';
+      const child = new Deno.Command("sh", {
+        args: ["-c", script, "sh", ...command],
+        env: { WCA_TEST_CGROUP_DIRS: dirs(path).join(" ") },
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
       children.add(child);
-      for (const dir of dirs(path)) Deno.writeTextFileSync(`${dir}/cgroup.procs`, `${child.pid}\n`);
+      waitUntilIn(dirs(path), child.pid);
       return child;
     },
     async kill(child) {
@@ -69,6 +75,16 @@ export async function withRealCgroups<T>(
   } finally {
     for (const child of [...children]) await groups.kill(child);
     for (const path of [...paths, parent]) for (const dir of dirs(path)) removeCgroupDir(dir);
+  }
+}
+
+/** Blocks (at most 5 s) until `pid` is listed in every directory's cgroup.procs. */
+function waitUntilIn(dirs: readonly string[], pid: number): void {
+  const deadline = Date.now() + 5000;
+  while (
+    !dirs.every((dir) => Deno.readTextFileSync(`${dir}/cgroup.procs`).split("\n").includes(String(pid)))
+  ) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not join ${dirs.join(", ")} within 5 s`);
   }
 }
 

@@ -66,18 +66,18 @@ export class MeasurementRunner {
   }
 
   async run(signal: AbortSignal): Promise<number> {
-    let facts: HostFacts;
     try {
-      facts = this.#readHostFacts();
-    } catch (error) {
-      log.error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
-      return 1;
-    }
-    const commonLabels = { host: Deno.hostname(), ...this.#params.extra_labels };
-    log.info(
-      `measuring every ${this.#params.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
-    );
-    try {
+      let facts: HostFacts;
+      try {
+        facts = this.#readHostFacts();
+      } catch (error) {
+        log.error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
+        return 1;
+      }
+      const commonLabels = { host: Deno.hostname(), ...this.#params.extra_labels };
+      log.info(
+        `measuring every ${this.#params.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
+      );
       await runLoop({
         interval: this.#params.interval,
         signal,
@@ -86,10 +86,11 @@ export class MeasurementRunner {
         },
         onOverrun: (skipped) => log.warning(`an iteration took longer than the interval; skipped ${skipped}`),
       });
+      return 0;
     } finally {
+      // Whatever happened, files, sockets and servers are released.
       await this.#close();
     }
-    return 0;
   }
 
   /** One pass: exposed for tests and benchmarks. */
@@ -178,7 +179,7 @@ export class MeasurementRunner {
     try {
       result = readCgroupMeasurements(facts.layout, task.cgroup_path, { pageSize: facts.pageSize });
     } catch (error) {
-      log.warning(`task ${task.task_id}: ${(error as Error).message}; skipped this iteration`);
+      this.#warnSource(`task ${task.task_id}`, error);
       return undefined;
     }
     if (result.kind === "gone") {
