@@ -55,10 +55,12 @@ export function readCgroupMeasurements(
   }
 }
 
+/** A "." or ".." segment of an absolute path. */
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
 /** Task cgroup paths are absolute within a hierarchy and must not climb out of it. */
 function assertCgroupPath(cgroupPath: string): void {
-  const segments = cgroupPath.split("/").slice(1);
-  if (!cgroupPath.startsWith("/") || segments.some((s) => s === "." || s === "..")) {
+  if (!cgroupPath.startsWith("/") || DOT_SEGMENT.test(cgroupPath)) {
     throw new TypeError(
       `cgroup path must be absolute without . or .. segments: ${JSON.stringify(cgroupPath)}`,
     );
@@ -68,6 +70,9 @@ function assertCgroupPath(cgroupPath: string): void {
 /** Absent data is a missing key, so `"memoryLimitBytes" in m` and spreading behave as expected. */
 function withoutUndefined(m: CgroupMeasurements): CgroupMeasurements {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(m)) if (value !== undefined) out[key] = value;
+  for (const key in m) {
+    const value = m[key as keyof CgroupMeasurements];
+    if (value !== undefined) out[key] = value;
+  }
   return Object.freeze(out) as CgroupMeasurements;
 }

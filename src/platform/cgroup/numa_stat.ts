@@ -31,8 +31,42 @@ export function parseNumaStatLines(text: string, source: string): Map<string, Ma
   return result;
 }
 
+/** Lines of a head token and `N<node>=<integer>` fields, single spaces: what the kernel writes. */
+const NUMA_STAT_LINES = /^(?:[\x21-\x7e]+(?: N\d+=-?\d+)*\n)*$/;
+
+/**
+ * The per-node values of the last line whose key (head up to "=") is `key`, as parseNumaStatLines
+ * gives them, for text already checked against NUMA_STAT_LINES; undefined when no line has the key.
+ */
+function lastNumaLine(text: string, key: string): Map<number, number> | undefined {
+  let found: string | undefined;
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf("\n", start);
+    if (text.startsWith(key, start)) {
+      const next = text[start + key.length];
+      if (next === "=" || next === " " || next === "\n") found = text.slice(start, end);
+    }
+    start = end + 1;
+  }
+  if (found === undefined) return undefined;
+  const perNode = new Map<number, number>();
+  const fields = found.split(" ");
+  for (let i = 1; i < fields.length; i++) {
+    const field = fields[i]!;
+    const eq = field.indexOf("=");
+    perNode.set(Number(field.slice(1, eq)), Number(field.slice(eq + 1)));
+  }
+  return perNode;
+}
+
 /** v1: pages per node from hierarchical_total, else total. */
 export function parseNumaStatV1(text: string, source = "memory.numa_stat"): Map<number, number> {
+  // Fast path for the usual text: only the wanted line is converted. Anything else, including a file
+  // with neither line, takes the general path (same result or the same error).
+  if (NUMA_STAT_LINES.test(text)) {
+    const pages = lastNumaLine(text, "hierarchical_total") ?? lastNumaLine(text, "total");
+    if (pages !== undefined) return pages;
+  }
   const lines = parseNumaStatLines(text, source);
   const pages = lines.get("hierarchical_total") ?? lines.get("total");
   if (pages === undefined) {

@@ -23,7 +23,23 @@ export interface Pressure {
 
 const KEYS = ["avg10", "avg60", "avg300", "total"] as const;
 
+/** The kernel's own layout of a pressure file: a "some" line, then optionally a "full" line. */
+const PRESSURE_TEXT =
+  /^some avg10=(\d+\.\d+) avg60=(\d+\.\d+) avg300=(\d+\.\d+) total=(\d+)\n(?:full avg10=(\d+\.\d+) avg60=(\d+\.\d+) avg300=(\d+\.\d+) total=(\d+)\n)?$/;
+
 export function parsePressure(text: string, source = "pressure"): Pressure {
+  // Fast path for the usual text, one regular expression; anything else takes the general path below.
+  const match = PRESSURE_TEXT.exec(text);
+  if (match !== null) {
+    const line = (at: number): PressureLine =>
+      Object.freeze({
+        avg10: Number(match[at]),
+        avg60: Number(match[at + 1]),
+        avg300: Number(match[at + 2]),
+        totalUs: Number(match[at + 3]),
+      });
+    return Object.freeze({ some: line(1), full: match[5] === undefined ? undefined : line(5) });
+  }
   let some: PressureLine | undefined;
   let full: PressureLine | undefined;
   const lines = linesOf(text);

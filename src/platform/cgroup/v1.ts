@@ -1,9 +1,8 @@
 /**
  * cgroup v1 task measurements (Documentation/admin-guide/cgroup-v1/cpuacct.rst, memory.rst).
  */
-import { parseFlatKeyed } from "../flat_keyed.ts";
 import type { DirReader } from "./dir_reader.ts";
-import { parseIdList, parseLimit, parseSingleInteger } from "./formats.ts";
+import { parseIdList, parseLimit, parseSingleInteger, pickFlatKeyed } from "./formats.ts";
 import { parseNumaStatV1 } from "./numa_stat.ts";
 
 export interface CpuMeasurements {
@@ -37,6 +36,8 @@ export function readV1Cpu(dir: DirReader): CpuMeasurements {
   };
 }
 
+const PAGE_FAULT_KEYS = ["total_pgfault", "pgfault"] as const;
+
 export function readV1Memory(dir: DirReader): MemoryMeasurements {
   const int = (name: string) => {
     const text = dir.read(name);
@@ -49,13 +50,15 @@ export function readV1Memory(dir: DirReader): MemoryMeasurements {
   const numa = dir.read("memory.numa_stat");
   const stat = dir.read("memory.stat");
   // total_pgfault includes child cgroups (a pod's containers); pgfault alone is the cgroup's own.
-  const statValues = stat === undefined ? undefined : parseFlatKeyed(stat, `${dir.dir}/memory.stat`);
+  const faults = stat === undefined
+    ? undefined
+    : pickFlatKeyed(stat, `${dir.dir}/memory.stat`, PAGE_FAULT_KEYS);
   return {
     memoryUsageBytes: int("memory.usage_in_bytes"),
     memoryMaxUsageBytes: int("memory.max_usage_in_bytes"),
     memoryLimitBytes: limit("memory.limit_in_bytes"),
     memorySoftLimitBytes: limit("memory.soft_limit_in_bytes"),
     numaPages: numa === undefined ? undefined : parseNumaStatV1(numa, `${dir.dir}/memory.numa_stat`),
-    pageFaults: statValues?.["total_pgfault"] ?? statValues?.["pgfault"],
+    pageFaults: faults === undefined ? undefined : faults[0] ?? faults[1],
   };
 }

@@ -1,9 +1,8 @@
 /**
  * cgroup v2 task measurements (Documentation/admin-guide/cgroup-v2.rst, accounting/psi.rst).
  */
-import { parseFlatKeyed } from "../flat_keyed.ts";
 import type { DirReader } from "./dir_reader.ts";
-import { parseIdList, parseLimit, parseSingleInteger } from "./formats.ts";
+import { parseIdList, parseLimit, parseSingleInteger, pickFlatKeyed } from "./formats.ts";
 import { parseNumaStatV2 } from "./numa_stat.ts";
 import { parsePressure, type Pressure } from "./psi.ts";
 import type { CpuMeasurements, MemoryMeasurements } from "./v1.ts";
@@ -21,7 +20,9 @@ export interface PressureMeasurements {
 export function readV2Cpu(dir: DirReader): CpuMeasurements {
   const stat = dir.read("cpu.stat");
   const threads = dir.read("cgroup.threads");
-  const usageUs = stat === undefined ? undefined : parseFlatKeyed(stat, `${dir.dir}/cpu.stat`)["usage_usec"];
+  const usageUs = stat === undefined
+    ? undefined
+    : pickFlatKeyed(stat, `${dir.dir}/cpu.stat`, ["usage_usec"])[0];
   return {
     cpuUsageSeconds: usageUs === undefined ? undefined : usageUs / 1e6,
     pids: threads === undefined ? undefined : parseIdList(threads, `${dir.dir}/cgroup.threads`),
@@ -43,7 +44,7 @@ export function readV2Memory(dir: DirReader, pageSize: number): MemoryMeasuremen
     memoryLimitBytes: read("memory.max", parseLimit),
     memorySoftLimitBytes: read("memory.low", parseLimit),
     numaPages: read("memory.numa_stat", (text, source) => parseNumaStatV2(text, pageSize, source)),
-    pageFaults: read("memory.stat", parseFlatKeyed)?.["pgfault"],
+    pageFaults: read("memory.stat", (text, source) => pickFlatKeyed(text, source, ["pgfault"])[0]),
   };
 }
 

@@ -1,35 +1,32 @@
 /** One task's cgroup measurements as task_* metrics. Pure. */
 import type { Task } from "../../components/interfaces.ts";
-import { type Metric, metric } from "../../metrics/metric.ts";
+import type { Labels, Metric } from "../../metrics/metric.ts";
 import type { CgroupMeasurements, Pressure } from "../../platform/cgroup/mod.ts";
 
 const PRESSURE_NAMES = [
-  ["cpuPressure", "cpu"],
-  ["memoryPressure", "mem"],
-  ["ioPressure", "io"],
+  ["cpuPressure", "task_cpu_pressure_some_seconds", "task_cpu_pressure_full_seconds"],
+  ["memoryPressure", "task_mem_pressure_some_seconds", "task_mem_pressure_full_seconds"],
+  ["ioPressure", "task_io_pressure_some_seconds", "task_io_pressure_full_seconds"],
 ] as const;
 
-function pressureMetrics(resource: string, pressure: Pressure, labels: Record<string, string>): Metric[] {
-  const out = [metric(`task_${resource}_pressure_some_seconds`, pressure.some.totalUs / 1e6, labels)];
-  if (pressure.full) {
-    out.push(metric(`task_${resource}_pressure_full_seconds`, pressure.full.totalUs / 1e6, labels));
-  }
-  return out;
-}
-
+/**
+ * The metrics of one task share one frozen copy of its labels (the same values `metric()` would copy
+ * into each): a task has a dozen metrics and a busy node a thousand tasks, every iteration.
+ */
 export function taskMetrics(
   task: Task,
   m: CgroupMeasurements,
   labels: Record<string, string>,
   lastSeen: number,
 ): Metric[] {
+  const shared: Labels = Object.freeze({ ...labels });
   const out: Metric[] = [
-    metric("task_up", 1, labels),
-    metric("task_last_seen", lastSeen, labels),
-    metric("task_subcontainers", task.subcgroups_paths.length, labels),
+    { name: "task_up", value: 1, labels: shared },
+    { name: "task_last_seen", value: lastSeen, labels: shared },
+    { name: "task_subcontainers", value: task.subcgroups_paths.length, labels: shared },
   ];
   const add = (name: string, value: number | undefined) => {
-    if (value !== undefined) out.push(metric(name, value, labels));
+    if (value !== undefined) out.push({ name, value, labels: shared });
   };
   add("task_cpu_usage_seconds", m.cpuUsageSeconds);
   add("task_mem_usage_bytes", m.memoryUsageBytes);
@@ -38,11 +35,17 @@ export function taskMetrics(
   add("task_mem_soft_limit_bytes", m.memorySoftLimitBytes);
   add("task_mem_page_faults", m.pageFaults);
   for (const [node, pages] of m.numaPages ?? []) {
-    out.push(metric("task_mem_numa_pages", pages, { ...labels, numa_node: String(node) }));
+    out.push({
+      name: "task_mem_numa_pages",
+      value: pages,
+      labels: Object.freeze({ ...labels, numa_node: String(node) }),
+    });
   }
-  for (const [field, resource] of PRESSURE_NAMES) {
-    const pressure = m[field];
-    if (pressure) out.push(...pressureMetrics(resource, pressure, labels));
+  for (const [field, some, full] of PRESSURE_NAMES) {
+    const pressure: Pressure | undefined = m[field];
+    if (pressure === undefined) continue;
+    add(some, pressure.some.totalUs / 1e6);
+    if (pressure.full) add(full, pressure.full.totalUs / 1e6);
   }
   return out;
 }
