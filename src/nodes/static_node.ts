@@ -46,7 +46,12 @@ export class StaticNode implements Node {
     const tasks: Task[] = [];
     for (const name of this.#params.tasks) {
       const path = joinCgroupPath(this.#params.directory, name);
-      const pids = this.#tree.pids(path);
+      // A stat is enough to know the cgroup exists; the process list only matters with require_pids.
+      const pids = this.#params.require_pids
+        ? this.#tree.pids(path)
+        : this.#tree.exists(path)
+        ? []
+        : undefined;
       if (pids === undefined) {
         this.#warnOnce(name, `task ${name}: cgroup ${this.#tree.dir(path)} does not exist; skipped`);
         continue;
