@@ -154,7 +154,7 @@ export class GraphBuilder {
     const source = this.#source;
     if (issue.code === "unrecognized_keys") {
       const { node: owner } = source.locate(node, issue.path);
-      const known = this.#knownFields(issue.path, node, tag);
+      const known = this.#knownFields(issue.path, tag);
       return issue.keys.map((key) => {
         const at = source.keyNode(owner, key) ?? owner ?? node;
         const where = issue.path.length ? `in '${formatPath(issue.path)}' of ${tag}` : `in ${tag}`;
@@ -174,7 +174,7 @@ export class GraphBuilder {
     return [new ConfigError(`Invalid value ${given} ${subject}: ${expected}`, source.position(at))];
   }
 
-  #knownFields(path: readonly PropertyKey[], _node: Node, tag: string): string {
+  #knownFields(path: readonly PropertyKey[], tag: string): string {
     if (path.length) return "";
     const cls = this.#options.components.get(tag.slice(1));
     const shape = (cls?.schema as { shape?: Record<string, unknown> } | undefined)?.shape;

@@ -35,6 +35,30 @@ export function absolutePath(options: PathOptions = {}) {
   });
 }
 
+/** A regular expression, checked by compiling it. */
+export function regex(max = 4096) {
+  return text(max).refine((value) => {
+    try {
+      new RegExp(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { error: "expected a regular expression" });
+}
+
+/** A cgroup path without "." or ".." segments; `absolute` also requires the leading "/". */
+export function cgroupPath(options: { absolute?: boolean } = {}) {
+  const expected = options.absolute
+    ? "expected an absolute cgroup path without '.' or '..' segments (e.g. /system.slice)"
+    : "expected a cgroup path without '.' or '..' segments";
+  return text(4096).refine(
+    (value) =>
+      (!options.absolute || value.startsWith("/")) && !value.split("/").some((s) => s === "." || s === ".."),
+    { error: expected },
+  );
+}
+
 /** A URL whose scheme is one of `schemes` (given without the colon). */
 export function url(schemes: readonly string[] = ["http", "https"]) {
   const allowed = schemes.map((s) => `${s}:`);

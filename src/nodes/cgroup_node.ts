@@ -5,33 +5,30 @@
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Node, Task } from "../components/interfaces.ts";
-import { boolean, integer, listOf, mapOf, params, text, type z } from "../config/schema.ts";
+import {
+  boolean,
+  cgroupPath,
+  integer,
+  listOf,
+  mapOf,
+  params,
+  regex,
+  text,
+  type z,
+} from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import { CgroupTree, joinCgroupPath } from "./cgroup_tree.ts";
 import { labelsOf } from "./static_node.ts";
 
 const log = getLogger("wca.nodes.cgroup");
 
-const regex = text(1024).refine((value) => {
-  try {
-    new RegExp(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, { error: "expected a regular expression" });
-
-const absoluteCgroup = text(4096).refine((v) => v.startsWith("/") && !v.split("/").some((s) => s === ".."), {
-  error: "expected an absolute cgroup path without '..' (e.g. /system.slice)",
-});
-
 const schema = params({
-  parents: listOf(absoluteCgroup, 100).default(["/system.slice", "/docker", "/machine.slice"])
+  parents: listOf(cgroupPath({ absolute: true }), 100).default(["/system.slice", "/docker", "/machine.slice"])
     .describe("cgroups whose descendants are tasks; missing ones are skipped."),
   depth: integer(1, 8).default(1).describe("How many levels below a parent a task cgroup is."),
   require_pids: boolean().default(true).describe("Skip cgroups without processes."),
-  include: regex.optional().describe("Only cgroup paths matching this regular expression."),
-  exclude: regex.optional().describe("Skip cgroup paths matching this regular expression."),
+  include: regex().optional().describe("Only cgroup paths matching this regular expression."),
+  exclude: regex().optional().describe("Skip cgroup paths matching this regular expression."),
   default_labels: mapOf(text(1024)).default({}).describe("Labels added to every task."),
 });
 

@@ -1,25 +1,21 @@
 /** A fixed list of tasks, each a cgroup: for hosts without an orchestrator and for trying wca out. */
 import type { ComponentContext } from "../components/component.ts";
 import type { Node, Task } from "../components/interfaces.ts";
-import { boolean, listOf, mapOf, params, text, z } from "../config/schema.ts";
+import { boolean, cgroupPath, listOf, mapOf, params, text, z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import { CgroupTree, joinCgroupPath, sanitizeLabelName } from "./cgroup_tree.ts";
 
 const log = getLogger("wca.nodes.static");
 
-const cgroupPath = text(4096).refine((value) => !value.split("/").some((s) => s === ".." || s === "."), {
-  error: "expected a cgroup path without '.' or '..' segments",
-});
-
 const schema = params({
-  tasks: listOf(cgroupPath.refine((v) => v !== "" && v !== "/", { error: "expected a task (cgroup) name" }))
+  tasks: listOf(cgroupPath().refine((v) => v !== "" && v !== "/", { error: "expected a task (cgroup) name" }))
     .describe("Task names; each is a cgroup path relative to `directory` (e.g. task1 or docker/abc)."),
   require_pids: boolean().default(false).describe("Skip tasks whose cgroup has no processes."),
   default_labels: mapOf(text(1024)).default({}).describe("Labels added to every task."),
   default_resources: mapOf(z.union([z.number(), text(256)], { error: "expected a number or a string" }))
     .default({}).describe("Resources (e.g. cpus, mem) reported for every task."),
   tasks_labels: mapOf(mapOf(text(1024))).default({}).describe("Extra labels per task name."),
-  directory: cgroupPath.default("/").describe("The cgroup under which task names are looked up."),
+  directory: cgroupPath().default("/").describe("The cgroup under which task names are looked up."),
 });
 
 export class StaticNode implements Node {

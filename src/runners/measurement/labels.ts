@@ -4,7 +4,7 @@
  */
 import type { Task } from "../../components/interfaces.ts";
 import type { ComponentInterface } from "../../components/interfaces.ts";
-import { params, text, type z } from "../../config/schema.ts";
+import { params, regex, text, type z } from "../../config/schema.ts";
 
 export interface TaskLabelGenerator {
   /** The label value for `task`, or undefined to leave the label out. */
@@ -17,14 +17,7 @@ export const TaskLabelGeneratorInterface: ComponentInterface = Object.freeze({
 });
 
 const schema = params({
-  pattern: text(1024).refine((value) => {
-    try {
-      new RegExp(value);
-      return true;
-    } catch {
-      return false;
-    }
-  }, { error: "expected a regular expression" }).describe("Regular expression matched against the source."),
+  pattern: regex(1024).describe("Regular expression matched against the source."),
   repl: text(1024).default("").describe("Replacement; \\1 or $1 refer to groups."),
   source: text(256).default("task_name").describe("task_name, task_id, or the name of a task label."),
 });

@@ -3,20 +3,21 @@
  * working-set size) are accepted and validated now, so WCA configs load; the runner says which it ignores.
  */
 import { type Node, NodeInterface, type Storage, StorageInterface } from "../../components/interfaces.ts";
-import { boolean, component, integer, listOf, mapOf, number, params, text, z } from "../../config/schema.ts";
+import {
+  boolean,
+  component,
+  integer,
+  listOf,
+  mapOf,
+  number,
+  params,
+  regex,
+  text,
+  z,
+} from "../../config/schema.ts";
 import { type TaskLabelGenerator, TaskLabelGeneratorInterface } from "./labels.ts";
 
-const regexOrBool = z.union([
-  boolean(),
-  text(4096).refine((value) => {
-    try {
-      new RegExp(value);
-      return true;
-    } catch {
-      return false;
-    }
-  }, { error: "expected a regular expression" }),
-], { error: "expected true, false or a regular expression" });
+const regexOrBool = z.union([boolean(), regex()], { error: "expected true, false or a regular expression" });
 
 export const measurementRunnerSchema = params({
   node: component<Node>(NodeInterface).describe("Where tasks come from, e.g. !StaticNode or !CgroupNode."),
