@@ -7,25 +7,13 @@
  * Sources name kernel files relative to their filesystem (procfs, sysfs, cgroup) because only
  * src/platform/host_paths.ts may spell out the mount points.
  */
-import type { Metric, MetricType } from "./metric.ts";
+import { type Catalog, type CatalogEntry, entry, INTERNAL } from "./catalog_entry.ts";
+import { PERF_CATALOG } from "./catalog_perf.ts";
+import { RDT_CATALOG } from "./catalog_rdt.ts";
+import { UNCORE_CATALOG } from "./catalog_uncore.ts";
+import type { Metric } from "./metric.ts";
 
-export interface CatalogEntry {
-  readonly help: string;
-  readonly type: MetricType;
-  /** A word: "bytes", "seconds", "timestamp", "numeric", "userhz" … */
-  readonly unit: string;
-  /** Where the value comes from, for people reading the docs. */
-  readonly source: string;
-}
-
-export type Catalog = Readonly<Record<string, CatalogEntry>>;
-
-const INTERNAL = "internal";
-const PERF = "perf_event (per task cgroup, summed over CPUs)";
-
-function entry(type: MetricType, unit: string, source: string, help: string): CatalogEntry {
-  return Object.freeze({ help, type, unit, source });
-}
+export type { Catalog, CatalogEntry };
 
 /** Frozen: the catalog is shared by every storage and must not change under them. */
 export const METRIC_CATALOG: Catalog = Object.freeze({
@@ -222,32 +210,9 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "cgroup: memory.stat (pgfault)",
     "Page faults taken by the task's processes.",
   ),
-  task_scaling_factor_avg: entry(
-    "gauge",
-    "numeric",
-    "perf_event (time_enabled / time_running)",
-    "Mean multiplexing scaling factor over the task's perf counters; 1 means counted all the time.",
-  ),
-  task_scaling_factor_max: entry(
-    "gauge",
-    "numeric",
-    "perf_event (time_enabled / time_running)",
-    "Largest multiplexing scaling factor over the task's perf counters; 1 means counted all the time.",
-  ),
-  task_instructions: entry("counter", "numeric", PERF, "Instructions retired by the task's processes."),
-  task_cycles: entry("counter", "numeric", PERF, "CPU cycles spent running the task's processes."),
-  task_cache_misses: entry(
-    "counter",
-    "numeric",
-    PERF,
-    "Last-level cache misses caused by the task's processes.",
-  ),
-  task_cache_references: entry(
-    "counter",
-    "numeric",
-    PERF,
-    "Last-level cache accesses made by the task's processes.",
-  ),
+  ...PERF_CATALOG,
+  ...UNCORE_CATALOG,
+  ...RDT_CATALOG,
 });
 
 /** The catalog entry for `name`, or undefined; inherited object keys ("constructor") are not names. */

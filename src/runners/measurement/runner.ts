@@ -7,31 +7,27 @@ import type { ComponentContext } from "../../components/component.ts";
 import type { Node, Storage, Task } from "../../components/interfaces.ts";
 import { getLogger, processHub } from "../../logging/mod.ts";
 import type { Metric } from "../../metrics/metric.ts";
-import { type CgroupLayout, readCgroupLayout, readCgroupMeasurements } from "../../platform/cgroup/mod.ts";
+import type { Labels } from "../../metrics/metric.ts";
+import { readCgroupLayout, readCgroupMeasurements } from "../../platform/cgroup/mod.ts";
 import { readPageSize } from "../../platform/procfs/mod.ts";
 import { readOnlineNodes } from "../../platform/sysfs/mod.ts";
-import { readTopology, type Topology } from "../../platform/topology.ts";
+import { readTopology } from "../../platform/topology.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import { WCA_VERSION } from "../../version.ts";
 import { runLoop } from "../loop.ts";
 import { internalMetrics } from "./internal.ts";
 import { defaultLabelGenerators, type TaskLabelGenerator, taskLabels } from "./labels.ts";
-import { type KeyFilter, platformMetrics, type PlatformOptions, readPlatformSample } from "./platform.ts";
+import type { HostFacts } from "./facts.ts";
+import { type KeyFilter, platformMetrics, readPlatformSample } from "./platform.ts";
 import { type MeasurementRunnerParams, measurementRunnerSchema, unsupportedSettings } from "./schema.ts";
+import { SOURCE_FACTORIES } from "./source_factories.ts";
+import { type MeasurementSource, type MeasurementSourceFactory, StartupError } from "./sources.ts";
 import { taskMetrics } from "./task.ts";
 
 const log = getLogger("wca.runners.measurement");
 
 function keyFilter(value: boolean | string): KeyFilter {
   return typeof value === "boolean" ? value : new RegExp(value);
-}
-
-/** What stays the same from one iteration to the next: read once at start. */
-interface HostFacts {
-  readonly topology: Topology;
-  readonly layout: CgroupLayout;
-  readonly pageSize: number;
-  readonly platform: PlatformOptions;
 }
 
 export class MeasurementRunner {
@@ -42,10 +38,16 @@ export class MeasurementRunner {
   readonly #storage: Storage;
   readonly #generators: Readonly<Record<string, TaskLabelGenerator>>;
   readonly #warnedSources = new Set<string>();
+  readonly #sourceFactories: readonly MeasurementSourceFactory[];
+  #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
   #lastDurations: Record<string, number> = {};
 
-  constructor(parameters: MeasurementRunnerParams, context: ComponentContext) {
+  constructor(
+    parameters: MeasurementRunnerParams,
+    context: ComponentContext,
+    sourceFactories: readonly MeasurementSourceFactory[] = SOURCE_FACTORIES,
+  ) {
     if (parameters.rdt_enabled === true) {
       throw new Error(
         "rdt_enabled: true requires Intel RDT (resctrl) support, which this version of wca does not have yet; " +
@@ -54,6 +56,7 @@ export class MeasurementRunner {
     }
     this.#params = parameters;
     this.#context = context;
+    this.#sourceFactories = sourceFactories;
     this.#storage = parameters.metrics_storage ?? new LogStorage({});
     this.#generators = parameters.task_label_generators ?? defaultLabelGenerators();
     for (const note of unsupportedSettings(parameters)) {
@@ -69,9 +72,9 @@ export class MeasurementRunner {
     try {
       let facts: HostFacts;
       try {
-        facts = this.#readHostFacts();
+        facts = await this.start();
       } catch (error) {
-        log.error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
+        log.error((error as Error).message);
         return 1;
       }
       const commonLabels = { host: Deno.hostname(), ...this.#params.extra_labels };
@@ -89,8 +92,32 @@ export class MeasurementRunner {
       return 0;
     } finally {
       // Whatever happened, files, sockets and servers are released.
-      await this.#close();
+      await this.close();
     }
+  }
+
+  /**
+   * Reads the host facts and starts the measurement sources (perf, RDT…). Throws an Error whose message
+   * is meant for the operator when the host cannot do what the configuration requires. run() calls it;
+   * tests and benchmarks call it before iterate() and close() after.
+   */
+  async start(): Promise<HostFacts> {
+    let facts: HostFacts;
+    try {
+      facts = this.#readHostFacts();
+    } catch (error) {
+      throw new Error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
+    }
+    for (const factory of this.#sourceFactories) {
+      try {
+        const source = await factory(this.#params, this.#context, facts);
+        if (source) this.#sources.push(source);
+      } catch (error) {
+        if (error instanceof StartupError) throw error;
+        throw new Error(`cannot start measuring: ${(error as Error).message}`);
+      }
+    }
+    return facts;
   }
 
   /** One pass: exposed for tests and benchmarks. */
@@ -106,6 +133,15 @@ export class MeasurementRunner {
       }
     };
     const tasks = await timed("node", () => this.#tasks());
+    for (const source of this.#sources) {
+      await timed(source.name, async () => {
+        try {
+          await source.sync(tasks);
+        } catch (error) {
+          this.#warnSource(`${source.name} (start or stop measuring tasks)`, error);
+        }
+      });
+    }
     const metrics: Metric[] = [];
     await timed("platform", () => {
       const sample = readPlatformSample(
@@ -115,6 +151,14 @@ export class MeasurementRunner {
         (source, e) => this.#warnSource(source, e),
       );
       metrics.push(...platformMetrics(sample, facts.platform, commonLabels));
+      const frozenCommon: Labels = Object.freeze({ ...commonLabels });
+      for (const source of this.#sources) {
+        try {
+          metrics.push(...source.platformMetrics(frozenCommon));
+        } catch (error) {
+          this.#warnSource(`${source.name} platform metrics`, error);
+        }
+      }
     });
     await timed("tasks", () => {
       for (const task of tasks) {
@@ -186,12 +230,22 @@ export class MeasurementRunner {
       log.debug(`task ${task.task_id}: cgroup ${result.path} is gone (${result.errno}); skipped`);
       return undefined;
     }
-    return taskMetrics(
+    const metrics = taskMetrics(
       task,
       result.measurements,
       taskLabels(task, common, this.#generators),
       Date.now() / 1000,
     );
+    // taskMetrics' first metric carries the task's frozen labels; the sources share them.
+    const labels = metrics[0]!.labels;
+    for (const source of this.#sources) {
+      try {
+        metrics.push(...source.taskMetrics(task, labels));
+      } catch (error) {
+        this.#warnSource(`${source.name} for task ${task.task_id}`, error);
+      }
+    }
+    return metrics;
   }
 
   #warnSource(source: string, error: unknown): void {
@@ -203,7 +257,17 @@ export class MeasurementRunner {
     }
   }
 
-  async #close(): Promise<void> {
+  /** Releases the sources and the storage; run() calls it on the way out, tests after start(). */
+  async close(): Promise<void> {
+    const sources = this.#sources;
+    this.#sources = [];
+    for (const source of sources) {
+      try {
+        await source.close();
+      } catch (error) {
+        log.warning(`closing ${source.name} failed: ${(error as Error).message}`);
+      }
+    }
     try {
       await this.#storage.close?.();
     } catch (error) {
@@ -212,4 +276,4 @@ export class MeasurementRunner {
   }
 }
 
-export type { HostFacts };
+export type { HostFacts } from "./facts.ts";

@@ -1,0 +1,7 @@
+/**
+ * The measurement sources MeasurementRunner starts, in order. One explicit list, as for components:
+ * each feature (perf counters, RDT, uncore PMUs) adds its factory here.
+ */
+import type { MeasurementSourceFactory } from "./sources.ts";
+
+export const SOURCE_FACTORIES: readonly MeasurementSourceFactory[] = Object.freeze([]);
