@@ -11,6 +11,16 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
     why: "reads our textfile-collector output",
   },
   { command: "stress-ng", pkg: "stress-ng", why: "a real workload whose CPU and memory the agent measures" },
+  {
+    command: "gcc",
+    pkg: "gcc",
+    why: "compiles the kernel-header program perf_event_attr bytes are checked against",
+  },
+];
+
+/** Headers the tests compile against, by file: gcc alone does not bring the kernel's uapi headers. */
+const REQUIRED_FILES: ReadonlyArray<{ path: string; pkg: string }> = [
+  { path: "/usr/include/linux/perf_event.h", pkg: "linux-libc-dev" },
 ];
 
 function has(command: string): boolean {
@@ -31,7 +41,22 @@ async function apt(args: string[]): Promise<boolean> {
   return code === 0;
 }
 
-const missing = REQUIRED.filter((tool) => !has(tool.command));
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+const missing = [
+  ...REQUIRED.filter((tool) => !has(tool.command)),
+  ...REQUIRED_FILES.filter((file) => !exists(file.path)).map((file) => ({
+    command: file.path,
+    pkg: file.pkg,
+    why: "kernel header for the perf_event_attr byte test",
+  })),
+];
 if (missing.length) {
   const packages = [...new Set(missing.map((tool) => tool.pkg))];
   const list = missing.map((tool) => `  ${tool.command} (Debian package ${tool.pkg}): ${tool.why}`).join(
@@ -47,7 +72,10 @@ if (missing.length) {
   console.error(`Installing ${packages.join(", ")} for the tests...`);
   const ok = await apt(["update", "-qq"]) &&
     await apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
-  const still = REQUIRED.filter((tool) => !has(tool.command));
+  const still = [
+    ...REQUIRED.filter((tool) => !has(tool.command)),
+    ...REQUIRED_FILES.filter((file) => !exists(file.path)),
+  ];
   if (!ok || still.length) {
     console.error(`Could not install the tools the tests need:\n${list}`);
     Deno.exit(1);

@@ -1,0 +1,100 @@
+/**
+ * The C library calls wca needs, bound with Deno.dlopen: the only place in the project that does.
+ * Every call is synchronous on purpose: `nonblocking` moves a call to a thread pool, which measured
+ * 27 µs per read against 0.7 µs inline, and these calls never block (perf reads return at once).
+ *
+ * errno is read through __errno_location right after the failing call, on the same thread, before any
+ * other JavaScript runs.
+ */
+import { type ArchConstants, archConstants } from "./arch.ts";
+import { ErrnoError } from "./errno.ts";
+
+const SYMBOLS = {
+  syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
+  ioctl: { parameters: ["i32", "u64", "u64"], result: "i32" },
+  open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  close: { parameters: ["i32"], result: "i32" },
+  __errno_location: { parameters: [], result: "pointer" },
+  strerror: { parameters: ["i32"], result: "pointer" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+type LibcSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+const encoder = new TextEncoder();
+
+export class Libc {
+  readonly #lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  readonly #sym: LibcSymbols;
+  readonly #arch: ArchConstants;
+  #closed = false;
+
+  /** Opens libc; throws with a clear message when FFI is not permitted or libc is not glibc-compatible. */
+  constructor(path = "libc.so.6", arch: ArchConstants = archConstants()) {
+    try {
+      this.#lib = Deno.dlopen(path, SYMBOLS);
+    } catch (error) {
+      throw new Error(`cannot load ${path} for perf counters: ${(error as Error).message}`);
+    }
+    this.#sym = this.#lib.symbols;
+    this.#arch = arch;
+  }
+
+  get arch(): ArchConstants {
+    return this.#arch;
+  }
+
+  /** perf_event_open(2) through syscall(2); returns the new fd. */
+  perfEventOpen(
+    attr: Uint8Array<ArrayBuffer>,
+    pid: number,
+    cpu: number,
+    groupFd: number,
+    flags: number,
+  ): number {
+    const fd = Number(
+      this.#sym.syscall(BigInt(this.#arch.perfEventOpenSyscall), attr, pid, cpu, groupFd, BigInt(flags)),
+    );
+    if (fd < 0) throw this.#error("perf_event_open");
+    return fd;
+  }
+
+  ioctl(fd: number, request: number, argument = 0): void {
+    if (this.#sym.ioctl(fd, BigInt(request), BigInt(argument)) < 0) throw this.#error("ioctl");
+  }
+
+  /** open(2) read-only with O_CLOEXEC, plus O_DIRECTORY when `directory`; returns the fd. */
+  open(path: string, { directory = false } = {}): number {
+    const a = this.#arch;
+    const flags = a.O_RDONLY | a.O_CLOEXEC | (directory ? a.O_DIRECTORY : 0);
+    const fd = this.#sym.open(encoder.encode(`${path}\0`), flags, 0);
+    if (fd < 0) throw this.#error(`open ${path}`);
+    return fd;
+  }
+
+  /** read(2) into `buffer`; returns the byte count. */
+  read(fd: number, buffer: Uint8Array<ArrayBuffer>): number {
+    const n = Number(this.#sym.read(fd, buffer, BigInt(buffer.byteLength)));
+    if (n < 0) throw this.#error("read");
+    return n;
+  }
+
+  close(fd: number): void {
+    if (this.#sym.close(fd) < 0) throw this.#error("close");
+  }
+
+  /** Unloads libc; further calls fail. */
+  unload(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lib.close();
+  }
+
+  #error(call: string): ErrnoError {
+    const location = this.#sym.__errno_location();
+    const errno = location === null ? -1 : new Deno.UnsafePointerView(location).getInt32();
+    const text = this.#sym.strerror(errno);
+    const description = text === null ? "unknown error" : Deno.UnsafePointerView.getCString(text);
+    return new ErrnoError(call, errno, description);
+  }
+}
