@@ -1,0 +1,81 @@
+/** PerfEventGroup on the real kernel (software events on this process) and its pure scaling. */
+import assert from "node:assert/strict";
+import { Libc, PERF_COUNT_SW, PERF_TYPE } from "../../ffi/mod.ts";
+import { type GroupEvent, PerfEventGroup, PerfOpenError, scaleGroupRead } from "../../src/perf/group.ts";
+import { openFdCount } from "../helpers/fds.ts";
+
+const sw = (name: string, config: number): GroupEvent => ({
+  name,
+  attr: { type: PERF_TYPE.SOFTWARE, config: BigInt(config) },
+});
+
+Deno.test("a group counts from open (reset and enabled) and close returns every fd", () => {
+  const libc = new Libc();
+  const before = openFdCount();
+  try {
+    const group = PerfEventGroup.open(libc, [
+      sw("task_clock", PERF_COUNT_SW.TASK_CLOCK),
+      sw("faults", PERF_COUNT_SW.PAGE_FAULTS),
+    ], { pid: 0, cpu: -1 });
+    assert.equal(group.fdCount, 2);
+    assert.equal(openFdCount(), before + 2);
+    const until = performance.now() + 20;
+    while (performance.now() < until) { /* run on the CPU */ }
+    const reading = group.read();
+    assert.ok(reading.values.get("task_clock")! > 10e6, `task clock ${reading.values.get("task_clock")} ns`);
+    assert.equal(reading.scalingFactor, 1, "software events are never multiplexed");
+    group.close();
+    group.close();
+    assert.equal(group.fdCount, 0);
+    assert.throws(() => group.read(), /closed perf event group/);
+  } finally {
+    libc.unload();
+  }
+  assert.equal(openFdCount(), before);
+});
+
+Deno.test("a member the kernel rejects closes the leader and names the event and errno", () => {
+  const libc = new Libc();
+  const before = openFdCount();
+  try {
+    assert.throws(
+      () =>
+        PerfEventGroup.open(libc, [
+          sw("task_clock", PERF_COUNT_SW.TASK_CLOCK),
+          { name: "bogus", attr: { type: 999_999, config: 0n } },
+        ], { pid: 0, cpu: -1 }),
+      (error: unknown) => {
+        assert.ok(error instanceof PerfOpenError);
+        assert.equal(error.event, "bogus");
+        assert.equal(error.code, "ENOENT");
+        assert.match(error.message, /^cannot open perf event bogus on CPU -1: perf_event_open: ENOENT/);
+        return true;
+      },
+    );
+  } finally {
+    libc.unload();
+  }
+  assert.equal(openFdCount(), before, "the leader opened before the failure is closed");
+});
+
+Deno.test("scaleGroupRead: multiplexed, never enabled, and enabled but never running", () => {
+  const halved = scaleGroupRead(["a", "b"], 2000, 1000, [10, 20]);
+  assert.deepEqual([...halved.values], [["a", 20], ["b", 40]]);
+  assert.equal(halved.scalingFactor, 2);
+  const idle = scaleGroupRead(["a"], 0, 0, [0]);
+  assert.equal(idle.scalingFactor, 1);
+  assert.equal(idle.values.get("a"), 0);
+  const starved = scaleGroupRead(["a"], 500, 0, [7]);
+  assert.equal(starved.scalingFactor, Infinity);
+  assert.equal(starved.values.get("a"), 0, "a count that never ran is not extrapolated");
+  assert.equal(scaleGroupRead(["a", "a"], 1, 1, [1, 2]).values.get("a"), 3, "same name: summed");
+});
+
+Deno.test("an empty group is refused", () => {
+  const libc = new Libc();
+  try {
+    assert.throws(() => PerfEventGroup.open(libc, [], { pid: 0, cpu: -1 }), /at least one event/);
+  } finally {
+    libc.unload();
+  }
+});
