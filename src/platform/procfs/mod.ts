@@ -5,3 +5,13 @@ export { type Meminfo, parseMeminfo, readMeminfo } from "./meminfo.ts";
 export { parseProcStat, readProcStat } from "./stat.ts";
 export { parseVmstat, readVmstat, type Vmstat } from "./vmstat.ts";
 export { parseZoneinfo, readZoneinfo, type Zoneinfo, type ZoneStats } from "./zoneinfo.ts";
+export {
+  CAP_PERFMON,
+  CAP_SYS_ADMIN,
+  hasCapability,
+  parseEffectiveCapabilities,
+  parseMaxOpenFiles,
+  parsePerfEventParanoid,
+  type PerfAccess,
+  readPerfAccess,
+} from "./perf_access.ts";

@@ -1,5 +1,5 @@
 /**
- * MeasurementRunner's parameters: the seeds' names. Parameters whose feature arrives later (perf, RDT,
+ * MeasurementRunner's parameters: the seeds' names. Parameters whose feature arrives later (uncore,
  * working-set size) are accepted and validated now, so WCA configs load; the runner says which it ignores.
  */
 import { type Node, NodeInterface, type Storage, StorageInterface } from "../../components/interfaces.ts";
@@ -28,9 +28,16 @@ export const measurementRunnerSchema = params({
   extra_labels: mapOf(text(1024)).default({}).describe("Labels added to every metric (values may use !Env)."),
   task_label_generators: mapOf(component<TaskLabelGenerator>(TaskLabelGeneratorInterface)).optional()
     .describe("Task labels derived from task names; default: application and application_version_name."),
-  event_names: listOf(text(256), 64).default([]).describe("perf events per task (not yet supported)."),
-  perf_aggregate_cpus: boolean().default(true).describe("Sum perf counters over CPUs (with event_names)."),
-  enable_derived_metrics: boolean().default(false).describe("Derived perf metrics such as task_ipc."),
+  event_names: listOf(text(256), 64).default([]).describe(
+    "perf events per task: task_instructions, task_cycles, task_cache_misses, task_cache_references, " +
+      "software events, predefined raw events or name__rEEUU[CC[config1]] (see README).",
+  ),
+  perf_aggregate_cpus: boolean().default(true).describe(
+    "Sum perf counters over CPUs; false: one series per CPU with a cpu label.",
+  ),
+  enable_derived_metrics: boolean().default(false).describe(
+    "task_ipc, task_ips, task_cache_hit_ratio and task_cache_misses_per_kilo_instructions from event_names.",
+  ),
   enable_perf_uncore: boolean().optional().describe("Uncore PMU counters (not yet supported)."),
   uncore_event_names: listOf(text(256), 64).default([]).describe("Uncore events (not yet supported)."),
   include_optional_labels: boolean().default(false).describe("Accepted for WCA compatibility."),
@@ -52,8 +59,6 @@ export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
 /** Parameters set to something this version cannot do yet, for one clear warning each. */
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
   const notes: string[] = [];
-  if (p.event_names.length) notes.push("event_names (perf counters)");
-  if (p.enable_derived_metrics) notes.push("enable_derived_metrics (needs perf counters)");
   if (p.enable_perf_uncore || p.uncore_event_names.length) notes.push("uncore events");
   if (p.sched !== false) notes.push("sched");
   for (const key of ["wss_reset_cycles", "wss_reset_interval", "wss_stable_duration"] as const) {

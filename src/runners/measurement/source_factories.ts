@@ -2,6 +2,9 @@
  * The measurement sources MeasurementRunner starts, in order. One explicit list, as for components:
  * each feature (perf counters, RDT, uncore PMUs) adds its factory here.
  */
+import { createPerfSource } from "../../perf/factory.ts";
 import type { MeasurementSourceFactory } from "./sources.ts";
 
-export const SOURCE_FACTORIES: readonly MeasurementSourceFactory[] = Object.freeze([]);
+export const SOURCE_FACTORIES: readonly MeasurementSourceFactory[] = Object.freeze([
+  (params, context, facts) => createPerfSource(params, context, facts),
+]);
