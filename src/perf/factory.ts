@@ -3,7 +3,7 @@
  * names for this CPU, checks counters and permissions, probes each event once against the kernel, and
  * refuses to start (StartupError) with a sentence an operator can act on.
  */
-import { Libc } from "../../ffi/mod.ts";
+import { Libc, PERF_COUNT_SW, PERF_TYPE } from "../../ffi/mod.ts";
 import type { ComponentContext } from "../components/component.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { CgroupLayout } from "../platform/cgroup/mod.ts";
@@ -23,6 +23,35 @@ const log = getLogger("wca.perf");
 /** Where task cgroups are for perf: the v1 perf_event hierarchy, else cgroup2 (perf_event is implicit there). */
 export function perfCgroupRoot(layout: CgroupLayout): string | undefined {
   return layout.v1.get("perf_event")?.mountPoint ?? layout.unified?.mountPoint;
+}
+
+/**
+ * A software event exists on every kernel, so ENOENT for one in cgroup mode means the hierarchy has no
+ * perf_event controller: seen on hybrid hosts, where the kernel answers ENOENT for the cgroup2 root
+ * while perf_event is not mounted as a v1 hierarchy.
+ */
+function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, cgroupRoot: string, cpu: number): void {
+  const probe = {
+    name: "task_clock",
+    attr: { type: PERF_TYPE.SOFTWARE, config: BigInt(PERF_COUNT_SW.TASK_CLOCK) },
+  };
+  try {
+    PerfEventGroup.open(sys, [probe], { pid: -1, cpu, cgroupFd: rootFd }).close();
+  } catch (error) {
+    if (!(error instanceof PerfOpenError)) throw error;
+    if (error.code === "ENOENT") {
+      throw new StartupError(
+        `the kernel cannot count perf events for cgroups under ${cgroupRoot} (ENOENT for a software event): ` +
+          "the perf_event controller is not bound to that hierarchy. Mount it as a v1 hierarchy " +
+          "(mkdir /sys/fs/cgroup/perf_event && mount -t cgroup -o perf_event perf_event /sys/fs/cgroup/perf_event) " +
+          "or run on a pure cgroup v2 host",
+      );
+    }
+    if (error.code === "EACCES" || error.code === "EPERM") {
+      throw new StartupError(`${error.message}: the kernel refused access; see kernel.perf_event_paranoid`);
+    }
+    throw new StartupError(`cannot count perf events for cgroups under ${cgroupRoot}: ${error.message}`);
+  }
 }
 
 /** Errnos that mean "this CPU or kernel cannot count this event": skip it, say so once. */
@@ -115,6 +144,7 @@ function probeEvents(
   }
   const supported: PerfEvent[] = [];
   try {
+    assertCgroupCounting(sys, rootFd, cgroupRoot, cpu);
     for (const event of events) {
       try {
         PerfEventGroup.open(sys, [event], { pid: -1, cpu, cgroupFd: rootFd }).close();

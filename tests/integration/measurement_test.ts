@@ -12,7 +12,8 @@ import { StaticNode } from "../../src/nodes/static_node.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { MeasurementRunner } from "../../src/runners/measurement/mod.ts";
 import { MemoryStorage, select, taskIds, taskValue } from "../helpers/memory_storage.ts";
-import { type RealCgroups, withRealCgroups } from "../helpers/real_cgroups.ts";
+import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { assertWorkersInherit, delay, spawnStressNg, waitFor } from "../helpers/stress.ts";
 import { ROOT } from "../helpers/wca_process.ts";
 
 const HOST_PATHS = defaultHostPaths();
@@ -21,8 +22,6 @@ const V1 = ["cpuacct", "cpu", "memory"] as const;
 /** Not a v1 controller: withRealCgroups resolves it (via controllerMount) to the cgroup2 mount. */
 const UNIFIED = "unified";
 const MiB = 1024 * 1024;
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** StaticNode names tasks relative to "/": the cgroup path without its leading slash. */
 const idOf = (path: string) => path.slice(1);
@@ -36,81 +35,6 @@ function measurementRunner(node: Node, storage: Storage, interval = 0.5): Measur
     MeasurementRunner.schema.parse({ node, metrics_storage: storage, interval }),
     { hostPaths: HOST_PATHS },
   );
-}
-
-/** Polls `probe` every `stepMs` until it returns a value, or fails after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => T | undefined | Promise<T | undefined>,
-  stepMs = 100,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(stepMs);
-  }
-}
-
-function cgroupPids(dir: string): Set<number> {
-  return new Set(Deno.readTextFileSync(`${dir}/cgroup.procs`).split("\n").filter(Boolean).map(Number));
-}
-
-/** Every process below `pid` (children, grandchildren …), from /proc/PID/task/PID/children. */
-function descendants(pid: number): number[] {
-  let children: number[];
-  try {
-    children = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).split(/\s+/).filter(Boolean)
-      .map(Number);
-  } catch {
-    return []; // exited meanwhile
-  }
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
-
-/**
- * Waits until stress-ng (`pid`) has forked at least `workers` processes and checks that all of them are
- * in the task cgroup in every hierarchy: workers forked after the move inherit the cgroup.
- */
-async function assertWorkersInherit(groups: RealCgroups, path: string, pid: number, workers: number) {
-  const forked = await waitFor(`stress-ng ${pid} to fork ${workers} worker(s)`, 5000, () => {
-    const found = descendants(pid);
-    return found.length >= workers ? found : undefined;
-  });
-  for (const dir of groups.dirs(path)) {
-    const inside = cgroupPids(dir);
-    for (const member of [pid, ...forked]) {
-      assert.ok(inside.has(member), `process ${member} of stress-ng ${pid} is not in ${dir}: ${[...inside]}`);
-    }
-  }
-  return forked;
-}
-
-/**
- * Starts stress-ng in `path` so that every worker it forks is in the task cgroup. spawnIn moves the
- * process right after spawning it, but stress-ng can fork its workers before that write lands (seen
- * here: a worker left in the parent's cgroup). So a shell waits until /proc/self/cgroup names `path` in
- * every hierarchy, then execs stress-ng: same pid, and nothing forks before the move.
- */
-function spawnStressNg(groups: RealCgroups, path: string, ...args: string[]): Deno.ChildProcess {
-  const hierarchies = groups.dirs(path).length;
-  const gate = `n=0; while [ "$n" -lt ${hierarchies} ]; do n=0; ` +
-    `while IFS= read -r line; do case "$line" in *":$0") n=$((n + 1));; esac; done < /proc/self/cgroup; ` +
-    `done; exec "$@"`;
-  return groups.spawnIn(path, [
-    "sh",
-    "-c",
-    gate,
-    path,
-    "stress-ng",
-    "--temp-path",
-    "/tmp",
-    "--timeout",
-    "30s",
-    ...args,
-  ]);
 }
 
 function loggedErrors(): number {
