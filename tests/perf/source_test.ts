@@ -1,0 +1,117 @@
+/**
+ * PerfSource's pod arithmetic with hardware counts, which this machine cannot produce: a small model
+ * of the kernel's side (fds, group reads in the kernel's byte layout) feeds fixed counts per container
+ * cgroup. Real counting is in tests/integration/perf_test.ts.
+ */
+import assert from "node:assert/strict";
+import { groupReadSize } from "../../ffi/mod.ts";
+import type { Task } from "../../src/components/interfaces.ts";
+import { resolveEvents } from "../../src/perf/events.ts";
+import { PerfSource } from "../../src/perf/source.ts";
+import type { CounterSyscalls } from "../../src/perf/task_counters.ts";
+
+/** Counts per cgroup directory per attr.config (instructions = 1, cycles = 0); time enabled = running. */
+class KernelModel implements CounterSyscalls {
+  counts = new Map<string, Map<bigint, number>>();
+  readonly #dirs = new Map<number, string>();
+  readonly #leaders = new Map<number, { dir: string; configs: bigint[] }>();
+  readonly fds = new Set<number>();
+  #next = 100;
+
+  open(path: string): number {
+    const fd = this.#next++;
+    this.#dirs.set(fd, path);
+    this.fds.add(fd);
+    return fd;
+  }
+  perfEventOpen(attr: Uint8Array<ArrayBuffer>, pid: number, _cpu: number, groupFd: number): number {
+    const config = new DataView(attr.buffer).getBigUint64(8, true);
+    const fd = this.#next++;
+    this.fds.add(fd);
+    if (groupFd === -1) this.#leaders.set(fd, { dir: this.#dirs.get(pid)!, configs: [config] });
+    else this.#leaders.get(groupFd)!.configs.push(config);
+    return fd;
+  }
+  ioctl(): void {}
+  read(fd: number, buffer: Uint8Array<ArrayBuffer>): number {
+    const { dir, configs } = this.#leaders.get(fd)!;
+    const view = new DataView(buffer.buffer);
+    view.setBigUint64(0, BigInt(configs.length), true);
+    view.setBigUint64(8, 1000n, true);
+    view.setBigUint64(16, 1000n, true);
+    configs.forEach((config, i) => {
+      view.setBigUint64(24 + 16 * i, BigInt(this.counts.get(dir)?.get(config) ?? 0), true);
+      view.setBigUint64(32 + 16 * i, BigInt(i), true);
+    });
+    return groupReadSize(configs.length);
+  }
+  close(fd: number): void {
+    this.fds.delete(fd);
+  }
+}
+
+const pod: Task = {
+  name: "pod",
+  task_id: "pod",
+  cgroup_path: "/kubepods/pod",
+  subcgroups_paths: ["/kubepods/pod/a", "/kubepods/pod/b"],
+  labels: {},
+  resources: {},
+};
+
+Deno.test("a pod's counters are summed over containers and CPUs, and its IPC comes from the sums", () => {
+  const kernel = new KernelModel();
+  const { events } = resolveEvents(["task_instructions", "task_cycles"], "skylake");
+  let now = 0;
+  const source = new PerfSource(kernel, events, {
+    cgroupRoot: "/cg",
+    cpus: [0, 1],
+    aggregateCpus: true,
+    derivedMetrics: true,
+    maxOpenFiles: 1024,
+    clock: () => now,
+  });
+  const set = (dir: string, instructions: number, cycles: number) =>
+    kernel.counts.set(`/cg/kubepods/pod/${dir}`, new Map([[1n, instructions], [0n, cycles]]));
+  set("a", 0, 0);
+  set("b", 0, 0);
+  source.sync([pod]);
+  assert.equal(kernel.fds.size, 2 * 2 * 2, "two containers × two CPUs × two events; dir fds closed");
+  const labels = Object.freeze({ task_id: "pod" });
+  const first = source.taskMetrics(pod, labels);
+  assert.equal(first.find((m) => m.name === "task_ipc"), undefined);
+  // Container a: 1000 instructions in 1000 cycles per CPU (IPC 1); b: 100 in 900 (IPC 0.11).
+  set("a", 1000, 1000);
+  set("b", 100, 900);
+  now = 2;
+  const second = Object.fromEntries(source.taskMetrics(pod, labels).map((m) => [m.name, m.value]));
+  assert.equal(second.task_instructions, 2 * (1000 + 100));
+  assert.equal(second.task_cycles, 2 * (1000 + 900));
+  assert.equal(second.task_ipc, 2200 / 3800, "ratio of sums, not the sum or mean of ratios");
+  assert.equal(second.task_ips, 2200 / 2);
+  source.sync([]);
+  assert.equal(kernel.fds.size, 0, "a task that left has its fds closed");
+  source.close();
+});
+
+Deno.test("perf_aggregate_cpus: false gives one series per CPU; a pod whose containers change starts over", () => {
+  const kernel = new KernelModel();
+  const { events } = resolveEvents(["task_instructions"], "skylake");
+  const source = new PerfSource(kernel, events, {
+    cgroupRoot: "/cg",
+    cpus: [0, 3],
+    aggregateCpus: false,
+    derivedMetrics: false,
+    maxOpenFiles: 1024,
+  });
+  kernel.counts.set("/cg/kubepods/pod/a", new Map([[1n, 7]]));
+  source.sync([pod]);
+  const perCpu = source.taskMetrics(pod, Object.freeze({ task_id: "pod" }))
+    .filter((m) => m.name === "task_instructions");
+  assert.deepEqual(perCpu.map((m) => [m.labels.cpu, m.value]), [["0", 7], ["3", 7]]);
+  const before = kernel.fds.size;
+  source.sync([{ ...pod, subcgroups_paths: ["/kubepods/pod/a"] }]);
+  assert.equal(kernel.fds.size, before / 2, "the container that left is no longer counted");
+  source.close();
+  assert.equal(kernel.fds.size, 0);
+});
