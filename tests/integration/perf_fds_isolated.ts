@@ -1,0 +1,66 @@
+/**
+ * Perf fds across task churn and shutdown on real cgroups, counting /proc/self/fd: run alone by
+ * perf_test.ts through runIsolated.
+ */
+import assert from "node:assert/strict";
+import { MeasurementRunner } from "../../src/runners/measurement/mod.ts";
+import { defaultHostPaths } from "../../src/platform/host_paths.ts";
+import { openFdCount } from "../helpers/fds.ts";
+import { MemoryStorage, select } from "../helpers/memory_storage.ts";
+import { withV1PerfEvent } from "../helpers/perf_cgroup.ts";
+import { withRealCgroups } from "../helpers/real_cgroups.ts";
+
+const HOST_PATHS = defaultHostPaths();
+const LABELS = { host: "perf" };
+const CONTROLLERS = ["cpu", "cpuacct", "memory", "perf_event"];
+
+Deno.test("perf fds: one per event per CPU per task, closed when tasks go and at shutdown", async () => {
+  await withV1PerfEvent(() =>
+    withRealCgroups(CONTROLLERS, 4, async (groups) => {
+      const before = openFdCount();
+      const node = { tasks: [...groups.paths] };
+      const staticNode = {
+        getTasks: () =>
+          node.tasks.map((path) => ({
+            name: path,
+            task_id: path,
+            cgroup_path: path,
+            subcgroups_paths: [],
+            labels: {},
+            resources: {},
+          })),
+      };
+      const runner = new MeasurementRunner(
+        MeasurementRunner.schema.parse({
+          node: staticNode,
+          metrics_storage: new MemoryStorage(),
+          event_names: ["task_task_clock_seconds", "task_context_switches"],
+          perf_aggregate_cpus: false,
+        }),
+        { hostPaths: HOST_PATHS },
+      );
+      const facts = await runner.start();
+      const cpus = facts.topology.cpus;
+      const libcFds = openFdCount() - before; // dlopen holds none, but measure rather than assume
+      let batch = await runner.iterate(facts, LABELS);
+      assert.equal(openFdCount() - before - libcFds, 4 * cpus * 2, "one fd per event per CPU per task");
+      const perCpu = select(batch, "task_context_switches", { task_id: groups.paths[0]! });
+      assert.deepEqual(perCpu.map((m) => m.labels.cpu).sort(), facts.topology.onlineCpus.map(String).sort());
+      for (let round = 0; round < 5; round++) {
+        node.tasks = round % 2 ? [...groups.paths] : groups.paths.slice(0, 1);
+        batch = await runner.iterate(facts, LABELS);
+        assert.equal(openFdCount() - before - libcFds, node.tasks.length * cpus * 2, `round ${round}`);
+      }
+      groups.remove(groups.paths[3]!);
+      node.tasks = [...groups.paths];
+      batch = await runner.iterate(facts, LABELS);
+      assert.equal(
+        select(batch, "task_up", { task_id: groups.paths[3]! }).length,
+        0,
+        "a removed cgroup has no task data",
+      );
+      await runner.close();
+      assert.equal(openFdCount(), before, "every perf fd closed at shutdown");
+    })
+  );
+});
