@@ -4,9 +4,16 @@
  */
 
 const ERRNO_NAMES: Readonly<Record<number, string>> = Object.freeze({
+  1: "EPERM",
   2: "ENOENT",
   3: "ESRCH",
+  13: "EACCES",
+  16: "EBUSY",
+  17: "EEXIST",
   19: "ENODEV",
+  22: "EINVAL",
+  28: "ENOSPC",
+  39: "ENOTEMPTY",
   95: "EOPNOTSUPP",
 });
 

@@ -15,3 +15,4 @@ export { buildTopology, readTopology, type Topology } from "./topology.ts";
 export * from "./procfs/mod.ts";
 export * from "./sysfs/mod.ts";
 export * from "./cgroup/mod.ts";
+export * from "./resctrl/mod.ts";

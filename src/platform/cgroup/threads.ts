@@ -1,0 +1,24 @@
+/**
+ * The thread ids of a cgroup: v1 `tasks` and v2 `cgroup.threads` list every thread, which is what
+ * resctrl groups take (Documentation/admin-guide/cgroup-v1/cgroups.rst, cgroup-v2.rst). `cgroup.procs`
+ * would list thread-group leaders only.
+ */
+import { isGoneError } from "../fs_errors.ts";
+import { parseIdList } from "./formats.ts";
+import type { CgroupLayout } from "./mounts.ts";
+
+/** Thread ids in the cgroup itself (not its children); undefined when the cgroup is gone. */
+export function readThreadIds(layout: CgroupLayout, cgroupPath: string): number[] | undefined {
+  const mount = layout.v1.get("cpuacct") ?? layout.v1.get("cpu") ?? layout.unified;
+  if (mount === undefined) return undefined;
+  const file = mount.version === 1 ? "tasks" : "cgroup.threads";
+  const path = `${mount.mountPoint}${cgroupPath === "/" ? "" : cgroupPath}/${file}`;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (isGoneError(error)) return undefined;
+    throw error;
+  }
+  return parseIdList(text, path);
+}

@@ -1,0 +1,267 @@
+/**
+ * Discovery of Intel RDT / AMD QoS through the resctrl filesystem (Documentation/arch/x86/resctrl.rst,
+ * "Info directory"): what is monitored (L3_MON), what can be controlled (L3, L3CODE/L3DATA with the
+ * cdp mount option, MB), and their limits. `parseResctrlInfo` is pure; `readResctrlInfo` reads.
+ */
+import { parseMountinfo } from "../cgroup/mounts.ts";
+import { isNotFound } from "../fs_errors.ts";
+import type { HostPaths } from "../host_paths.ts";
+import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import { parseCpuinfo } from "../procfs/cpuinfo.ts";
+import { parseSchemata } from "./schemata.ts";
+
+export type CacheResource = "L3" | "L3CODE" | "L3DATA";
+
+/** A cache allocation resource (info/L3, or info/L3CODE and info/L3DATA with CDP). */
+export interface CacheInfo {
+  readonly resource: CacheResource;
+  /** info/<r>/cbm_mask: the mask that means 100% of the cache. */
+  readonly cbmMask: bigint;
+  /** Bits in cbm_mask (its width: the number of cache ways on Intel). */
+  readonly cbmBits: number;
+  /** info/<r>/min_cbm_bits: the fewest consecutive bits a mask may have (0 on AMD: empty masks allowed). */
+  readonly minCbmBits: number;
+  readonly numClosids: number;
+  /** info/<r>/shareable_bits, when present. */
+  readonly shareableBits: bigint | undefined;
+  /** info/<r>/sparse_masks: "1" when non-contiguous masks are allowed (some AMD parts); absent = no. */
+  readonly sparseMasks: boolean;
+}
+
+/**
+ * How MB: schemata values are read by the kernel:
+ * - "percent": percentage of bandwidth (Intel, default mount);
+ * - "MBps": MBps, with the MBA software controller (mount option mba_MBps);
+ * - "amd": multiples of 1/8 GB/s (AMD).
+ */
+export type MbUnit = "percent" | "MBps" | "amd";
+
+/** Memory bandwidth allocation (info/MB). */
+export interface MbInfo {
+  readonly numClosids: number;
+  readonly minBandwidth: number;
+  readonly bandwidthGran: number;
+  /** info/MB/delay_linear, informational. */
+  readonly delayLinear: boolean | undefined;
+  readonly unit: MbUnit;
+}
+
+/** Monitoring (info/L3_MON). */
+export interface MonitoringInfo {
+  /** Upper bound on CTRL_MON plus MON groups, the root group included. */
+  readonly numRmids: number;
+  readonly features: readonly string[];
+  readonly llcOccupancy: boolean;
+  readonly mbmTotal: boolean;
+  readonly mbmLocal: boolean;
+}
+
+export interface ResctrlInfo {
+  /** Where the filesystem is (HostPaths.resctrl). */
+  readonly root: string;
+  /** L3 CAT without CDP. */
+  readonly l3: CacheInfo | undefined;
+  /** L3 CDP (mounted with -o cdp): code and data masks are separate resources. */
+  readonly l3code: CacheInfo | undefined;
+  readonly l3data: CacheInfo | undefined;
+  readonly cdp: boolean;
+  readonly mb: MbInfo | undefined;
+  readonly monitoring: MonitoringInfo | undefined;
+  /** Control groups the kernel allows, the root group included: the smallest num_closids. */
+  readonly closids: number | undefined;
+  /** Domain (cache) ids per schemata resource, from the root group's schemata. */
+  readonly domains: ReadonlyMap<string, readonly number[]>;
+  /** Monitoring domain directories of mon_data ("mon_L3_00", …). */
+  readonly monDomains: readonly string[];
+}
+
+/** Files of info/, keyed by their path below info/ ("L3/cbm_mask"), plus what the mount says. */
+export interface ResctrlInfoSource {
+  readonly root: string;
+  readonly infoFiles: ReadonlyMap<string, string>;
+  /** The root group's schemata text; undefined without control resources. */
+  readonly rootSchemata: string | undefined;
+  readonly monDomains: readonly string[];
+  /** Mount and super options of the resctrl mount ("cdp", "mba_MBps"). */
+  readonly mountOptions: readonly string[];
+  /** vendor_id of the first CPU ("GenuineIntel", "AuthenticAMD"). */
+  readonly vendor: string | undefined;
+}
+
+/** Pure: the resctrl capabilities described by the info/ files. */
+export function parseResctrlInfo(source: ResctrlInfoSource): ResctrlInfo {
+  const { infoFiles, root } = source;
+  const file = (name: string) => infoFiles.get(name);
+  const where = (name: string) => `${root}/info/${name}`;
+  const int = (name: string) => {
+    const text = file(name);
+    return text === undefined ? undefined : singleInteger(text, where(name));
+  };
+  const cache = (resource: CacheResource): CacheInfo | undefined => {
+    const maskText = file(`${resource}/cbm_mask`);
+    if (maskText === undefined) return undefined;
+    const required = (name: string) => {
+      const value = int(`${resource}/${name}`);
+      if (value === undefined) {
+        throw new PlatformParseError(where(`${resource}/${name}`), undefined, "missing beside cbm_mask");
+      }
+      return value;
+    };
+    const cbmMask = hexMask(maskText, where(`${resource}/cbm_mask`));
+    const shareable = file(`${resource}/shareable_bits`);
+    return Object.freeze({
+      resource,
+      cbmMask,
+      cbmBits: cbmMask.toString(2).length,
+      minCbmBits: required("min_cbm_bits"),
+      numClosids: required("num_closids"),
+      shareableBits: shareable === undefined
+        ? undefined
+        : hexMask(shareable, where(`${resource}/shareable_bits`)),
+      sparseMasks: int(`${resource}/sparse_masks`) === 1,
+    });
+  };
+  const l3 = cache("L3");
+  const l3code = cache("L3CODE");
+  const l3data = cache("L3DATA");
+  let mb: MbInfo | undefined;
+  const mbClosids = int("MB/num_closids");
+  if (mbClosids !== undefined) {
+    const delay = int("MB/delay_linear");
+    const amd = source.vendor === "AuthenticAMD" || source.vendor === "HygonGenuine";
+    mb = Object.freeze({
+      numClosids: mbClosids,
+      minBandwidth: int("MB/min_bandwidth") ?? 0,
+      bandwidthGran: Math.max(1, int("MB/bandwidth_gran") ?? 1),
+      delayLinear: delay === undefined ? undefined : delay === 1,
+      unit: source.mountOptions.includes("mba_MBps") ? "MBps" : amd ? "amd" : "percent",
+    });
+  }
+  let monitoring: MonitoringInfo | undefined;
+  const rmids = int("L3_MON/num_rmids");
+  if (rmids !== undefined) {
+    const featuresText = file("L3_MON/mon_features") ?? "";
+    const features = Object.freeze(linesOf(featuresText).map((l) => l.trim()).filter((l) => l !== ""));
+    monitoring = Object.freeze({
+      numRmids: rmids,
+      features,
+      llcOccupancy: features.includes("llc_occupancy"),
+      mbmTotal: features.includes("mbm_total_bytes"),
+      mbmLocal: features.includes("mbm_local_bytes"),
+    });
+  }
+  const closidCounts = [l3, l3code, l3data, mb].filter((r) => r !== undefined).map((r) => r.numClosids);
+  const domains = new Map<string, readonly number[]>();
+  if (source.rootSchemata !== undefined) {
+    for (const [resource, values] of parseSchemata(source.rootSchemata, `${root}/schemata`)) {
+      domains.set(resource, Object.freeze([...values.keys()]));
+    }
+  }
+  return Object.freeze({
+    root,
+    l3,
+    l3code,
+    l3data,
+    cdp: l3code !== undefined || l3data !== undefined,
+    mb,
+    monitoring,
+    closids: closidCounts.length === 0 ? undefined : Math.min(...closidCounts),
+    domains,
+    monDomains: Object.freeze([...source.monDomains].sort()),
+  });
+}
+
+/** A mask printed in hex without 0x ("fffff", "7ff"). */
+export function hexMask(text: string, source: string): bigint {
+  const token = text.trim();
+  if (!/^[0-9a-fA-F]{1,16}$/.test(token)) {
+    throw new PlatformParseError(source, 1, `expected a hexadecimal mask, got ${JSON.stringify(token)}`);
+  }
+  return BigInt(`0x${token}`);
+}
+
+function singleInteger(text: string, source: string): number {
+  const lines = linesOf(text);
+  if (lines.length !== 1) throw new PlatformParseError(source, undefined, "expected exactly one line");
+  return toInteger(lines[0]!.trim(), source, 1, "value");
+}
+
+/**
+ * Reads the resctrl filesystem at `paths.resctrl`, or returns undefined when it is not mounted there
+ * (no info/ directory or no root tasks file).
+ */
+export function readResctrlInfo(paths: HostPaths): ResctrlInfo | undefined {
+  const root = paths.resctrl;
+  if (!isDirectory(`${root}/info`) || !exists(`${root}/tasks`)) return undefined;
+  const infoFiles = new Map<string, string>();
+  for (const entry of Deno.readDirSync(`${root}/info`)) {
+    if (!entry.isDirectory) continue;
+    for (const inner of Deno.readDirSync(`${root}/info/${entry.name}`)) {
+      if (!inner.isFile) continue;
+      const name = `${entry.name}/${inner.name}`;
+      // Newer kernels add files (io_alloc_cbm, mbm_assign_*) that may refuse reads; only known ones matter.
+      try {
+        infoFiles.set(name, Deno.readTextFileSync(`${root}/info/${name}`));
+      } catch {
+        continue;
+      }
+    }
+  }
+  const monDomains: string[] = [];
+  if (isDirectory(`${root}/mon_data`)) {
+    for (const entry of Deno.readDirSync(`${root}/mon_data`)) {
+      if (entry.isDirectory && entry.name.startsWith("mon_L3_")) monDomains.push(entry.name);
+    }
+  }
+  return parseResctrlInfo({
+    root,
+    infoFiles,
+    rootSchemata: readOptional(`${root}/schemata`),
+    monDomains,
+    mountOptions: resctrlMountOptions(paths),
+    vendor: cpuVendor(paths),
+  });
+}
+
+/** The options of the resctrl mount in mountinfo; [] when mountinfo does not list one. */
+function resctrlMountOptions(paths: HostPaths): string[] {
+  const path = `${paths.proc}/self/mountinfo`;
+  const text = readOptional(path);
+  if (text === undefined) return [];
+  const entry = parseMountinfo(text, path).find((e) => e.fsType === "resctrl");
+  return entry === undefined ? [] : [...entry.mountOptions, ...entry.superOptions];
+}
+
+function cpuVendor(paths: HostPaths): string | undefined {
+  const path = `${paths.proc}/cpuinfo`;
+  const text = readOptional(path);
+  return text === undefined ? undefined : parseCpuinfo(text, path).processors[0]?.fields["vendor_id"];
+}
+
+function readOptional(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
