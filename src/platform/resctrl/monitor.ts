@@ -82,25 +82,25 @@ export class MonitorGroups {
     return `${this.#monGroups()}/${group}`;
   }
 
-  /** One pass: create missing groups, add new thread ids, remove groups no target names. */
+  /**
+   * One pass: remove the groups no target names (first, so their RMIDs can serve new tasks), then
+   * create missing groups and add new thread ids.
+   */
   sync(targets: readonly MonitorTarget[]): MonitorSyncReport {
-    const outcomes: MonitorOutcome[] = [];
-    const wanted = new Set<string>();
-    for (const target of targets) {
-      wanted.add(target.group);
-      outcomes.push(this.#syncOne(target));
-    }
+    const wanted = new Set(targets.map((t) => t.group));
     const removed: string[] = [];
     const removeErrors: string[] = [];
     for (const group of [...this.#active, ...this.#leftovers]) {
       if (wanted.has(group)) continue;
       this.#active.delete(group);
+      this.#leftovers.delete(group);
       try {
         if (removeGroup(this.#info.root, this.dir(group), this.#dirs)) removed.push(group);
       } catch (error) {
         removeErrors.push((error as Error).message);
       }
     }
+    const outcomes = targets.map((target) => this.#syncOne(target));
     this.#leftovers.clear();
     return { outcomes, removed, removeErrors };
   }
