@@ -240,27 +240,43 @@ Deno.test("HTTPMetricsStorage: /metrics serves the task's metrics while the agen
   });
 });
 
-Deno.test("rdt_enabled: true is refused with exit 1 and one clear line, no stack trace", async () => {
+Deno.test("rdt_enabled: true on this host (no resctrl) exits 1 with one clear line; unset measures without RDT", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const config = await writeConfig(
-      dir,
-      [
-        "runner: !MeasurementRunner",
-        "  rdt_enabled: true",
-        "  node: !StaticNode",
-        "    tasks: [task1]",
-        "",
-      ].join("\n"),
+    const config = (rdt: string[]) =>
+      writeConfig(
+        dir,
+        ["runner: !MeasurementRunner", ...rdt, "  node: !StaticNode", "    tasks: []", ""].join("\n"),
+      );
+    const required = await runWca([
+      "-c",
+      await config(["  rdt_enabled: true"]),
+      "--resctrl-root",
+      `${dir}/no-resctrl`,
+      ...ROOT_FLAG,
+    ]);
+    assert.equal(required.code, 1);
+    const lines = required.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, required.stderr);
+    assert.match(
+      lines[0]!,
+      new RegExp(
+        `ERROR +\\{MainThread\\} \\[wca\\.runners\\.measurement\\] rdt_enabled is true but resctrl is not mounted at ${dir}/no-resctrl: ` +
+          "mount it with `mount -t resctrl resctrl /sys/fs/resctrl`",
+      ),
     );
-    const run = await runWca(["-c", config, ...ROOT_FLAG]);
-    assert.equal(run.code, 1);
-    assert.equal(
-      run.stderr,
-      `wca: ${config}:1:9: Cannot create !MeasurementRunner: rdt_enabled: true requires Intel RDT (resctrl) ` +
-        "support, which this version of wca does not have yet; leave rdt_enabled unset or set it to false\n",
+    assert.match(lines[0]!, /or set rdt_enabled: false$/);
+    assert.doesNotMatch(required.stderr, /\bat .*\.ts:\d+/, "no stack trace");
+    assert.equal(required.stdout, "");
+
+    const auto = new Agent(["-c", await config([]), "--resctrl-root", `${dir}/no-resctrl`]);
+    await auto.until("a first batch", () => auto.stderr.includes("wca_up"));
+    assert.equal((await auto.stop("SIGTERM")).code, 0);
+    assert.match(
+      auto.stderr,
+      /RDT: resctrl is not mounted at .*no-resctrl; RDT metrics are off \(rdt_enabled is unset\)/,
     );
-    assert.equal(run.stdout, "");
+    assert.doesNotMatch(auto.stderr, / ERROR /);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

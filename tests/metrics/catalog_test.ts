@@ -35,6 +35,10 @@ const EXPECTED = [
   "task_mem_soft_limit_bytes",
   "task_mem_numa_pages",
   "task_mem_page_faults",
+  "task_llc_occupancy_bytes",
+  "task_mem_bandwidth_bytes",
+  "task_mem_bandwidth_local_bytes",
+  "task_mem_bandwidth_remote_bytes",
 ];
 
 /** Per-task perf counters: generic, predefined raw, software and derived. */

@@ -48,12 +48,6 @@ export class MeasurementRunner {
     context: ComponentContext,
     sourceFactories: readonly MeasurementSourceFactory[] = SOURCE_FACTORIES,
   ) {
-    if (parameters.rdt_enabled === true) {
-      throw new Error(
-        "rdt_enabled: true requires Intel RDT (resctrl) support, which this version of wca does not have yet; " +
-          "leave rdt_enabled unset or set it to false",
-      );
-    }
     this.#params = parameters;
     this.#context = context;
     this.#sourceFactories = sourceFactories;

@@ -24,7 +24,10 @@ export const measurementRunnerSchema = params({
   metrics_storage: component<Storage>(StorageInterface).optional()
     .describe("Where metrics go; default: !LogStorage on standard error."),
   interval: number(0.01, 3600).default(1).describe("Seconds between iterations."),
-  rdt_enabled: boolean().optional().describe("Intel RDT: unset = auto, true = required, false = off."),
+  rdt_enabled: boolean().optional().describe(
+    "Intel RDT monitoring through resctrl: unset = on when resctrl is mounted with monitoring, " +
+      "true = required (exit 1 without it), false = off.",
+  ),
   extra_labels: mapOf(text(1024)).default({}).describe("Labels added to every metric (values may use !Env)."),
   task_label_generators: mapOf(component<TaskLabelGenerator>(TaskLabelGeneratorInterface)).optional()
     .describe("Task labels derived from task names; default: application and application_version_name."),

@@ -3,8 +3,10 @@
  * each feature (perf counters, RDT, uncore PMUs) adds its factory here.
  */
 import { createPerfSource } from "../../perf/factory.ts";
+import { rdtSourceFactory } from "./rdt_source.ts";
 import type { MeasurementSourceFactory } from "./sources.ts";
 
 export const SOURCE_FACTORIES: readonly MeasurementSourceFactory[] = Object.freeze([
   (params, context, facts) => createPerfSource(params, context, facts),
+  rdtSourceFactory(),
 ]);

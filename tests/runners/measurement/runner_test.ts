@@ -143,13 +143,18 @@ Deno.test("run() stops on abort and closes the storage once", async () => {
   assert.equal(storage.closed, 1);
 });
 
-Deno.test("rdt_enabled: true is refused with a clear reason; WCA-only parameters are accepted", () => {
+Deno.test("rdt_enabled: true on a host without resctrl stops start() with the reason; WCA-only parameters are accepted", async () => {
   const context = { hostPaths: hostPathsUnder(`${HOSTS}v1_split`) };
   const node = new StaticNode(StaticNode.schema.parse({ tasks: [] }), context);
-  assert.throws(
-    () => new MeasurementRunner(MeasurementRunner.schema.parse({ node, rdt_enabled: true }), context),
-    /rdt_enabled: true requires Intel RDT \(resctrl\) support, which this version of wca does not have yet/,
+  const required = new MeasurementRunner(
+    MeasurementRunner.schema.parse({ node, rdt_enabled: true }),
+    context,
   );
+  await assert.rejects(
+    () => required.start(),
+    /rdt_enabled is true but resctrl is not mounted at .*v1_split\/sys\/fs\/resctrl/,
+  );
+  await required.close();
   const parsed = MeasurementRunner.schema.parse({
     node,
     event_names: ["task_instructions"],
