@@ -43,3 +43,13 @@ export function isGoneError(error: unknown): boolean {
   const name = errnoName(error);
   return name === "ENOENT" || name === "ENODEV" || name === "ESRCH";
 }
+
+/** A file's text, or undefined when it (or its cgroup, group or process) is gone; other errors throw. */
+export function readUnlessGone(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (isGoneError(error)) return undefined;
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { errnoName, isGoneError, isNotFound } from "../../src/platform/fs_errors.ts";
+import { errnoName, isGoneError, isNotFound, readUnlessGone } from "../../src/platform/fs_errors.ts";
 import { readCgroupLayout } from "../../src/platform/cgroup/mounts.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { removeCgroupDirs, uniqueCgroupName } from "./_helpers.ts";
@@ -55,4 +55,10 @@ Deno.test("real cgroups: a file read after its cgroup is removed fails with ENOD
   } finally {
     await removeCgroupDirs([dir2]);
   }
+});
+
+Deno.test("readUnlessGone: the text, undefined when the file is gone, other errors thrown", () => {
+  assert.equal(readUnlessGone("/nonexistent/wca/x"), undefined);
+  assert.match(readUnlessGone("/proc/self/status")!, /^Name:/);
+  assert.throws(() => readUnlessGone("/proc/self"), /directory/i);
 });

@@ -3,7 +3,7 @@
  * resctrl groups take (Documentation/admin-guide/cgroup-v1/cgroups.rst, cgroup-v2.rst). `cgroup.procs`
  * would list thread-group leaders only.
  */
-import { isGoneError } from "../fs_errors.ts";
+import { readUnlessGone } from "../fs_errors.ts";
 import { parseIdList } from "./formats.ts";
 import type { CgroupLayout } from "./mounts.ts";
 
@@ -13,12 +13,6 @@ export function readThreadIds(layout: CgroupLayout, cgroupPath: string): number[
   if (mount === undefined) return undefined;
   const file = mount.version === 1 ? "tasks" : "cgroup.threads";
   const path = `${mount.mountPoint}${cgroupPath === "/" ? "" : cgroupPath}/${file}`;
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (isGoneError(error)) return undefined;
-    throw error;
-  }
-  return parseIdList(text, path);
+  const text = readUnlessGone(path);
+  return text === undefined ? undefined : parseIdList(text, path);
 }

@@ -4,7 +4,7 @@
  * directory in a group's mon_groups/ (an RMID). Writing a task id to a group's `tasks` moves that thread
  * there; the kernel takes one id per write().
  */
-import { errnoName, isGoneError, isNotFound } from "../fs_errors.ts";
+import { errnoName, isNotFound, readUnlessGone } from "../fs_errors.ts";
 import { parseIdList } from "../cgroup/formats.ts";
 
 /** Groups this agent makes start with this, so a later run can tell them from other tools' groups. */
@@ -186,14 +186,8 @@ export function listDirectories(dir: string): string[] {
 
 /** The task ids in a group's `tasks`; undefined when the group is gone. */
 export function readGroupTasks(dir: string): number[] | undefined {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(`${dir}/tasks`);
-  } catch (error) {
-    if (isGoneError(error)) return undefined;
-    throw error;
-  }
-  return parseIdList(text, `${dir}/tasks`);
+  const text = readUnlessGone(`${dir}/tasks`);
+  return text === undefined ? undefined : parseIdList(text, `${dir}/tasks`);
 }
 
 export interface TaskWriteResult {

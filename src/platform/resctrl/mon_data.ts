@@ -3,7 +3,7 @@
  * per L3 domain (mon_L3_00, mon_L3_01…), one file per event. A file reads a byte count, or
  * "Unavailable" (no value yet, e.g. right after the counters were reset) or "Error".
  */
-import { isGoneError } from "../fs_errors.ts";
+import { readUnlessGone } from "../fs_errors.ts";
 import { PlatformParseError } from "../parse.ts";
 
 export type MonValue = number | "Unavailable" | "Error";
@@ -48,13 +48,8 @@ export function readMonData(
     let complete = domains.length > 0;
     for (const domain of domains) {
       const path = `${groupDir}/mon_data/${domain}/${event}`;
-      let text: string;
-      try {
-        text = Deno.readTextFileSync(path);
-      } catch (error) {
-        if (isGoneError(error)) return undefined;
-        throw error;
-      }
+      const text = readUnlessGone(path);
+      if (text === undefined) return undefined;
       const value = parseMonValue(text, path);
       if (typeof value === "number") sum += value;
       else {
