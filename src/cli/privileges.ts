@@ -3,8 +3,9 @@
 export const ROOT_REFUSAL = `wca: refusing to run as root without --root (-0).
 A non-root agent needs:
   - CAP_DAC_OVERRIDE: to write cgroup and resctrl files (allocations, resctrl monitoring groups);
-  - CAP_SETUID: to move tasks into resctrl groups;
-  - /proc/sys/kernel/perf_event_paranoid set to 0 or -1: to open perf counters for other users' tasks;
+  - CAP_PERFMON (or kernel.perf_event_paranoid at 0 or -1): to count perf events per cgroup;
+  - for RDT monitoring of other users' tasks: root (--root); the kernel lets only an effective uid 0
+    or a thread's owner move it into a resctrl group;
   - read access to the config file and to /proc and /sys.
 See the README ("Running as a non-root user") for a systemd unit that grants exactly these.
 If running as root is what you want, add --root.`;
