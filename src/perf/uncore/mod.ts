@@ -1,0 +1,43 @@
+/** Uncore PMUs: discovery in sysfs, the events of uncore_event_names, derived bandwidth, the source. */
+export {
+  type ConfigWord,
+  discoverUncorePmus,
+  type FormatField,
+  listUncorePmus,
+  parseCpumask,
+  parseFormat,
+  parsePmuType,
+  type PmuFormat,
+  readUncorePmu,
+  uncoreFamily,
+  type UncorePmu,
+} from "./discovery.ts";
+export {
+  DEFAULT_FORMAT,
+  parseUncoreEvent,
+  parseUncoreEvents,
+  placeField,
+  PREDEFINED_UNCORE_EVENTS,
+  type UncoreEvent,
+  uncoreEventAttr,
+  UncoreEventError,
+} from "./events.ts";
+export {
+  CACHE_LINE_BYTES,
+  DERIVED_UNCORE_METRICS,
+  type DerivedValue,
+  deriveUncoreMetrics,
+  type SocketCount,
+  type UncoreSnapshot,
+  UPI_BYTES_PER_FLIT,
+} from "./derived.ts";
+export { type GroupPlan, type PlannedEvent, planUncoreGroups, UncorePlanError } from "./plan.ts";
+export {
+  createUncoreSource,
+  type UncoreEnvironment,
+  type UncoreLog,
+  UncoreSource,
+  uncoreSourceFactory,
+  type UncoreSourceOptions,
+  wantsUncore,
+} from "./source.ts";

@@ -1,0 +1,276 @@
+/**
+ * UncoreSource: the uncore PMU counters of `uncore_event_names` as platform metrics. Uncore PMUs count
+ * for a whole socket, not for a task or cgroup: each PMU instance gets one perf group per CPU of its
+ * cpumask, opened with pid -1 and no cgroup, and read once per iteration. Raw counts are reported per
+ * socket and PMU (`pmu_type`); with enable_derived_metrics, bandwidths and latency per socket too.
+ */
+import { Libc } from "../../../ffi/mod.ts";
+import type { Labels, Metric } from "../../metrics/metric.ts";
+import { getLogger, type Logger } from "../../logging/mod.ts";
+import type { HostPaths } from "../../platform/host_paths.ts";
+import type { Topology } from "../../platform/topology.ts";
+import type { MeasurementRunnerParams } from "../../runners/measurement/schema.ts";
+import {
+  type MeasurementSource,
+  type MeasurementSourceFactory,
+  StartupError,
+} from "../../runners/measurement/sources.ts";
+import { PerfEventGroup, PerfOpenError, type PerfSyscalls } from "../group.ts";
+import { deriveUncoreMetrics, type SocketCount, type UncoreSnapshot } from "./derived.ts";
+import { discoverUncorePmus } from "./discovery.ts";
+import { parseUncoreEvents, type UncoreEvent, UncoreEventError } from "./events.ts";
+import { type GroupPlan, planUncoreGroups, UncorePlanError } from "./plan.ts";
+
+export type UncoreLog = Pick<Logger, "warning" | "info">;
+
+export interface UncoreSourceOptions {
+  readonly sys: PerfSyscalls;
+  /** Also report the derived bandwidth and latency metrics (enable_derived_metrics). */
+  readonly derived: boolean;
+  /** Monotonic seconds; the derived rates divide by the time between two readings. */
+  readonly now?: () => number;
+  readonly log?: UncoreLog;
+  /** Called once by close(), after the groups are closed (the factory unloads libc here). */
+  readonly onClose?: () => void;
+}
+
+interface OpenGroup {
+  readonly plan: GroupPlan;
+  readonly group: PerfEventGroup;
+  readonly events: readonly UncoreEvent[];
+}
+
+/** Errors that mean "the PMU does not take this event": reported once, the event skipped. */
+const REJECTED: Readonly<Record<string, string>> = Object.freeze({
+  ENOENT: "the PMU does not know this event or PMU type",
+  EOPNOTSUPP: "the PMU does not support this kind of event",
+  EINVAL: "the encoding is invalid for this PMU, or the group has more events than the PMU has counters " +
+    "(usually 4 per PMU instance)",
+  ENODEV: "the CPU or the PMU is not available",
+});
+
+export class UncoreSource implements MeasurementSource {
+  readonly name = "uncore";
+  readonly #groups: OpenGroup[];
+  readonly #derived: boolean;
+  readonly #now: () => number;
+  readonly #log: UncoreLog;
+  readonly #warned = new Set<string>();
+  #onClose: (() => void) | undefined;
+  #previous: UncoreSnapshot | undefined;
+
+  private constructor(groups: OpenGroup[], options: UncoreSourceOptions, log: UncoreLog) {
+    this.#groups = groups;
+    this.#derived = options.derived;
+    this.#now = options.now ?? (() => performance.now() / 1000);
+    this.#log = log;
+    this.#onClose = options.onClose;
+  }
+
+  /**
+   * Opens every planned group. Events the kernel rejects are left out and reported once each; a
+   * refusal that no configuration of events can fix (fd limit, privileges) or nothing opened at all
+   * is a StartupError. Whatever was opened is closed again when it throws.
+   */
+  static open(plans: readonly GroupPlan[], options: UncoreSourceOptions): UncoreSource {
+    const log = options.log ?? getLogger("wca.perf.uncore");
+    const rejected = new Map<string, { event: string; code: string; reason: string; where: string[] }>();
+    const groups: OpenGroup[] = [];
+    try {
+      for (const plan of plans) {
+        let events = [...plan.events];
+        while (events.length > 0) {
+          try {
+            const group = PerfEventGroup.open(
+              options.sys,
+              events.map((e) => ({ name: e.event.name, attr: e.attr })),
+              { pid: -1, cpu: plan.cpu },
+            );
+            groups.push({ plan, group, events: events.map((e) => e.event) });
+            break;
+          } catch (error) {
+            const code = error instanceof PerfOpenError ? error.code : undefined;
+            if (code === undefined || !(code in REJECTED)) throw refusal(error, plans);
+            const failed = (error as PerfOpenError).event;
+            const key = `${failed}\0${code}`;
+            const entry = rejected.get(key) ??
+              { event: failed, code, reason: ((error as Error).cause as Error).message, where: [] };
+            entry.where.push(`${plan.pmu.name} (CPU ${plan.cpu})`);
+            rejected.set(key, entry);
+            events = events.filter((e) => e.event.name !== failed);
+          }
+        }
+      }
+      for (const r of rejected.values()) {
+        log.warning(
+          `uncore event ${r.event} is skipped: the kernel rejected it on ${r.where.join(", ")} with ${r.reason}: ` +
+            `${REJECTED[r.code]}`,
+        );
+      }
+      if (groups.length === 0) {
+        throw new StartupError(
+          "none of the uncore events could be opened (see the warnings above); remove them from " +
+            "uncore_event_names or set enable_perf_uncore: false",
+        );
+      }
+    } catch (error) {
+      for (const { group } of groups) group.close();
+      throw error;
+    }
+    const events = new Set(groups.flatMap((g) => g.events.map((e) => e.name)));
+    log.info(
+      `uncore: counting ${events.size} events in ${groups.length} groups on ` +
+        `${new Set(groups.map((g) => g.plan.pmu.name)).size} PMUs`,
+    );
+    return new UncoreSource(groups, options, log);
+  }
+
+  /** Perf fds held now (one per event per group); 0 after close. */
+  get fdCount(): number {
+    return this.#groups.reduce((n, g) => n + g.group.fdCount, 0);
+  }
+
+  sync(): void {
+    // Uncore counters belong to the sockets, not to tasks: nothing to start or stop per task.
+  }
+
+  taskMetrics(): Metric[] {
+    return [];
+  }
+
+  platformMetrics(labels: Labels): Metric[] {
+    const raw = new Map<string, { event: UncoreEvent; socket: number; pmuType: number; value: number }>();
+    const counts = new Map<string, Map<number, SocketCount>>();
+    for (const { plan, group, events } of this.#groups) {
+      let values: ReadonlyMap<string, number>;
+      try {
+        const reading = group.read();
+        if (!Number.isFinite(reading.scalingFactor)) {
+          this.#warnOnce(`${plan.pmu.name}/${plan.cpu}`, `${plan.pmu.name} on CPU ${plan.cpu} never got its counters`);
+          continue;
+        }
+        values = reading.values;
+      } catch (error) {
+        this.#warnOnce(`${plan.pmu.name}/${plan.cpu}`, `${plan.pmu.name} on CPU ${plan.cpu}: ${(error as Error).message}`);
+        continue;
+      }
+      for (const event of events) {
+        const value = values.get(event.name) ?? 0;
+        const key = `${event.name}\0${plan.socket}\0${plan.pmu.type}`;
+        const entry = raw.get(key) ?? { event, socket: plan.socket, pmuType: plan.pmu.type, value: 0 };
+        entry.value += value;
+        raw.set(key, entry);
+        const bySocket = counts.get(event.name) ?? new Map<number, SocketCount>();
+        const before = bySocket.get(plan.socket) ?? { sum: 0, pmus: 0 };
+        bySocket.set(plan.socket, { sum: before.sum + value, pmus: before.pmus + 1 });
+        counts.set(event.name, bySocket);
+      }
+    }
+    const metrics: Metric[] = [];
+    for (const { event, socket, pmuType, value } of raw.values()) {
+      const extra = event.predefined ? {} : {
+        type: "counter" as const,
+        help: `Uncore PMU counter configured in uncore_event_names as ${event.text}.`,
+      };
+      metrics.push({ name: event.name, value, labels: { ...labels, socket: `${socket}`, pmu_type: `${pmuType}` }, ...extra });
+    }
+    if (this.#derived) {
+      const snapshot: UncoreSnapshot = { seconds: this.#now(), counts };
+      for (const d of deriveUncoreMetrics(this.#previous, snapshot)) {
+        metrics.push({ name: d.name, value: d.value, labels: { ...labels, socket: `${d.socket}` } });
+      }
+      this.#previous = snapshot;
+    }
+    return metrics;
+  }
+
+  close(): void {
+    for (const { group } of this.#groups) group.close();
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    onClose?.();
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#log.warning(`cannot read uncore counters of ${message}; left out (reported once)`);
+  }
+}
+
+/** A refusal that dropping events cannot fix, as the operator should read it. */
+function refusal(error: unknown, plans: readonly GroupPlan[]): Error {
+  const code = error instanceof PerfOpenError ? error.code : undefined;
+  const message = (error as Error).message;
+  if (code === "EMFILE" || code === "ENFILE") {
+    const fds = plans.reduce((n, p) => n + p.events.length, 0);
+    return new StartupError(
+      `${message}: the open-file limit is reached (uncore counters need ${fds} perf fds besides the ` +
+        "agent's other files); raise it with LimitNOFILE= in the agent's systemd unit (or ulimit -n)",
+    );
+  }
+  if (code === "EACCES" || code === "EPERM") {
+    return new StartupError(
+      `${message}: uncore PMUs count for the whole machine, which needs root, CAP_PERFMON (Linux 5.8+) ` +
+        "or CAP_SYS_ADMIN, or the sysctl kernel.perf_event_paranoid at 0 or lower",
+    );
+  }
+  return error instanceof PerfOpenError ? new StartupError(message) : error as Error;
+}
+
+export interface UncoreEnvironment {
+  readonly hostPaths: HostPaths;
+  readonly topology: Topology;
+  readonly sys: PerfSyscalls;
+  readonly now?: () => number;
+  readonly log?: UncoreLog;
+  readonly onClose?: () => void;
+}
+
+/** Whether the parameters ask for uncore counters: events listed, and enable_perf_uncore not false. */
+export function wantsUncore(params: MeasurementRunnerParams): boolean {
+  return params.enable_perf_uncore !== false && params.uncore_event_names.length > 0;
+}
+
+/** Parses the events, discovers their PMU families, plans and opens the groups. */
+export function createUncoreSource(params: MeasurementRunnerParams, env: UncoreEnvironment): UncoreSource {
+  const devicesDir = `${env.hostPaths.sys}/devices`;
+  let plans: GroupPlan[];
+  try {
+    const events = parseUncoreEvents(params.uncore_event_names);
+    const pmus = discoverUncorePmus(env.hostPaths, new Set(events.map((e) => e.family)));
+    const cpuSockets = new Map(env.topology.cpuIds.map((ids) => [ids.cpu, ids.socket]));
+    plans = planUncoreGroups(events, pmus, cpuSockets, devicesDir);
+  } catch (error) {
+    if (error instanceof UncoreEventError || error instanceof UncorePlanError) {
+      throw new StartupError(error.message);
+    }
+    throw new StartupError(`cannot read the uncore PMUs under ${devicesDir}: ${(error as Error).message}`);
+  }
+  return UncoreSource.open(plans, { ...env, derived: params.enable_derived_metrics });
+}
+
+/** The MeasurementRunner's factory: no source unless uncore events are asked for. */
+export const uncoreSourceFactory: MeasurementSourceFactory = (params, context, facts) => {
+  if (!wantsUncore(params)) {
+    if (params.enable_perf_uncore === true) {
+      getLogger("wca.perf.uncore").warning(
+        "enable_perf_uncore is true but uncore_event_names is empty: no uncore counters are measured " +
+          "(list events such as platform_cas_count_reads)",
+      );
+    }
+    return undefined;
+  }
+  const libc = new Libc();
+  try {
+    return createUncoreSource(params, {
+      hostPaths: context.hostPaths,
+      topology: facts.topology,
+      sys: libc,
+      onClose: () => libc.unload(),
+    });
+  } catch (error) {
+    libc.unload();
+    throw error;
+  }
+};
