@@ -25,6 +25,14 @@ const EXPECTED = [
   "platform_topology_cpus",
   "platform_topology_sockets",
   "platform_last_seen",
+  // Uncore PMUs (uncore_event_names) and what enable_derived_metrics derives from them.
+  ...[
+    ...["cas_count_reads", "cas_count_writes", "pmm_bandwidth_reads", "pmm_bandwidth_writes"],
+    ...["rpq_occupancy", "rpq_inserts", "imc_clockticks", "upi_rxl_flits", "upi_txl_flits"],
+    ...["dram_reads", "dram_writes", "dram_total", "pmm_reads", "pmm_writes", "pmm_total"]
+      .map((n) => `${n}_bytes_per_second`),
+    ...["dram_hit_ratio", "upi_bandwidth_bytes_per_second", "rpq_read_latency_seconds"],
+  ].map((n) => `platform_${n}`),
   "task_up",
   "task_last_seen",
   "task_subcontainers",

@@ -15,7 +15,27 @@ import {
   text,
   z,
 } from "../../config/schema.ts";
+import { parseUncoreEvent, parseUncoreEvents } from "../../perf/uncore/events.ts";
 import { type TaskLabelGenerator, TaskLabelGeneratorInterface } from "./labels.ts";
+
+/** One uncore_event_names entry, checked by the same parser the uncore source uses. */
+function uncoreEventName() {
+  return text(256).superRefine((value, ctx) => {
+    try {
+      parseUncoreEvent(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
+}
+
+function noRepeatedUncoreEvents(values: string[], ctx: z.RefinementCtx): void {
+  try {
+    parseUncoreEvents(values);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+  }
+}
 
 const regexOrBool = z.union([boolean(), regex()], { error: "expected true, false or a regular expression" });
 
@@ -41,8 +61,12 @@ export const measurementRunnerSchema = params({
   enable_derived_metrics: boolean().default(false).describe(
     "task_ipc, task_ips, task_cache_hit_ratio and task_cache_misses_per_kilo_instructions from event_names.",
   ),
-  enable_perf_uncore: boolean().optional().describe("Uncore PMU counters (not yet supported)."),
-  uncore_event_names: listOf(text(256), 64).default([]).describe("Uncore events (not yet supported)."),
+  enable_perf_uncore: boolean().optional().describe(
+    "Uncore PMU counters: unset or true = measure uncore_event_names, false = off.",
+  ),
+  uncore_event_names: listOf(uncoreEventName(), 64).default([]).superRefine(noRepeatedUncoreEvents).describe(
+    "Uncore events per socket: predefined names (platform_cas_count_reads …) or name/uncore_imc/event=0x..,umask=0x../.",
+  ),
   include_optional_labels: boolean().default(false).describe("Accepted for WCA compatibility."),
   gather_hw_mm_topology: boolean().default(false).describe("Accepted for WCA compatibility."),
   zoneinfo: regexOrBool.default(true).describe(
@@ -62,7 +86,6 @@ export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
 /** Parameters set to something this version cannot do yet, for one clear warning each. */
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
   const notes: string[] = [];
-  if (p.enable_perf_uncore || p.uncore_event_names.length) notes.push("uncore events");
   if (p.sched !== false) notes.push("sched");
   for (const key of ["wss_reset_cycles", "wss_reset_interval", "wss_stable_duration"] as const) {
     if (p[key] !== undefined) notes.push(key);
