@@ -6,7 +6,12 @@ const DERIVED = "derived from perf uncore PMUs (uncore_event_names and enable_de
 
 /** A raw uncore counter: per socket and PMU instance (pmu_type is the PMU's perf type number). */
 const raw = (what: string) =>
-  entry("counter", "numeric", UNCORE, `${what} Labelled by socket and pmu_type (one IMC channel, UPI link…).`);
+  entry(
+    "counter",
+    "numeric",
+    UNCORE,
+    `${what} Labelled by socket and pmu_type (one IMC channel, UPI link…).`,
+  );
 
 export const UNCORE_CATALOG: Catalog = Object.freeze({
   platform_cas_count_reads: raw(
@@ -29,7 +34,9 @@ export const UNCORE_CATALOG: Catalog = Object.freeze({
     "Read pending queue occupancy of a memory controller channel, accumulated every memory clock cycle " +
       "(event 0x80).",
   ),
-  platform_rpq_inserts: raw("Reads inserted into a memory controller channel's read pending queue (event 0x10)."),
+  platform_rpq_inserts: raw(
+    "Reads inserted into a memory controller channel's read pending queue (event 0x10).",
+  ),
   platform_imc_clockticks: raw("Memory controller clock cycles of a channel (event 0x00)."),
   platform_upi_rxl_flits: raw("Data flits received on a UPI link (event 0x03, umask 0x0f)."),
   platform_upi_txl_flits: raw("Data flits transmitted on a UPI link (event 0x02, umask 0x0f)."),

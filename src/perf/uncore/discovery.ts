@@ -54,7 +54,9 @@ export function parsePmuType(text: string, source = "type"): number {
   const lines = linesOf(text);
   if (lines.length !== 1) throw new PlatformParseError(source, undefined, "expected exactly one line");
   const type = toInteger(lines[0]!.trim(), source, 1, "PMU type");
-  if (type < 0 || type > 0xffff_ffff) throw new PlatformParseError(source, 1, `PMU type ${type} is not a u32`);
+  if (type < 0 || type > 0xffff_ffff) {
+    throw new PlatformParseError(source, 1, `PMU type ${type} is not a u32`);
+  }
   return type;
 }
 
@@ -87,7 +89,10 @@ export function parseFormat(text: string, source = "format"): FormatField {
     if (last! < first || last! > 63) throw new PlatformParseError(source, 1, `bad bit range ${part}`);
     for (let bit = first; bit <= last!; bit++) bits.add(bit);
   }
-  return Object.freeze({ word: match[1] as ConfigWord, bits: Object.freeze([...bits].sort((a, b) => a - b)) });
+  return Object.freeze({
+    word: match[1] as ConfigWord,
+    bits: Object.freeze([...bits].sort((a, b) => a - b)),
+  });
 }
 
 /** Names of the uncore PMU directories under devices/, in natural order (imc_2 before imc_10). */

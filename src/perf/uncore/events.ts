@@ -141,7 +141,9 @@ export function parseUncoreEvents(texts: readonly string[]): UncoreEvent[] {
 export function placeField(value: bigint, field: FormatField, what: string): bigint {
   if (value >> BigInt(field.bits.length) !== 0n) {
     throw new UncoreEventError(
-      `${what}: 0x${value.toString(16)} does not fit in its ${field.bits.length}-bit field (${field.word} bits ` +
+      `${what}: 0x${
+        value.toString(16)
+      } does not fit in its ${field.bits.length}-bit field (${field.word} bits ` +
         `${field.bits.join(",")})`,
     );
   }
@@ -164,7 +166,11 @@ export function uncoreEventAttr(event: UncoreEvent, pmu: UncorePmu): PerfEventAt
     if (value === undefined) continue;
     const field = pmu.format.get(key) ?? DEFAULT_FORMAT.get(key)!;
     const where = pmu.format.has(key) ? `${pmu.path}/format/${key}` : "the default layout";
-    words[field.word] |= placeField(value, field, `uncore event ${event.name} on ${pmu.name}: ${key} (${where})`);
+    words[field.word] |= placeField(
+      value,
+      field,
+      `uncore event ${event.name} on ${pmu.name}: ${key} (${where})`,
+    );
   }
   return { type: pmu.type, config: words.config, config1: words.config1, config2: words.config2 };
 }

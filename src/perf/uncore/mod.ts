@@ -32,12 +32,5 @@ export {
   UPI_BYTES_PER_FLIT,
 } from "./derived.ts";
 export { type GroupPlan, type PlannedEvent, planUncoreGroups, UncorePlanError } from "./plan.ts";
-export {
-  createUncoreSource,
-  type UncoreEnvironment,
-  type UncoreLog,
-  UncoreSource,
-  uncoreSourceFactory,
-  type UncoreSourceOptions,
-  wantsUncore,
-} from "./source.ts";
+export { type UncoreLog, UncoreSource, type UncoreSourceOptions } from "./source.ts";
+export { createUncoreSource, type UncoreEnvironment, uncoreSourceFactory, wantsUncore } from "./factory.ts";

@@ -4,22 +4,13 @@
  * cpumask, opened with pid -1 and no cgroup, and read once per iteration. Raw counts are reported per
  * socket and PMU (`pmu_type`); with enable_derived_metrics, bandwidths and latency per socket too.
  */
-import { Libc } from "../../../ffi/mod.ts";
 import type { Labels, Metric } from "../../metrics/metric.ts";
 import { getLogger, type Logger } from "../../logging/mod.ts";
-import type { HostPaths } from "../../platform/host_paths.ts";
-import type { Topology } from "../../platform/topology.ts";
-import type { MeasurementRunnerParams } from "../../runners/measurement/schema.ts";
-import {
-  type MeasurementSource,
-  type MeasurementSourceFactory,
-  StartupError,
-} from "../../runners/measurement/sources.ts";
+import { type MeasurementSource, StartupError } from "../../runners/measurement/sources.ts";
 import { PerfEventGroup, PerfOpenError, type PerfSyscalls } from "../group.ts";
 import { deriveUncoreMetrics, type SocketCount, type UncoreSnapshot } from "./derived.ts";
-import { discoverUncorePmus } from "./discovery.ts";
-import { parseUncoreEvents, type UncoreEvent, UncoreEventError } from "./events.ts";
-import { type GroupPlan, planUncoreGroups, UncorePlanError } from "./plan.ts";
+import type { UncoreEvent } from "./events.ts";
+import type { GroupPlan } from "./plan.ts";
 
 export type UncoreLog = Pick<Logger, "warning" | "info">;
 
@@ -103,7 +94,9 @@ export class UncoreSource implements MeasurementSource {
       }
       for (const r of rejected.values()) {
         log.warning(
-          `uncore event ${r.event} is skipped: the kernel rejected it on ${r.where.join(", ")} with ${r.reason}: ` +
+          `uncore event ${r.event} is skipped: the kernel rejected it on ${
+            r.where.join(", ")
+          } with ${r.reason}: ` +
             `${REJECTED[r.code]}`,
         );
       }
@@ -146,12 +139,18 @@ export class UncoreSource implements MeasurementSource {
       try {
         const reading = group.read();
         if (!Number.isFinite(reading.scalingFactor)) {
-          this.#warnOnce(`${plan.pmu.name}/${plan.cpu}`, `${plan.pmu.name} on CPU ${plan.cpu} never got its counters`);
+          this.#warnOnce(
+            `${plan.pmu.name}/${plan.cpu}`,
+            `${plan.pmu.name} on CPU ${plan.cpu} never got its counters`,
+          );
           continue;
         }
         values = reading.values;
       } catch (error) {
-        this.#warnOnce(`${plan.pmu.name}/${plan.cpu}`, `${plan.pmu.name} on CPU ${plan.cpu}: ${(error as Error).message}`);
+        this.#warnOnce(
+          `${plan.pmu.name}/${plan.cpu}`,
+          `${plan.pmu.name} on CPU ${plan.cpu}: ${(error as Error).message}`,
+        );
         continue;
       }
       for (const event of events) {
@@ -172,7 +171,12 @@ export class UncoreSource implements MeasurementSource {
         type: "counter" as const,
         help: `Uncore PMU counter configured in uncore_event_names as ${event.text}.`,
       };
-      metrics.push({ name: event.name, value, labels: { ...labels, socket: `${socket}`, pmu_type: `${pmuType}` }, ...extra });
+      metrics.push({
+        name: event.name,
+        value,
+        labels: { ...labels, socket: `${socket}`, pmu_type: `${pmuType}` },
+        ...extra,
+      });
     }
     if (this.#derived) {
       const snapshot: UncoreSnapshot = { seconds: this.#now(), counts };
@@ -217,60 +221,3 @@ function refusal(error: unknown, plans: readonly GroupPlan[]): Error {
   }
   return error instanceof PerfOpenError ? new StartupError(message) : error as Error;
 }
-
-export interface UncoreEnvironment {
-  readonly hostPaths: HostPaths;
-  readonly topology: Topology;
-  readonly sys: PerfSyscalls;
-  readonly now?: () => number;
-  readonly log?: UncoreLog;
-  readonly onClose?: () => void;
-}
-
-/** Whether the parameters ask for uncore counters: events listed, and enable_perf_uncore not false. */
-export function wantsUncore(params: MeasurementRunnerParams): boolean {
-  return params.enable_perf_uncore !== false && params.uncore_event_names.length > 0;
-}
-
-/** Parses the events, discovers their PMU families, plans and opens the groups. */
-export function createUncoreSource(params: MeasurementRunnerParams, env: UncoreEnvironment): UncoreSource {
-  const devicesDir = `${env.hostPaths.sys}/devices`;
-  let plans: GroupPlan[];
-  try {
-    const events = parseUncoreEvents(params.uncore_event_names);
-    const pmus = discoverUncorePmus(env.hostPaths, new Set(events.map((e) => e.family)));
-    const cpuSockets = new Map(env.topology.cpuIds.map((ids) => [ids.cpu, ids.socket]));
-    plans = planUncoreGroups(events, pmus, cpuSockets, devicesDir);
-  } catch (error) {
-    if (error instanceof UncoreEventError || error instanceof UncorePlanError) {
-      throw new StartupError(error.message);
-    }
-    throw new StartupError(`cannot read the uncore PMUs under ${devicesDir}: ${(error as Error).message}`);
-  }
-  return UncoreSource.open(plans, { ...env, derived: params.enable_derived_metrics });
-}
-
-/** The MeasurementRunner's factory: no source unless uncore events are asked for. */
-export const uncoreSourceFactory: MeasurementSourceFactory = (params, context, facts) => {
-  if (!wantsUncore(params)) {
-    if (params.enable_perf_uncore === true) {
-      getLogger("wca.perf.uncore").warning(
-        "enable_perf_uncore is true but uncore_event_names is empty: no uncore counters are measured " +
-          "(list events such as platform_cas_count_reads)",
-      );
-    }
-    return undefined;
-  }
-  const libc = new Libc();
-  try {
-    return createUncoreSource(params, {
-      hostPaths: context.hostPaths,
-      topology: facts.topology,
-      sys: libc,
-      onClose: () => libc.unload(),
-    });
-  } catch (error) {
-    libc.unload();
-    throw error;
-  }
-};

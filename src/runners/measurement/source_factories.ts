@@ -3,7 +3,7 @@
  * each feature (perf counters, RDT, uncore PMUs) adds its factory here.
  */
 import { createPerfSource } from "../../perf/factory.ts";
-import { uncoreSourceFactory } from "../../perf/uncore/source.ts";
+import { uncoreSourceFactory } from "../../perf/uncore/factory.ts";
 import { rdtSourceFactory } from "./rdt_source.ts";
 import type { MeasurementSourceFactory } from "./sources.ts";
 

@@ -47,7 +47,10 @@ Deno.test("the formulas: bytes per second from 64-byte lines, UPI 64/9 per flit,
   assert.equal(s0.platform_pmm_total_bytes_per_second, 500 * 64 / 2);
   assert.equal(s0.platform_dram_hit_ratio, 1500 / 2000);
   assert.ok(Math.abs(s0.platform_upi_bandwidth_bytes_per_second! - 1800 / 2 / 9 * 64) < 1e-9);
-  assert.ok(Math.abs(s0.platform_rpq_read_latency_seconds! - 60 / 1.2e9) < 1e-18, `${s0.platform_rpq_read_latency_seconds}`);
+  assert.ok(
+    Math.abs(s0.platform_rpq_read_latency_seconds! - 60 / 1.2e9) < 1e-18,
+    `${s0.platform_rpq_read_latency_seconds}`,
+  );
   assert.deepEqual(Object.keys(s0).sort(), [...DERIVED_UNCORE_METRICS].sort(), "all nine for socket 0");
 
   const s1 = byName(values, 1);
@@ -65,10 +68,19 @@ Deno.test("none on the first reading, or without time between readings", () => {
 });
 
 Deno.test("a counter that went backwards or lost a PMU instance gives no value for that interval", () => {
-  const before = snap(0, { platform_cas_count_reads: { 0: [100, 6] }, platform_cas_count_writes: { 0: [100, 6] } });
-  const after = snap(1, { platform_cas_count_reads: { 0: [50, 6] }, platform_cas_count_writes: { 0: [164, 5] } });
+  const before = snap(0, {
+    platform_cas_count_reads: { 0: [100, 6] },
+    platform_cas_count_writes: { 0: [100, 6] },
+  });
+  const after = snap(1, {
+    platform_cas_count_reads: { 0: [50, 6] },
+    platform_cas_count_writes: { 0: [164, 5] },
+  });
   assert.deepEqual(deriveUncoreMetrics(before, after), []);
-  const fine = snap(1, { platform_cas_count_reads: { 0: [101, 6] }, platform_cas_count_writes: { 0: [100, 5] } });
+  const fine = snap(1, {
+    platform_cas_count_reads: { 0: [101, 6] },
+    platform_cas_count_writes: { 0: [100, 5] },
+  });
   assert.deepEqual(deriveUncoreMetrics(before, fine), [
     { name: "platform_dram_reads_bytes_per_second", socket: 0, value: 64 },
   ]);

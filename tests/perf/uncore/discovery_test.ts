@@ -21,14 +21,28 @@ Deno.test("parseFormat: the kernel's bit-list syntax, in config, config1 and con
     ["config:18\n", "config", [18]],
     ["config:0", "config", [0]],
     ["config1:1,6-10,44\n", "config1", [1, 6, 7, 8, 9, 10, 44]],
-    ["config:8-15,32-55", "config", [...Array(8).keys()].map((i) => i + 8).concat([...Array(24).keys()].map((i) => i + 32))],
+    [
+      "config:8-15,32-55",
+      "config",
+      [...Array(8).keys()].map((i) => i + 8).concat([...Array(24).keys()].map((i) => i + 32)),
+    ],
     ["config2:0-63", "config2", [...Array(64).keys()]],
   ];
   for (const [text, word, bits] of cases) assert.deepEqual(parseFormat(text), { word, bits }, text);
 });
 
 Deno.test("parseFormat: anything else is an error naming the file", () => {
-  for (const bad of ["", "config3:0-7", "config:7-0", "config:0-64", "event=0x05", "config:0-7\nconfig:8\n", "config:"]) {
+  for (
+    const bad of [
+      "",
+      "config3:0-7",
+      "config:7-0",
+      "config:0-64",
+      "event=0x05",
+      "config:0-7\nconfig:8\n",
+      "config:",
+    ]
+  ) {
     assert.throws(() => parseFormat(bad, "x/format/event"), /^PlatformParseError: x\/format\/event/, bad);
   }
 });
@@ -39,7 +53,9 @@ Deno.test("parseCpumask and parsePmuType", () => {
   assert.throws(() => parseCpumask("\n", "imc/cpumask"), /imc\/cpumask:1: names no CPU/);
   assert.throws(() => parseCpumask("x"), /bad list element/);
   assert.equal(parsePmuType("17\n"), 17);
-  for (const bad of ["", "-1\n", "abc\n", "1\n2\n", "4294967296\n"]) assert.throws(() => parsePmuType(bad), bad);
+  for (const bad of ["", "-1\n", "abc\n", "1\n2\n", "4294967296\n"]) {
+    assert.throws(() => parsePmuType(bad), bad);
+  }
 });
 
 Deno.test("uncoreFamily: the PMU name without uncore_ and the instance number", () => {

@@ -55,7 +55,12 @@ Deno.test("custom events: name/pmu/terms/ with event, umask, config, config1", (
   assert.equal(e.text, "my_reads/uncore_imc/event=0x04,umask=0x03/");
   assert.equal(parseUncoreEvent("no_slash/uncore_upi/event=0x2").family, "upi", "the final / is optional");
   const raw = parseUncoreEvent("llc_lookup/uncore_cha/config=0x1134,config1=0x1ff/");
-  assert.deepEqual(uncoreEventAttr(raw, pmu({})), { type: 30, config: 0x1134n, config1: 0x1ffn, config2: 0n });
+  assert.deepEqual(uncoreEventAttr(raw, pmu({})), {
+    type: 30,
+    config: 0x1134n,
+    config1: 0x1ffn,
+    config2: 0n,
+  });
   assert.equal(parseUncoreEvent("x/uncore_m2m/event=7/").event, 7n, "a single digit needs no 0x");
   assert.equal(parseUncoreEvent("big/uncore_cha/config=0xffffffffffffffff/").config, (1n << 64n) - 1n);
 });
@@ -69,16 +74,25 @@ Deno.test("custom event errors name the event and say what was expected", () => 
     ["bad-name/uncore_imc/event=0x1/", /the metric name "bad-name" must be letters, digits and _/],
     ["platform_cas_count_reads/uncore_imc/event=0x1/", /predefined event; list it alone/],
     ["x/imc/event=0x1/", /the PMU "imc" must be a family such as uncore_imc/],
-    ["x/uncore_imc_0/event=0x1/", /name the PMU family uncore_imc \(every instance is opened\), not the instance/],
+    [
+      "x/uncore_imc_0/event=0x1/",
+      /name the PMU family uncore_imc \(every instance is opened\), not the instance/,
+    ],
     ["x/uncore_imc/umask=0x1/", /needs event= or config=/],
     ["x/uncore_imc/config=0x1,event=0x2/", /either config= or event=\/umask=, not both/],
     ["x/uncore_imc/event=0x1,event=0x2/", /event is given twice/],
-    ["x/uncore_imc/event=10/", /event=10 is ambiguous .* write event=0x10 for hexadecimal or event=0xa for decimal 10/],
+    [
+      "x/uncore_imc/event=10/",
+      /event=10 is ambiguous .* write event=0x10 for hexadecimal or event=0xa for decimal 10/,
+    ],
     ["x/uncore_imc/event=e3/", /write event=0xe3 for hexadecimal$/],
     ["x/uncore_imc/event=zz/", /event=zz is not a number; expected hexadecimal/],
     ["x/uncore_imc/event=0x/", /event=0x is not a number/],
     ["x/uncore_imc/config=0x10000000000000000/", /does not fit in 64 bits/],
-    ["x/uncore_imc/foo=0x1/", /the term "foo=0x1" is not one of event=0x\.\., umask=0x\.\., config=0x\.\., config1=0x\.\./],
+    [
+      "x/uncore_imc/foo=0x1/",
+      /the term "foo=0x1" is not one of event=0x\.\., umask=0x\.\., config=0x\.\., config1=0x\.\./,
+    ],
     ["x/uncore_imc/event/", /the term "event" is not one of/],
     ["x/uncore_imc//", /expected three parts|the term "" is not one of/],
   ];
@@ -115,8 +129,16 @@ Deno.test("placeField: value bits go to the listed bits low first; too wide a va
 Deno.test("uncoreEventAttr: format files decide placement; without them Intel's default layout", () => {
   const e = parseUncoreEvent("x/uncore_test/event=0x1ff,umask=0x3/");
   const wide = pmu({ event: "config:0-7,21", umask: "config1:0-7" });
-  assert.deepEqual(uncoreEventAttr(e, wide), { type: 30, config: 0xffn | (1n << 21n), config1: 3n, config2: 0n });
-  assert.throws(() => uncoreEventAttr(e, pmu({})), /event \(the default layout\): 0x1ff does not fit in its 8-bit field/);
+  assert.deepEqual(uncoreEventAttr(e, wide), {
+    type: 30,
+    config: 0xffn | (1n << 21n),
+    config1: 3n,
+    config2: 0n,
+  });
+  assert.throws(
+    () => uncoreEventAttr(e, pmu({})),
+    /event \(the default layout\): 0x1ff does not fit in its 8-bit field/,
+  );
   const small = parseUncoreEvent("y/uncore_test/event=0x2,umask=0x81/");
   assert.equal(uncoreEventAttr(small, pmu({})).config, 0x8102n);
   assert.throws(
