@@ -64,8 +64,9 @@ export function createPerfSource(
   sys: CounterSyscalls & { unload?(): void } | undefined = undefined,
 ): MeasurementSource | undefined {
   if (params.event_names.length === 0) {
-    if (params.enable_derived_metrics) {
-      log.warning("enable_derived_metrics has no effect without event_names");
+    const uncore = params.enable_perf_uncore !== false && params.uncore_event_names.length > 0;
+    if (params.enable_derived_metrics && !uncore) {
+      log.warning("enable_derived_metrics has no effect without event_names or uncore_event_names");
     }
     return undefined;
   }

@@ -58,7 +58,12 @@ export const uncoreSourceFactory: MeasurementSourceFactory = (params, context, f
     }
     return undefined;
   }
-  const libc = new Libc();
+  let libc: Libc;
+  try {
+    libc = new Libc();
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   try {
     return createUncoreSource(params, {
       hostPaths: context.hostPaths,

@@ -59,7 +59,8 @@ export const measurementRunnerSchema = params({
     "Sum perf counters over CPUs; false: one series per CPU with a cpu label.",
   ),
   enable_derived_metrics: boolean().default(false).describe(
-    "task_ipc, task_ips, task_cache_hit_ratio and task_cache_misses_per_kilo_instructions from event_names.",
+    "task_ipc, task_ips, task_cache_hit_ratio and task_cache_misses_per_kilo_instructions from event_names; " +
+      "platform bandwidth and latency (platform_dram_reads_bytes_per_second …) from uncore_event_names.",
   ),
   enable_perf_uncore: boolean().optional().describe(
     "Uncore PMU counters: unset or true = measure uncore_event_names, false = off.",

@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { BUILTIN_COMPONENTS, Registry } from "../../../src/components/mod.ts";
+import { buildRunner, parseConfigText } from "../../../src/config/mod.ts";
 import { StaticNode } from "../../../src/nodes/static_node.ts";
+import { createPerfSource } from "../../../src/perf/factory.ts";
 import { processHub } from "../../../src/logging/mod.ts";
 import type { Metric } from "../../../src/metrics/metric.ts";
 import { createUncoreSource, uncoreSourceFactory, wantsUncore } from "../../../src/perf/uncore/factory.ts";
@@ -248,4 +251,34 @@ Deno.test("real kernel: open on the cpumask CPU with pid -1, real counts, real E
     warnings[1]!,
     /uncore event platform_upi_rxl_flits is skipped: .* uncore_upi_0 \(CPU 0\) .* ENOENT/,
   );
+});
+
+Deno.test("config: a bad uncore event is reported at its file:line:col", () => {
+  const text = [
+    "runner: !MeasurementRunner",
+    "  node: !StaticNode",
+    "    tasks: [task1]",
+    "  uncore_event_names:",
+    "    - platform_cas_count_reads",
+    "    - reads/uncore_imc_0/event=0x04/",
+  ].join("\n");
+  const config = parseConfigText("uncore.yaml", text);
+  assert.throws(
+    () => buildRunner(config, { components: new Registry(BUILTIN_COMPONENTS), context: { hostPaths: V2 } }),
+    /uncore\.yaml:6:7: .*name the PMU family uncore_imc \(every instance is opened\), not the instance uncore_imc_0/,
+  );
+});
+
+Deno.test("enable_derived_metrics with uncore events only: the perf source does not call it useless", () => {
+  const perfWarnings = () => processHub().counts().find((c) => c.module === "wca.perf")?.warnings ?? 0;
+  const before = perfWarnings();
+  const context = { hostPaths: V2 };
+  createPerfSource(
+    paramsWith({ enable_derived_metrics: true, uncore_event_names: ["platform_cas_count_reads"] }),
+    context,
+    facts,
+  );
+  assert.equal(perfWarnings(), before);
+  createPerfSource(paramsWith({ enable_derived_metrics: true }), context, facts);
+  assert.equal(perfWarnings(), before + 1, "without any events it still warns");
 });
