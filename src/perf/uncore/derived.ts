@@ -59,19 +59,18 @@ export function deriveUncoreMetrics(
     const rate = (count: number | undefined, bytes: number) =>
       count === undefined ? undefined : count * bytes / elapsed;
 
-    const dramReads = rate(delta("platform_cas_count_reads"), CACHE_LINE_BYTES);
-    const dramWrites = rate(delta("platform_cas_count_writes"), CACHE_LINE_BYTES);
-    const dramTotal = sum(dramReads, dramWrites);
-    emit("platform_dram_reads_bytes_per_second", dramReads);
-    emit("platform_dram_writes_bytes_per_second", dramWrites);
-    emit("platform_dram_total_bytes_per_second", dramTotal);
-
-    const pmmReads = rate(delta("platform_pmm_bandwidth_reads"), CACHE_LINE_BYTES);
-    const pmmWrites = rate(delta("platform_pmm_bandwidth_writes"), CACHE_LINE_BYTES);
-    const pmmTotal = sum(pmmReads, pmmWrites);
-    emit("platform_pmm_reads_bytes_per_second", pmmReads);
-    emit("platform_pmm_writes_bytes_per_second", pmmWrites);
-    emit("platform_pmm_total_bytes_per_second", pmmTotal);
+    /** Reads, writes and their total in bytes per second; returns the total. */
+    const bandwidth = (kind: "dram" | "pmm", reads: string, writes: string) => {
+      const r = rate(delta(reads), CACHE_LINE_BYTES);
+      const w = rate(delta(writes), CACHE_LINE_BYTES);
+      const total = sum(r, w);
+      emit(`platform_${kind}_reads_bytes_per_second`, r);
+      emit(`platform_${kind}_writes_bytes_per_second`, w);
+      emit(`platform_${kind}_total_bytes_per_second`, total);
+      return total;
+    };
+    const dramTotal = bandwidth("dram", "platform_cas_count_reads", "platform_cas_count_writes");
+    const pmmTotal = bandwidth("pmm", "platform_pmm_bandwidth_reads", "platform_pmm_bandwidth_writes");
     if (dramTotal !== undefined && pmmTotal !== undefined && dramTotal + pmmTotal > 0) {
       emit("platform_dram_hit_ratio", dramTotal / (dramTotal + pmmTotal));
     }
