@@ -65,39 +65,19 @@ export class UncoreSource implements MeasurementSource {
    */
   static open(plans: readonly GroupPlan[], options: UncoreSourceOptions): UncoreSource {
     const log = options.log ?? getLogger("wca.perf.uncore");
-    const rejected = new Map<string, { event: string; code: string; reason: string; where: string[] }>();
+    const rejected = new Map<string, Rejection>();
     const groups: OpenGroup[] = [];
     try {
       for (const plan of plans) {
-        let events = [...plan.events];
-        while (events.length > 0) {
-          try {
-            const group = PerfEventGroup.open(
-              options.sys,
-              events.map((e) => ({ name: e.event.name, attr: e.attr })),
-              { pid: -1, cpu: plan.cpu },
-            );
-            groups.push({ plan, group, events: events.map((e) => e.event) });
-            break;
-          } catch (error) {
-            const code = error instanceof PerfOpenError ? error.code : undefined;
-            if (code === undefined || !(code in REJECTED)) throw refusal(error, plans);
-            const failed = (error as PerfOpenError).event;
-            const key = `${failed}\0${code}`;
-            const entry = rejected.get(key) ??
-              { event: failed, code, reason: ((error as Error).cause as Error).message, where: [] };
-            entry.where.push(`${plan.pmu.name} (CPU ${plan.cpu})`);
-            rejected.set(key, entry);
-            events = events.filter((e) => e.event.name !== failed);
-          }
-        }
+        const opened = openSkippingRejected(options.sys, plan, plans, rejected);
+        if (opened) groups.push(opened);
       }
       for (const r of rejected.values()) {
+        const where = r.where.join(", ");
         log.warning(
-          `uncore event ${r.event} is skipped: the kernel rejected it on ${
-            r.where.join(", ")
-          } with ${r.reason}: ` +
-            `${REJECTED[r.code]}`,
+          `uncore event ${r.event} is skipped: the kernel rejected it on ${where} with ${r.reason}: ${
+            REJECTED[r.code]
+          }`,
         );
       }
       if (groups.length === 0) {
@@ -200,6 +180,48 @@ export class UncoreSource implements MeasurementSource {
     this.#warned.add(key);
     this.#log.warning(`cannot read uncore counters of ${message}; left out (reported once)`);
   }
+}
+
+interface Rejection {
+  readonly event: string;
+  readonly code: string;
+  /** The kernel's answer, e.g. "perf_event_open: ENOENT (No such file or directory)". */
+  readonly reason: string;
+  readonly where: string[];
+}
+
+/**
+ * Opens `plan`'s group, leaving out each event the kernel rejects (noted in `rejected`) and trying
+ * again without it; undefined when none is left. Other failures throw (see refusal()).
+ */
+function openSkippingRejected(
+  sys: PerfSyscalls,
+  plan: GroupPlan,
+  plans: readonly GroupPlan[],
+  rejected: Map<string, Rejection>,
+): OpenGroup | undefined {
+  let events = [...plan.events];
+  while (events.length > 0) {
+    try {
+      const group = PerfEventGroup.open(
+        sys,
+        events.map((e) => ({ name: e.event.name, attr: e.attr })),
+        { pid: -1, cpu: plan.cpu },
+      );
+      return { plan, group, events: events.map((e) => e.event) };
+    } catch (error) {
+      const code = error instanceof PerfOpenError ? error.code : undefined;
+      if (code === undefined || !Object.hasOwn(REJECTED, code)) throw refusal(error, plans);
+      const failed = (error as PerfOpenError).event;
+      const key = `${failed}\0${code}`;
+      const entry = rejected.get(key) ??
+        { event: failed, code, reason: ((error as Error).cause as Error).message, where: [] };
+      entry.where.push(`${plan.pmu.name} (CPU ${plan.cpu})`);
+      rejected.set(key, entry);
+      events = events.filter((e) => e.event.name !== failed);
+    }
+  }
+  return undefined;
 }
 
 /** A refusal that dropping events cannot fix, as the operator should read it. */
