@@ -1,7 +1,7 @@
 /**
  * The uncore factory: when it builds a source, the refusals a host without the PMUs gets, the
- * MeasurementRunner wiring and config validation, and the real kernel path (perf_event_open, read,
- * close) through PMU directories that lead to PMUs this machine really has.
+ * MeasurementRunner wiring and config validation, and (in real_kernel_isolated.ts) the real kernel path
+ * through PMU directories that lead to PMUs this machine really has.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,6 @@ import { buildRunner, parseConfigText } from "../../../src/config/mod.ts";
 import { StaticNode } from "../../../src/nodes/static_node.ts";
 import { createPerfSource } from "../../../src/perf/factory.ts";
 import { processHub } from "../../../src/logging/mod.ts";
-import type { Metric } from "../../../src/metrics/metric.ts";
 import { createUncoreSource, uncoreSourceFactory, wantsUncore } from "../../../src/perf/uncore/factory.ts";
 import { hostPathsUnder } from "../../../src/platform/host_paths.ts";
 import { buildTopology } from "../../../src/platform/topology.ts";
@@ -18,6 +17,7 @@ import { MeasurementRunner } from "../../../src/runners/measurement/runner.ts";
 import { unsupportedSettings } from "../../../src/runners/measurement/schema.ts";
 import type { HostFacts } from "../../../src/runners/measurement/facts.ts";
 import { StartupError } from "../../../src/runners/measurement/sources.ts";
+import { runIsolated } from "../../helpers/isolated.ts";
 import { CLX_SOCKETS, FakePerf, RecordingLog } from "./fake_perf.ts";
 
 const HOSTS = fileURLToPath(new URL("../../fixtures/hosts/", import.meta.url));
@@ -187,70 +187,8 @@ Deno.test("config: uncore_event_names entries are checked when the configuration
   );
 });
 
-Deno.test("real kernel: open on the cpumask CPU with pid -1, real counts, real ENOENT once each, every fd returned", async () => {
-  assert.equal(
-    Deno.readTextFileSync("/sys/bus/event_source/devices/software/type").trim(),
-    "1",
-    "the fixture's uncore_imc_0/type (1) is this kernel's software PMU",
-  );
-  const root = fileURLToPath(new URL("../../../", import.meta.url));
-  const events = [
-    "platform_imc_clockticks", // event 0x00 on the software PMU: cpu-clock
-    "ctx_switches/uncore_imc/event=0x3/", // config 3: context-switches
-    "platform_cas_count_reads", // config 0x304: no such software event, ENOENT
-    "platform_upi_rxl_flits", // uncore_upi_0 has type 99999: ENOENT
-  ];
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--config",
-      `${root}deno.json`,
-      `${root}tests/perf/uncore/real_pmu_script.ts`,
-      `${HOSTS}uncore_on_software_pmu/sys`,
-      JSON.stringify(events),
-    ],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 0, stderr);
-  const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
-  console.log(
-    `fds: ${JSON.stringify({ before: result.before, during: result.during, after: result.after })}`,
-  );
-  assert.equal(result.during.perf - result.before.perf, 2, "one group of two events on CPU 0");
-  assert.deepEqual(result.after, result.before, "every perf fd (and every other fd) is returned on close");
-  const value = (batch: Metric[], name: string) => {
-    const found = batch.filter((m) => m.name === name);
-    assert.equal(found.length, 1, name);
-    assert.deepEqual(found[0]!.labels, { host: "h", socket: "0", pmu_type: "1" });
-    return found[0]!.value;
-  };
-  const clock = [
-    value(result.first, "platform_imc_clockticks"),
-    value(result.second, "platform_imc_clockticks"),
-  ];
-  assert.ok(
-    clock[1]! - clock[0]! >= 25e6,
-    `cpu-clock on CPU 0 advanced ${clock[1]! - clock[0]!} ns in 30 ms`,
-  );
-  const switches = [value(result.first, "ctx_switches"), value(result.second, "ctx_switches")];
-  assert.ok(Number.isInteger(switches[0]) && switches[1]! >= switches[0]!, `${switches}`);
-  assert.ok(
-    !result.first.some((m: Metric) => m.name.startsWith("platform_cas") || m.name.startsWith("platform_upi")),
-  );
-  const warnings = stderr.split("\n").filter((line) => line.includes("WARNING"));
-  assert.equal(warnings.length, 2, stderr);
-  assert.match(
-    warnings[0]!,
-    /uncore event platform_cas_count_reads is skipped: the kernel rejected it on uncore_imc_0 \(CPU 0\) with perf_event_open: ENOENT/,
-  );
-  assert.match(
-    warnings[1]!,
-    /uncore event platform_upi_rxl_flits is skipped: .* uncore_upi_0 \(CPU 0\) .* ENOENT/,
-  );
+Deno.test("real kernel: open, read and close through the uncore path (counts /proc/self/fd, so alone)", async () => {
+  await runIsolated(new URL("./real_kernel_isolated.ts", import.meta.url));
 });
 
 Deno.test("config: a bad uncore event is reported at its file:line:col", () => {
