@@ -3,7 +3,7 @@
 export const ROOT_REFUSAL = `wca: refusing to run as root without --root (-0).
 A non-root agent needs:
   - CAP_DAC_OVERRIDE: to write cgroup and resctrl files (allocations, resctrl monitoring groups);
-  - CAP_PERFMON (or kernel.perf_event_paranoid at 0 or -1): to count perf events per cgroup;
+  - CAP_PERFMON (or kernel.perf_event_paranoid at 0 or -1): to count perf events per cgroup and uncore;
   - for RDT monitoring of other users' tasks: root (--root); the kernel lets only an effective uid 0
     or a thread's owner move it into a resctrl group;
   - read access to the config file and to /proc and /sys.
