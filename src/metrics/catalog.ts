@@ -102,14 +102,14 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   platform_node_vmstat: entry(
     "gauge",
     "numeric",
-    "/sys/devices/system/node/node*/vmstat",
+    "sysfs: devices/system/node/node*/vmstat",
     "Per NUMA node virtual memory statistics; the key label names the counter.",
   ),
   platform_zoneinfo: entry(
     "gauge",
     "numeric",
-    "/proc/zoneinfo",
-    "Per NUMA node and zone memory statistics from /proc/zoneinfo; the key label names the value.",
+    "procfs: zoneinfo",
+    "Per NUMA node and zone memory statistics from zoneinfo; the key label names the value.",
   ),
   platform_last_seen: entry(
     "counter",

@@ -4,6 +4,7 @@
  */
 import { CAP_PERFMON, CAP_SYS_ADMIN, hasCapability, type PerfAccess } from "../platform/procfs/mod.ts";
 import type { PerfEvent } from "./events.ts";
+import type { PerfOpenError } from "./group.ts";
 
 /**
  * General-purpose counters per logical CPU on Intel cores since Nehalem: 8 per core, shared by its
@@ -53,4 +54,17 @@ export function permissionProblem(access: PerfAccess, uid: number): string | und
 export function fdLimitAdvice(maxOpenFiles: number): string {
   return `the process ran out of file descriptors (limit ${maxOpenFiles}); perf needs one per event per CPU ` +
     `per task cgroup: raise LimitNOFILE= in the systemd unit (or ulimit -n) or count fewer events`;
+}
+
+/**
+ * perf_event_open failures that no choice of events can fix, as the sentence to stop with: the fd limit
+ * (`fdAdvice` says what to raise) and privileges (`counting` says what needs them). Undefined otherwise.
+ */
+export function openRefusal(error: PerfOpenError, fdAdvice: string, counting: string): string | undefined {
+  if (error.code === "EMFILE" || error.code === "ENFILE") return `${error.message}: ${fdAdvice}`;
+  if (error.code === "EACCES" || error.code === "EPERM") {
+    return `${error.message}: ${counting} needs root, CAP_PERFMON (Linux 5.8+) or CAP_SYS_ADMIN, or the ` +
+      "sysctl kernel.perf_event_paranoid at 0 or lower";
+  }
+  return undefined;
 }

@@ -3,20 +3,23 @@
  * names for this CPU, checks counters and permissions, probes each event once against the kernel, and
  * refuses to start (StartupError) with a sentence an operator can act on.
  */
-import { Libc, PERF_COUNT_SW, PERF_TYPE } from "../../ffi/mod.ts";
+import { PERF_COUNT_SW, PERF_TYPE } from "../../ffi/mod.ts";
 import type { ComponentContext } from "../components/component.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { CgroupLayout } from "../platform/cgroup/mod.ts";
+import type { HostPaths } from "../platform/host_paths.ts";
 import { readCpuinfo, readPerfAccess } from "../platform/procfs/mod.ts";
 import type { HostFacts } from "../runners/measurement/facts.ts";
 import type { MeasurementRunnerParams } from "../runners/measurement/schema.ts";
 import { type MeasurementSource, StartupError } from "../runners/measurement/sources.ts";
-import { counterLimitProblem, fdLimitAdvice, permissionProblem } from "./checks.ts";
+import { counterLimitProblem, fdLimitAdvice, openRefusal, permissionProblem } from "./checks.ts";
 import { cpuCodename, cpuIdentity, describeCpu } from "./cpu_model.ts";
 import { type PerfEvent, resolveEvents } from "./events.ts";
 import { PerfEventGroup, PerfOpenError } from "./group.ts";
 import { PerfSource } from "./source.ts";
 import type { CounterSyscalls } from "./task_counters.ts";
+import { loadLibc } from "./load_libc.ts";
+import { wantsUncore } from "./uncore/factory.ts";
 
 const log = getLogger("wca.perf");
 
@@ -30,7 +33,15 @@ export function perfCgroupRoot(layout: CgroupLayout): string | undefined {
  * perf_event controller: seen on hybrid hosts, where the kernel answers ENOENT for the cgroup2 root
  * while perf_event is not mounted as a v1 hierarchy.
  */
-function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, cgroupRoot: string, cpu: number): void {
+interface ProbeTarget {
+  readonly cgroupRoot: string;
+  readonly cpu: number;
+  readonly maxOpenFiles: number;
+  readonly paths: HostPaths;
+}
+
+function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, target: ProbeTarget): void {
+  const { cgroupRoot, cpu } = target;
   const probe = {
     name: "task_clock",
     attr: { type: PERF_TYPE.SOFTWARE, config: BigInt(PERF_COUNT_SW.TASK_CLOCK) },
@@ -42,16 +53,24 @@ function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, cgroupRoot: 
     if (error.code === "ENOENT") {
       throw new StartupError(
         `the kernel cannot count perf events for cgroups under ${cgroupRoot} (ENOENT for a software event): ` +
-          "the perf_event controller is not bound to that hierarchy. Mount it as a v1 hierarchy " +
-          "(mkdir /sys/fs/cgroup/perf_event && mount -t cgroup -o perf_event perf_event /sys/fs/cgroup/perf_event) " +
-          "or run on a pure cgroup v2 host",
+          `the perf_event controller is not bound to that hierarchy. ${mountAdvice(target.paths)}`,
       );
     }
-    if (error.code === "EACCES" || error.code === "EPERM") {
-      throw new StartupError(`${error.message}: the kernel refused access; see kernel.perf_event_paranoid`);
-    }
-    throw new StartupError(`cannot count perf events for cgroups under ${cgroupRoot}: ${error.message}`);
+    throw new StartupError(
+      openRefusal(error, fdLimitAdvice(target.maxOpenFiles), COUNTING) ??
+        `cannot count perf events for cgroups under ${cgroupRoot}: ${error.message}`,
+    );
   }
+}
+
+/** What needs the privilege, for openRefusal's sentence. */
+const COUNTING = "counting perf events per cgroup";
+
+/** How to give the kernel a perf_event hierarchy on this host. */
+function mountAdvice(paths: HostPaths): string {
+  const dir = `${paths.cgroup}/perf_event`;
+  return `Mount it as a v1 hierarchy (mkdir ${dir} && mount -t cgroup -o perf_event perf_event ${dir}) ` +
+    "or run on a pure cgroup v2 host";
 }
 
 /** Errnos that mean "this CPU or kernel cannot count this event": skip it, say so once. */
@@ -61,11 +80,9 @@ export function createPerfSource(
   params: MeasurementRunnerParams,
   context: ComponentContext,
   facts: HostFacts,
-  sys: CounterSyscalls & { unload?(): void } | undefined = undefined,
 ): MeasurementSource | undefined {
   if (params.event_names.length === 0) {
-    const uncore = params.enable_perf_uncore !== false && params.uncore_event_names.length > 0;
-    if (params.enable_derived_metrics && !uncore) {
+    if (params.enable_derived_metrics && !wantsUncore(params)) {
       log.warning("enable_derived_metrics has no effect without event_names or uncore_event_names");
     }
     return undefined;
@@ -84,29 +101,20 @@ export function createPerfSource(
   if (permission) throw new StartupError(permission);
   const cgroupRoot = perfCgroupRoot(facts.layout);
   if (!cgroupRoot) {
-    throw new StartupError(
-      "perf counters per cgroup need the perf_event controller: mount it " +
-        "(mount -t cgroup -o perf_event perf_event /sys/fs/cgroup/perf_event) or use cgroup v2",
-    );
+    throw new StartupError(`perf counters per cgroup need the perf_event controller. ${mountAdvice(paths)}`);
   }
-  let libc: (CounterSyscalls & { unload?(): void }) | undefined = sys;
-  if (!libc) {
-    try {
-      libc = new Libc();
-    } catch (error) {
-      throw new StartupError((error as Error).message);
-    }
-  }
+  const libc = loadLibc();
   let supported: PerfEvent[];
   try {
-    supported = probeEvents(libc, events, cgroupRoot, facts.topology.onlineCpus[0] ?? 0, access.maxOpenFiles);
+    const cpu = facts.topology.onlineCpus[0] ?? 0;
+    supported = probeEvents(libc, events, { cgroupRoot, cpu, maxOpenFiles: access.maxOpenFiles, paths });
   } catch (error) {
-    libc.unload?.();
+    libc.unload();
     throw error;
   }
   if (supported.length === 0) {
     log.warning("none of event_names can be counted on this host; perf counters are off");
-    libc.unload?.();
+    libc.unload();
     return undefined;
   }
   log.info(
@@ -119,7 +127,7 @@ export function createPerfSource(
     aggregateCpus: params.perf_aggregate_cpus,
     derivedMetrics: params.enable_derived_metrics,
     maxOpenFiles: access.maxOpenFiles,
-    onClose: () => libc.unload?.(),
+    onClose: () => libc.unload(),
   });
 }
 
@@ -128,38 +136,29 @@ export function createPerfSource(
  * would refuse for every task. Unsupported events are reported once and dropped; a permission or fd
  * problem stops the start.
  */
-function probeEvents(
-  sys: CounterSyscalls,
-  events: readonly PerfEvent[],
-  cgroupRoot: string,
-  cpu: number,
-  maxOpenFiles: number,
-): PerfEvent[] {
+function probeEvents(sys: CounterSyscalls, events: readonly PerfEvent[], target: ProbeTarget): PerfEvent[] {
   let rootFd: number;
   try {
-    rootFd = sys.open(cgroupRoot, { directory: true });
+    rootFd = sys.open(target.cgroupRoot, { directory: true });
   } catch (error) {
     throw new StartupError(
-      `cannot open the perf cgroup hierarchy ${cgroupRoot}: ${(error as Error).message}`,
+      `cannot open the perf cgroup hierarchy ${target.cgroupRoot}: ${(error as Error).message}`,
     );
   }
   const supported: PerfEvent[] = [];
   try {
-    assertCgroupCounting(sys, rootFd, cgroupRoot, cpu);
+    assertCgroupCounting(sys, rootFd, target);
     for (const event of events) {
       try {
-        PerfEventGroup.open(sys, [event], { pid: -1, cpu, cgroupFd: rootFd }).close();
+        PerfEventGroup.open(sys, [event], { pid: -1, cpu: target.cpu, cgroupFd: rootFd }).close();
         supported.push(event);
       } catch (error) {
         if (!(error instanceof PerfOpenError)) throw error;
-        const code = error.code ?? "";
-        if (code === "EMFILE" || code === "ENFILE") throw new StartupError(fdLimitAdvice(maxOpenFiles));
-        if (code === "EACCES" || code === "EPERM") {
-          throw new StartupError(
-            `${error.message}: the kernel refused access; see kernel.perf_event_paranoid`,
-          );
-        }
-        const why = UNSUPPORTED.has(code) ? "not supported by this CPU or kernel" : "refused by the kernel";
+        const refusal = openRefusal(error, fdLimitAdvice(target.maxOpenFiles), COUNTING);
+        if (refusal) throw new StartupError(refusal);
+        const why = UNSUPPORTED.has(error.code ?? "")
+          ? "not supported by this CPU or kernel"
+          : "refused by the kernel";
         log.warning(`perf event ${event.name} is ${why} (${(error.cause as Error).message}); skipped`);
       }
     }

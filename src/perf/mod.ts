@@ -1,5 +1,12 @@
 /** src/perf/: per-task perf counters through ffi/, as a MeasurementRunner source. */
-export { counterLimitProblem, fdLimitAdvice, permissionProblem, programmableCounters } from "./checks.ts";
+export {
+  counterLimitProblem,
+  fdLimitAdvice,
+  openRefusal,
+  permissionProblem,
+  programmableCounters,
+} from "./checks.ts";
+export { loadLibc } from "./load_libc.ts";
 export { type CpuCodename, cpuCodename, type CpuIdentity, cpuIdentity, describeCpu } from "./cpu_model.ts";
 export { type CounterSnapshot, DERIVED_METRIC_NAMES, derivePerfMetrics } from "./derived.ts";
 export {

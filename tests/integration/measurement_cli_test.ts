@@ -262,7 +262,7 @@ Deno.test("rdt_enabled: true on this host (no resctrl) exits 1 with one clear li
       lines[0]!,
       new RegExp(
         `ERROR +\\{MainThread\\} \\[wca\\.runners\\.measurement\\] rdt_enabled is true but resctrl is not mounted at ${dir}/no-resctrl: ` +
-          "mount it with `mount -t resctrl resctrl /sys/fs/resctrl`",
+          `mount it with \`mount -t resctrl resctrl ${dir}/no-resctrl\``,
       ),
     );
     assert.match(lines[0]!, /or set rdt_enabled: false$/);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { resolveEvents } from "../../src/perf/events.ts";
-import { counterLimitProblem, fdLimitAdvice, permissionProblem } from "../../src/perf/checks.ts";
+import { ERRNO, ErrnoError } from "../../ffi/mod.ts";
+import { counterLimitProblem, fdLimitAdvice, openRefusal, permissionProblem } from "../../src/perf/checks.ts";
+import { PerfOpenError } from "../../src/perf/group.ts";
 
 const raw = (n: number) =>
   Array.from({ length: n }, (_, i) => `e${i}__r${(i + 1).toString(16).padStart(2, "0")}00`);
@@ -29,4 +31,18 @@ Deno.test("permissionProblem: root, paranoid <= 0, CAP_PERFMON or CAP_SYS_ADMIN 
     /need CAP_PERFMON .* it is 2 and this process \(uid 1000\)/,
   );
   assert.match(fdLimitAdvice(1024), /limit 1024.*LimitNOFILE/);
+});
+
+Deno.test("openRefusal: the fd limit and privileges stop the start; other errnos do not", () => {
+  const failure = (code: string) =>
+    new PerfOpenError("e", 0, new ErrnoError("perf_event_open", ERRNO[code as keyof typeof ERRNO], "text"));
+  assert.equal(
+    openRefusal(failure("EMFILE"), "raise LimitNOFILE", "counting per cgroup"),
+    "cannot open perf event e on CPU 0: perf_event_open: EMFILE (text): raise LimitNOFILE",
+  );
+  assert.match(
+    openRefusal(failure("EPERM"), "x", "counting per cgroup")!,
+    /EPERM \(text\): counting per cgroup needs root, CAP_PERFMON/,
+  );
+  assert.equal(openRefusal(failure("ENOENT"), "x", "y"), undefined);
 });

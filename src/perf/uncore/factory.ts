@@ -3,13 +3,13 @@
  * enable_perf_uncore is not false); otherwise parse the events, discover their PMU families under
  * sysfs devices/, plan the groups and open them, turning every refusal into a StartupError.
  */
-import { Libc } from "../../../ffi/mod.ts";
 import { getLogger } from "../../logging/mod.ts";
 import type { HostPaths } from "../../platform/host_paths.ts";
 import type { Topology } from "../../platform/topology.ts";
 import type { MeasurementRunnerParams } from "../../runners/measurement/schema.ts";
 import { type MeasurementSourceFactory, StartupError } from "../../runners/measurement/sources.ts";
 import type { PerfSyscalls } from "../group.ts";
+import { loadLibc } from "../load_libc.ts";
 import { discoverUncorePmus } from "./discovery.ts";
 import { parseUncoreEvents, UncoreEventError } from "./events.ts";
 import { type GroupPlan, planUncoreGroups, UncorePlanError } from "./plan.ts";
@@ -58,12 +58,7 @@ export const uncoreSourceFactory: MeasurementSourceFactory = (params, context, f
     }
     return undefined;
   }
-  let libc: Libc;
-  try {
-    libc = new Libc();
-  } catch (error) {
-    throw new StartupError((error as Error).message);
-  }
+  const libc = loadLibc();
   try {
     return createUncoreSource(params, {
       hostPaths: context.hostPaths,

@@ -7,6 +7,7 @@
 import type { Labels, Metric } from "../../metrics/metric.ts";
 import { getLogger, type Logger } from "../../logging/mod.ts";
 import { type MeasurementSource, StartupError } from "../../runners/measurement/sources.ts";
+import { openRefusal } from "../checks.ts";
 import { PerfEventGroup, PerfOpenError, type PerfSyscalls } from "../group.ts";
 import { deriveUncoreMetrics, type SocketCount, type UncoreSnapshot } from "./derived.ts";
 import type { UncoreEvent } from "./events.ts";
@@ -226,20 +227,10 @@ function openSkippingRejected(
 
 /** A refusal that dropping events cannot fix, as the operator should read it. */
 function refusal(error: unknown, plans: readonly GroupPlan[]): Error {
-  const code = error instanceof PerfOpenError ? error.code : undefined;
-  const message = (error as Error).message;
-  if (code === "EMFILE" || code === "ENFILE") {
-    const fds = plans.reduce((n, p) => n + p.events.length, 0);
-    return new StartupError(
-      `${message}: the open-file limit is reached (uncore counters need ${fds} perf fds besides the ` +
-        "agent's other files); raise it with LimitNOFILE= in the agent's systemd unit (or ulimit -n)",
-    );
-  }
-  if (code === "EACCES" || code === "EPERM") {
-    return new StartupError(
-      `${message}: uncore PMUs count for the whole machine, which needs root, CAP_PERFMON (Linux 5.8+) ` +
-        "or CAP_SYS_ADMIN, or the sysctl kernel.perf_event_paranoid at 0 or lower",
-    );
-  }
-  return error instanceof PerfOpenError ? new StartupError(message) : error as Error;
+  if (!(error instanceof PerfOpenError)) return error as Error;
+  const fds = plans.reduce((n, p) => n + p.events.length, 0);
+  const fdAdvice = `the open-file limit is reached (uncore counters need ${fds} perf fds besides the ` +
+    "agent's other files); raise it with LimitNOFILE= in the agent's systemd unit (or ulimit -n)";
+  const sentence = openRefusal(error, fdAdvice, "uncore PMUs count for the whole machine, which");
+  return new StartupError(sentence ?? error.message);
 }

@@ -27,9 +27,11 @@ import { type MeasurementSource, type MeasurementSourceFactory, StartupError } f
 
 const log = getLogger("wca.rdt");
 
-const ENABLE_HINT = "mount it with `mount -t resctrl resctrl /sys/fs/resctrl` (it needs a CPU with RDT " +
-  "monitoring, flags cqm_llc/cqm_mbm_total in /proc/cpuinfo, and a kernel built with CONFIG_X86_CPU_RESCTRL), " +
-  "or set rdt_enabled: false";
+/** How to enable resctrl at `root` (the host's resctrl path). */
+function enableHint(root: string): string {
+  return `mount it with \`mount -t resctrl resctrl ${root}\` (it needs a CPU with RDT monitoring, flags ` +
+    "cqm_llc/cqm_mbm_total in cpuinfo, and a kernel built with CONFIG_X86_CPU_RESCTRL), or set rdt_enabled: false";
+}
 
 export class RdtSource implements MeasurementSource {
   readonly name = "rdt";
@@ -177,7 +179,9 @@ export function rdtSourceFactory(options: RdtSourceOptions = {}): MeasurementSou
     }
     if (info === undefined) {
       if (mode === true) {
-        throw new StartupError(`rdt_enabled is true but resctrl is not mounted at ${root}: ${ENABLE_HINT}`);
+        throw new StartupError(
+          `rdt_enabled is true but resctrl is not mounted at ${root}: ${enableHint(root)}`,
+        );
       }
       log.info(`RDT: resctrl is not mounted at ${root}; RDT metrics are off (rdt_enabled is unset)`);
       return undefined;

@@ -224,14 +224,9 @@ export class MeasurementRunner {
       log.debug(`task ${task.task_id}: cgroup ${result.path} is gone (${result.errno}); skipped`);
       return undefined;
     }
-    const metrics = taskMetrics(
-      task,
-      result.measurements,
-      taskLabels(task, common, this.#generators),
-      Date.now() / 1000,
-    );
-    // taskMetrics' first metric carries the task's frozen labels; the sources share them.
-    const labels = metrics[0]!.labels;
+    // One frozen copy of the task's labels, shared by all its metrics, the sources' included.
+    const labels: Labels = Object.freeze(taskLabels(task, common, this.#generators));
+    const metrics = taskMetrics(task, result.measurements, labels, Date.now() / 1000);
     for (const source of this.#sources) {
       try {
         metrics.push(...source.taskMetrics(task, labels));

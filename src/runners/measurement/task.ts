@@ -11,15 +11,16 @@ const PRESSURE_NAMES = [
 
 /**
  * The metrics of one task share one frozen copy of its labels (the same values `metric()` would copy
- * into each): a task has a dozen metrics and a busy node a thousand tasks, every iteration.
+ * into each): a task has a dozen metrics and a busy node a thousand tasks, every iteration. Labels that
+ * are already frozen are shared as they are.
  */
 export function taskMetrics(
   task: Task,
   m: CgroupMeasurements,
-  labels: Record<string, string>,
+  labels: Labels,
   lastSeen: number,
 ): Metric[] {
-  const shared: Labels = Object.freeze({ ...labels });
+  const shared: Labels = Object.isFrozen(labels) ? labels : Object.freeze({ ...labels });
   const out: Metric[] = [
     { name: "task_up", value: 1, labels: shared },
     { name: "task_last_seen", value: lastSeen, labels: shared },
