@@ -6,9 +6,9 @@
 import { PERF_COUNT_SW, PERF_TYPE } from "../../ffi/mod.ts";
 import type { ComponentContext } from "../components/component.ts";
 import { getLogger } from "../logging/mod.ts";
-import type { CgroupLayout } from "../platform/cgroup/mod.ts";
+import { type PerfEventPlacement, placePerfEvent } from "../platform/cgroup/mod.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
-import { readCpuinfo, readPerfAccess } from "../platform/procfs/mod.ts";
+import { readCpuinfo, readPerfAccess, readProcCgroups } from "../platform/procfs/mod.ts";
 import type { HostFacts } from "../runners/measurement/facts.ts";
 import type { MeasurementRunnerParams } from "../runners/measurement/schema.ts";
 import { type MeasurementSource, StartupError } from "../runners/measurement/sources.ts";
@@ -23,15 +23,9 @@ import { wantsUncore } from "./uncore/factory.ts";
 
 const log = getLogger("wca.perf");
 
-/** Where task cgroups are for perf: the v1 perf_event hierarchy, else cgroup2 (perf_event is implicit there). */
-export function perfCgroupRoot(layout: CgroupLayout): string | undefined {
-  return layout.v1.get("perf_event")?.mountPoint ?? layout.unified?.mountPoint;
-}
-
 /**
  * A software event exists on every kernel, so ENOENT for one in cgroup mode means the hierarchy has no
- * perf_event controller: seen on hybrid hosts, where the kernel answers ENOENT for the cgroup2 root
- * while perf_event is not mounted as a v1 hierarchy.
+ * perf_event controller. placePerfEvent should have foreseen it; the probe is the kernel's own word.
  */
 interface ProbeTarget {
   readonly cgroupRoot: string;
@@ -53,7 +47,7 @@ function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, target: Prob
     if (error.code === "ENOENT") {
       throw new StartupError(
         `the kernel cannot count perf events for cgroups under ${cgroupRoot} (ENOENT for a software event): ` +
-          `the perf_event controller is not bound to that hierarchy. ${mountAdvice(target.paths)}`,
+          `the perf_event controller is not available in that hierarchy. ${mountAdvice(target.paths)}`,
       );
     }
     throw new StartupError(
@@ -67,10 +61,29 @@ function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, target: Prob
 const COUNTING = "counting perf events per cgroup";
 
 /** How to give the kernel a perf_event hierarchy on this host. */
-function mountAdvice(paths: HostPaths): string {
+export function mountAdvice(paths: HostPaths): string {
   const dir = `${paths.cgroup}/perf_event`;
-  return `Mount it as a v1 hierarchy (mkdir ${dir} && mount -t cgroup -o perf_event perf_event ${dir}) ` +
+  return `Mount it as a v1 hierarchy (mkdir -p ${dir} && mount -t cgroup -o perf_event perf_event ${dir}) ` +
     "or run on a pure cgroup v2 host";
+}
+
+/** Where to count, or a StartupError saying why nothing can count here and what would fix it. */
+export function perfPlacementOrRefusal(
+  placement: PerfEventPlacement,
+  paths: HostPaths,
+): Exclude<PerfEventPlacement, { kind: "unavailable" }> {
+  if (placement.kind !== "unavailable") return placement;
+  const advice = placement.mountHelps ? ` ${mountAdvice(paths)}` : "";
+  throw new StartupError(
+    `perf counters per cgroup are not possible on this host: ${placement.reason}.${advice}`,
+  );
+}
+
+/** Said once per task that cannot be counted because it has no cgroup2 directory on a hybrid host. */
+function hybridAdvice(paths: HostPaths, root: string): string {
+  return `perf_event counts in cgroup2 on this host (it is bound to no v1 hierarchy), so only tasks with a ` +
+    `directory under ${root} are counted, as systemd and container runtimes create. To count every task, ` +
+    mountAdvice(paths).replace(" or run on a pure cgroup v2 host", "").replace(/^Mount/, "mount");
 }
 
 /** Errnos that mean "this CPU or kernel cannot count this event": skip it, say so once. */
@@ -99,10 +112,8 @@ export function createPerfSource(
   const access = readPerfAccess(paths);
   const permission = permissionProblem(access, Deno.uid() ?? 0);
   if (permission) throw new StartupError(permission);
-  const cgroupRoot = perfCgroupRoot(facts.layout);
-  if (!cgroupRoot) {
-    throw new StartupError(`perf counters per cgroup need the perf_event controller. ${mountAdvice(paths)}`);
-  }
+  const placement = perfPlacementOrRefusal(placePerfEvent(facts.layout, readProcCgroups(paths)), paths);
+  const cgroupRoot = placement.root;
   const libc = loadLibc();
   let supported: PerfEvent[];
   try {
@@ -119,7 +130,7 @@ export function createPerfSource(
   }
   log.info(
     `perf: counting ${supported.map((e) => e.name).join(", ")} per task on ${facts.topology.cpus} CPUs ` +
-      `(cgroups under ${cgroupRoot})`,
+      `(cgroups under ${cgroupRoot}: ${describePlacement(placement)})`,
   );
   return new PerfSource(libc, supported, {
     cgroupRoot,
@@ -127,8 +138,18 @@ export function createPerfSource(
     aggregateCpus: params.perf_aggregate_cpus,
     derivedMetrics: params.enable_derived_metrics,
     maxOpenFiles: access.maxOpenFiles,
+    ...(placement.kind === "v2" && placement.hybrid
+      ? { missingDirAdvice: hybridAdvice(paths, cgroupRoot) }
+      : {}),
     onClose: () => libc.unload(),
   });
+}
+
+function describePlacement(placement: Exclude<PerfEventPlacement, { kind: "unavailable" }>): string {
+  if (placement.kind === "v1") return "the v1 perf_event hierarchy";
+  return placement.hybrid
+    ? "cgroup2, as perf_event is bound to no v1 hierarchy; tasks without a cgroup2 directory are not counted"
+    : "cgroup2";
 }
 
 /**

@@ -43,15 +43,22 @@ export interface GroupTarget {
   readonly cgroupFd?: number;
 }
 
+/**
+ * What a group's times say about its counts:
+ * - "counted": it was on its counters for some of the time it was enabled; counts are scaled by
+ *   time_enabled / time_running (1 when it never had to share the counters);
+ * - "idle": it was never enabled (in cgroup mode: the cgroup has not run on this CPU since the group was
+ *   opened), so nothing was measured;
+ * - "starved": it was enabled but never got a counter (multiplexing), so its counts are unknown.
+ */
+export type GroupState = "counted" | "idle" | "starved";
+
 export interface GroupReading {
-  /** Counts by event name, scaled by time_enabled / time_running. */
+  /** Counts by event name, scaled by time_enabled / time_running; empty unless the group was counted. */
   readonly values: ReadonlyMap<string, number>;
-  /**
-   * time_enabled / time_running: 1 when the group was on its counters the whole time, larger when it
-   * was multiplexed, 1 when it was never enabled, and Infinity when it was enabled but never ran (its
-   * counts are then 0 and mean nothing).
-   */
-  readonly scalingFactor: number;
+  readonly state: GroupState;
+  /** time_enabled / time_running (>= 1) when counted; undefined otherwise, never Infinity. */
+  readonly scalingFactor: number | undefined;
   readonly timeEnabled: number;
   readonly timeRunning: number;
 }
@@ -136,18 +143,22 @@ export class PerfEventGroup {
   }
 }
 
-/** Pure: names the counts and scales them by time_enabled / time_running. */
+/** Pure: names the counts and scales them by time_enabled / time_running; no values unless counted. */
 export function scaleGroupRead(
   names: readonly string[],
   timeEnabled: number,
   timeRunning: number,
   counts: readonly number[],
 ): GroupReading {
-  const scalingFactor = timeEnabled === 0 ? 1 : timeRunning === 0 ? Infinity : timeEnabled / timeRunning;
-  const multiplier = Number.isFinite(scalingFactor) ? scalingFactor : 0;
   const values = new Map<string, number>();
-  names.forEach((name, i) => values.set(name, (values.get(name) ?? 0) + (counts[i] ?? 0) * multiplier));
-  return { values, scalingFactor, timeEnabled, timeRunning };
+  if (timeEnabled <= 0 || timeRunning <= 0) {
+    const state = timeEnabled <= 0 ? "idle" : "starved";
+    return { values, state, scalingFactor: undefined, timeEnabled, timeRunning };
+  }
+  // time_running can pass time_enabled by a rounding hair; a factor below 1 would shrink real counts.
+  const scalingFactor = Math.max(1, timeEnabled / timeRunning);
+  names.forEach((name, i) => values.set(name, (values.get(name) ?? 0) + (counts[i] ?? 0) * scalingFactor));
+  return { values, state: "counted", scalingFactor, timeEnabled, timeRunning };
 }
 
 function closeAll(sys: PerfSyscalls, fds: readonly number[]): void {

@@ -17,7 +17,7 @@ export {
   rawConfig,
   resolveEvents,
 } from "./events.ts";
-export { createPerfSource, perfCgroupRoot } from "./factory.ts";
+export { createPerfSource, perfPlacementOrRefusal } from "./factory.ts";
 export {
   type GroupEvent,
   type GroupReading,

@@ -9,7 +9,7 @@ import type { MeasurementSource } from "../runners/measurement/sources.ts";
 import { fdLimitAdvice } from "./checks.ts";
 import { type CounterSnapshot, derivePerfMetrics } from "./derived.ts";
 import type { PerfEvent } from "./events.ts";
-import { type CounterSyscalls, TaskCounters } from "./task_counters.ts";
+import { CgroupDirError, type CounterSyscalls, TaskCounters } from "./task_counters.ts";
 
 const log = getLogger("wca.perf");
 
@@ -21,6 +21,11 @@ export interface PerfSourceOptions {
   readonly aggregateCpus: boolean;
   readonly derivedMetrics: boolean;
   readonly maxOpenFiles: number;
+  /**
+   * Said once for a task whose cgroup directory does not exist under cgroupRoot (hybrid hosts counting
+   * in cgroup2, where not every task has a cgroup2 directory).
+   */
+  readonly missingDirAdvice?: string;
   /** Monotonic seconds; a parameter for tests. */
   readonly clock?: () => number;
   /** Called once on close, e.g. to unload libc. */
@@ -81,16 +86,19 @@ export class PerfSource implements MeasurementSource {
     const reading = tracked.counters.read();
     const out: Metric[] = [];
     if (this.#options.aggregateCpus) {
-      for (const [name, value] of reading.totals) out.push(counter(name, value, labels));
+      for (const [name, value] of reading.totals ?? []) out.push(counter(name, value, labels));
     } else {
       for (const [cpu, values] of reading.perCpu) {
         const cpuLabels = Object.freeze({ ...labels, cpu: String(cpu) });
         for (const [name, value] of values) out.push(counter(name, value, cpuLabels));
       }
     }
-    out.push({ name: "task_scaling_factor_avg", value: reading.scalingAvg, labels });
-    out.push({ name: "task_scaling_factor_max", value: reading.scalingMax, labels });
-    if (this.#options.derivedMetrics) {
+    if (reading.scalingAvg !== undefined && reading.scalingMax !== undefined) {
+      out.push({ name: "task_scaling_factor_avg", value: reading.scalingAvg, labels });
+      out.push({ name: "task_scaling_factor_max", value: reading.scalingMax, labels });
+    }
+    if (this.#options.derivedMetrics && reading.totals) {
+      // An iteration without a known total keeps the previous snapshot: the next ratio spans both.
       const now: CounterSnapshot = { time: this.#clock(), totals: reading.totals };
       for (const [name, value] of derivePerfMetrics(tracked.previous, now)) out.push({ name, value, labels });
       tracked.previous = now;
@@ -124,6 +132,12 @@ export class PerfSource implements MeasurementSource {
         this.#warnOnce(
           "fd-limit",
           `task ${task.task_id}: no perf counters: ${fdLimitAdvice(this.#options.maxOpenFiles)}`,
+        );
+      } else if (code === "ENOENT" && error instanceof CgroupDirError && this.#options.missingDirAdvice) {
+        this.#warnOnce(
+          task.task_id,
+          `task ${task.task_id}: no perf counters: it has no cgroup directory ${error.dir}; ` +
+            this.#options.missingDirAdvice,
         );
       } else {
         this.#warnOnce(task.task_id, `task ${task.task_id}: no perf counters: ${(error as Error).message}`);

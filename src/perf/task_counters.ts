@@ -9,14 +9,20 @@ export interface CounterSyscalls extends PerfSyscalls {
   open(path: string, options: { directory: boolean }): number;
 }
 
+/**
+ * One reading of a task's counters. A sum includes a group only when it was counted; a group that was
+ * never enabled (its cgroup did not run on that CPU) adds nothing and loses nothing. A sum with a group
+ * that was enabled but never got a counter is unknown, and so is one with no counted group at all:
+ * those are left out rather than reported as a made-up number.
+ */
 export interface TaskReading {
-  /** Scaled counts in metric units, summed over CPUs and cgroups. */
-  readonly totals: ReadonlyMap<string, number>;
-  /** The same, per CPU (summed over cgroups). */
+  /** Scaled counts in metric units, summed over CPUs and cgroups; undefined when unknown (above). */
+  readonly totals: ReadonlyMap<string, number> | undefined;
+  /** The same per CPU (summed over cgroups), for the CPUs whose sum is known. */
   readonly perCpu: ReadonlyMap<number, ReadonlyMap<string, number>>;
-  /** Mean and largest time_enabled / time_running over the groups that ran; 1 when none did. */
-  readonly scalingAvg: number;
-  readonly scalingMax: number;
+  /** Mean and largest time_enabled / time_running over the counted groups; undefined when none was. */
+  readonly scalingAvg: number | undefined;
+  readonly scalingMax: number | undefined;
 }
 
 /** A cgroup directory could not be opened: the task's cgroup is gone or not in the perf hierarchy. */
@@ -86,27 +92,40 @@ export class TaskCounters {
   }
 
   read(): TaskReading {
-    const totals = new Map<string, number>();
-    const perCpu = new Map<number, Map<string, number>>();
+    const byCpu = new Map<number, { values: Map<string, number>; counted: boolean; starved: boolean }>();
     let factorSum = 0;
     let factorCount = 0;
-    let factorMax = 1;
+    let factorMax = 0;
     for (const { cpu, group } of this.#groups) {
       const reading = group.read();
-      if (Number.isFinite(reading.scalingFactor)) {
-        factorSum += reading.scalingFactor;
-        factorCount++;
-        factorMax = Math.max(factorMax, reading.scalingFactor);
-      }
-      let cpuValues = perCpu.get(cpu);
-      if (!cpuValues) perCpu.set(cpu, cpuValues = new Map());
+      let sum = byCpu.get(cpu);
+      if (!sum) byCpu.set(cpu, sum = { values: new Map(), counted: false, starved: false });
+      if (reading.state === "starved") sum.starved = true;
+      if (reading.state !== "counted") continue;
+      sum.counted = true;
+      factorSum += reading.scalingFactor!;
+      factorCount++;
+      factorMax = Math.max(factorMax, reading.scalingFactor!);
       for (const event of this.#events) {
         const value = (reading.values.get(event.name) ?? 0) * event.scale;
-        totals.set(event.name, (totals.get(event.name) ?? 0) + value);
-        cpuValues.set(event.name, (cpuValues.get(event.name) ?? 0) + value);
+        sum.values.set(event.name, (sum.values.get(event.name) ?? 0) + value);
       }
     }
-    return { totals, perCpu, scalingAvg: factorCount ? factorSum / factorCount : 1, scalingMax: factorMax };
+    const perCpu = new Map<number, ReadonlyMap<string, number>>();
+    const totals = new Map<string, number>();
+    let known = factorCount > 0;
+    for (const [cpu, sum] of byCpu) {
+      if (sum.starved) known = false;
+      if (!sum.counted || sum.starved) continue;
+      perCpu.set(cpu, sum.values);
+      for (const [name, value] of sum.values) totals.set(name, (totals.get(name) ?? 0) + value);
+    }
+    return {
+      totals: known ? totals : undefined,
+      perCpu,
+      scalingAvg: factorCount ? factorSum / factorCount : undefined,
+      scalingMax: factorCount ? factorMax : undefined,
+    };
   }
 
   close(): void {

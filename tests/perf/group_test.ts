@@ -8,16 +8,69 @@ Deno.test("fd accounting (counts /proc/self/fd, so in a process of its own)", as
   await runIsolated(new URL("./group_fds_isolated.ts", import.meta.url));
 });
 
-Deno.test("scaleGroupRead: multiplexed, never enabled, and enabled but never running", () => {
-  const halved = scaleGroupRead(["a", "b"], 2000, 1000, [10, 20]);
-  assert.deepEqual([...halved.values], [["a", 20], ["b", 40]]);
-  assert.equal(halved.scalingFactor, 2);
-  const idle = scaleGroupRead(["a"], 0, 0, [0]);
-  assert.equal(idle.scalingFactor, 1);
-  assert.equal(idle.values.get("a"), 0);
-  const starved = scaleGroupRead(["a"], 500, 0, [7]);
-  assert.equal(starved.scalingFactor, Infinity);
-  assert.equal(starved.values.get("a"), 0, "a count that never ran is not extrapolated");
+Deno.test("scaleGroupRead: counted, multiplexed, never enabled, and enabled but never running", () => {
+  const cases: ReadonlyArray<{
+    name: string;
+    enabled: number;
+    running: number;
+    counts: number[];
+    state: string;
+    factor: number | undefined;
+    values: [string, number][];
+  }> = [
+    {
+      name: "on its counters all the time",
+      enabled: 1000,
+      running: 1000,
+      counts: [10, 20],
+      state: "counted",
+      factor: 1,
+      values: [["a", 10], ["b", 20]],
+    },
+    {
+      name: "multiplexed: half the time",
+      enabled: 2000,
+      running: 1000,
+      counts: [10, 20],
+      state: "counted",
+      factor: 2,
+      values: [["a", 20], ["b", 40]],
+    },
+    {
+      name: "never enabled: no value",
+      enabled: 0,
+      running: 0,
+      counts: [0, 0],
+      state: "idle",
+      factor: undefined,
+      values: [],
+    },
+    {
+      name: "enabled, never ran: no value, not extrapolated",
+      enabled: 500,
+      running: 0,
+      counts: [7, 7],
+      state: "starved",
+      factor: undefined,
+      values: [],
+    },
+    {
+      name: "running a hair past enabled: never shrinks counts",
+      enabled: 999,
+      running: 1000,
+      counts: [5, 6],
+      state: "counted",
+      factor: 1,
+      values: [["a", 5], ["b", 6]],
+    },
+  ];
+  for (const c of cases) {
+    const reading = scaleGroupRead(["a", "b"], c.enabled, c.running, c.counts);
+    assert.equal(reading.state, c.state, c.name);
+    assert.equal(reading.scalingFactor, c.factor, c.name);
+    assert.deepEqual([...reading.values], c.values, c.name);
+    if (reading.scalingFactor !== undefined) assert.ok(Number.isFinite(reading.scalingFactor), c.name);
+  }
   assert.equal(scaleGroupRead(["a", "a"], 1, 1, [1, 2]).values.get("a"), 3, "same name: summed");
 });
 

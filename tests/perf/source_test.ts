@@ -10,11 +10,15 @@ import { resolveEvents } from "../../src/perf/events.ts";
 import { PerfSource } from "../../src/perf/source.ts";
 import type { CounterSyscalls } from "../../src/perf/task_counters.ts";
 
-/** Counts per cgroup directory per attr.config (instructions = 1, cycles = 0); time enabled = running. */
+/**
+ * Counts per cgroup directory per attr.config (instructions = 1, cycles = 0); time enabled = running
+ * unless `times` says otherwise for a directory on a CPU (`dir@cpu`).
+ */
 class KernelModel implements CounterSyscalls {
   counts = new Map<string, Map<bigint, number>>();
+  times = new Map<string, { enabled: number; running: number }>();
   readonly #dirs = new Map<number, string>();
-  readonly #leaders = new Map<number, { dir: string; configs: bigint[] }>();
+  readonly #leaders = new Map<number, { dir: string; cpu: number; configs: bigint[] }>();
   readonly fds = new Set<number>();
   #next = 100;
 
@@ -24,21 +28,22 @@ class KernelModel implements CounterSyscalls {
     this.fds.add(fd);
     return fd;
   }
-  perfEventOpen(attr: Uint8Array<ArrayBuffer>, pid: number, _cpu: number, groupFd: number): number {
+  perfEventOpen(attr: Uint8Array<ArrayBuffer>, pid: number, cpu: number, groupFd: number): number {
     const config = new DataView(attr.buffer).getBigUint64(8, true);
     const fd = this.#next++;
     this.fds.add(fd);
-    if (groupFd === -1) this.#leaders.set(fd, { dir: this.#dirs.get(pid)!, configs: [config] });
+    if (groupFd === -1) this.#leaders.set(fd, { dir: this.#dirs.get(pid)!, cpu, configs: [config] });
     else this.#leaders.get(groupFd)!.configs.push(config);
     return fd;
   }
   ioctl(): void {}
   read(fd: number, buffer: Uint8Array<ArrayBuffer>): number {
-    const { dir, configs } = this.#leaders.get(fd)!;
+    const { dir, cpu, configs } = this.#leaders.get(fd)!;
     const view = new DataView(buffer.buffer);
+    const times = this.times.get(`${dir}@${cpu}`) ?? { enabled: 1000, running: 1000 };
     view.setBigUint64(0, BigInt(configs.length), true);
-    view.setBigUint64(8, 1000n, true);
-    view.setBigUint64(16, 1000n, true);
+    view.setBigUint64(8, BigInt(times.enabled), true);
+    view.setBigUint64(16, BigInt(times.running), true);
     configs.forEach((config, i) => {
       view.setBigUint64(24 + 16 * i, BigInt(this.counts.get(dir)?.get(config) ?? 0), true);
       view.setBigUint64(32 + 16 * i, BigInt(i), true);
@@ -114,4 +119,61 @@ Deno.test("perf_aggregate_cpus: false gives one series per CPU; a pod whose cont
   assert.equal(kernel.fds.size, before / 2, "the container that left is no longer counted");
   source.close();
   assert.equal(kernel.fds.size, 0);
+});
+
+Deno.test("groups never enabled add nothing; a starved group makes the sum unknown; nothing counted: no value", () => {
+  const kernel = new KernelModel();
+  const { events } = resolveEvents(["task_instructions", "task_cycles"], "skylake");
+  let now = 0;
+  const options = {
+    cgroupRoot: "/cg",
+    cpus: [0, 1],
+    derivedMetrics: true,
+    maxOpenFiles: 1024,
+    clock: () => now,
+  };
+  const summed = new PerfSource(kernel, events, { ...options, aggregateCpus: true });
+  const split = new PerfSource(kernel, events, { ...options, aggregateCpus: false });
+  const a = "/cg/kubepods/pod/a";
+  const b = "/cg/kubepods/pod/b";
+  kernel.counts.set(a, new Map([[1n, 100], [0n, 200]]));
+  kernel.counts.set(b, new Map([[1n, 10], [0n, 20]]));
+  summed.sync([pod]);
+  split.sync([pod]);
+  const labels = Object.freeze({ task_id: "pod" });
+  const read = (source: PerfSource) => source.taskMetrics(pod, labels);
+  const byName = (metrics: ReturnType<typeof read>) =>
+    Object.fromEntries(metrics.map((m) => [m.labels.cpu ? `${m.name}@${m.labels.cpu}` : m.name, m.value]));
+
+  // Container b never ran on CPU 1 (never enabled there): it adds nothing, and nothing is missing.
+  kernel.times.set(`${b}@1`, { enabled: 0, running: 0 });
+  // Container a shared CPU 1's counters half the time: scaled by 2.
+  kernel.times.set(`${a}@1`, { enabled: 2000, running: 1000 });
+  let values = byName(read(summed));
+  assert.equal(values.task_instructions, 100 + 10 + 2 * 100);
+  assert.equal(values.task_scaling_factor_max, 2);
+  assert.equal(values.task_scaling_factor_avg, (1 + 1 + 2) / 3, "over the three groups that counted");
+  values = byName(read(split));
+  assert.equal(values["task_instructions@0"], 110);
+  assert.equal(values["task_instructions@1"], 200);
+
+  // Container b was enabled on CPU 1 but never got a counter: the task's sum is unknown, CPU 1's too.
+  kernel.times.set(`${b}@1`, { enabled: 500, running: 0 });
+  now = 1;
+  values = byName(read(summed));
+  assert.equal(values.task_instructions, undefined, "no made-up total");
+  assert.equal(values.task_ipc, undefined, "no derived metric from an unknown total");
+  assert.ok(Number.isFinite(values.task_scaling_factor_max!), "scaling factors stay finite");
+  values = byName(read(split));
+  assert.equal(values["task_instructions@0"], 110, "CPU 0 is still known");
+  assert.equal(values["task_instructions@1"], undefined);
+
+  // Nothing ever enabled anywhere: no value at all, no scaling factor.
+  for (const dir of [a, b]) {
+    for (const cpu of [0, 1]) kernel.times.set(`${dir}@${cpu}`, { enabled: 0, running: 0 });
+  }
+  assert.deepEqual(read(summed), []);
+  assert.deepEqual(read(split), []);
+  summed.close();
+  split.close();
 });

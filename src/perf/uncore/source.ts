@@ -119,10 +119,12 @@ export class UncoreSource implements MeasurementSource {
       let values: ReadonlyMap<string, number>;
       try {
         const reading = group.read();
-        if (!Number.isFinite(reading.scalingFactor)) {
+        if (reading.state !== "counted") {
           this.#warnOnce(
             `${plan.pmu.name}/${plan.cpu}`,
-            `${plan.pmu.name} on CPU ${plan.cpu} never got its counters`,
+            reading.state === "starved"
+              ? `${plan.pmu.name} on CPU ${plan.cpu} never got its counters (multiplexing); no value this time`
+              : `${plan.pmu.name} on CPU ${plan.cpu} was never enabled; no value this time`,
           );
           continue;
         }

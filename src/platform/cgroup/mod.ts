@@ -22,3 +22,4 @@ export { parsePressure, type Pressure, type PressureLine } from "./psi.ts";
 export { readThreadIds } from "./threads.ts";
 export type { CpuMeasurements, MemoryMeasurements } from "./v1.ts";
 export type { PressureMeasurements } from "./v2.ts";
+export { type PerfEventPlacement, placePerfEvent } from "./perf_event.ts";

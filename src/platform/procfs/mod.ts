@@ -1,5 +1,6 @@
 /** procfs readers: readX(paths) reads one file, parseX(text) is pure. */
 export { parseAuxvPageSize, readPageSize } from "./auxv.ts";
+export { type ControllerBinding, parseProcCgroups, readProcCgroups } from "./cgroups.ts";
 export { type Cpuinfo, type CpuinfoProcessor, parseCpuinfo, readCpuinfo } from "./cpuinfo.ts";
 export { type Meminfo, parseMeminfo, readMeminfo } from "./meminfo.ts";
 export { parseProcStat, readProcStat } from "./stat.ts";
