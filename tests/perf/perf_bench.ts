@@ -1,7 +1,7 @@
 /**
  * Cost of perf counting: one group read, and one PerfSource pass (read every task's groups and build
- * its metrics) over 10, 100 and 1000 real cgroups × every online CPU × 1, 2 or 4 software events, on a
- * v1 perf_event hierarchy this bench mounts if needed. Needs root. Figures, not assertions.
+ * its metrics) over 10, 100 and 1000 real cgroups × every online CPU × 1, 2 or 4 software events, in the
+ * hierarchy where this host counts perf events (it never mounts one). Needs root. Figures, not assertions.
  */
 import { Libc, PERF_COUNT_SW } from "../../ffi/mod.ts";
 import type { Task } from "../../src/components/interfaces.ts";
@@ -9,9 +9,10 @@ import { resolveEvents } from "../../src/perf/events.ts";
 import { PerfEventGroup } from "../../src/perf/group.ts";
 import { PerfSource } from "../../src/perf/source.ts";
 import { readTopology } from "../../src/platform/topology.ts";
+import { placePerfEvent, readCgroupLayout } from "../../src/platform/cgroup/mod.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
+import { readProcCgroups } from "../../src/platform/procfs/cgroups.ts";
 
-const MOUNT = "/sys/fs/cgroup/perf_event";
 const SIZES = [10, 100, 1000];
 const EVENT_SETS = [
   ["task_task_clock_seconds"],
@@ -19,19 +20,10 @@ const EVENT_SETS = [
   ["task_task_clock_seconds", "task_context_switches", "task_cpu_migrations", "task_page_faults"],
 ];
 
-async function sh(...args: string[]): Promise<boolean> {
-  return (await new Deno.Command(args[0]!, { args: args.slice(1), stderr: "null" }).output()).success;
-}
-
-const mounted = await (async () => {
-  const mountinfo = Deno.readTextFileSync("/proc/self/mountinfo");
-  if (/ - cgroup \S+ \S*perf_event/.test(mountinfo)) return false;
-  Deno.mkdirSync(MOUNT, { recursive: true });
-  if (!await sh("mount", "-t", "cgroup", "-o", "perf_event", "perf_event", MOUNT)) {
-    throw new Error(`cannot mount the perf_event controller at ${MOUNT} (root needed)`);
-  }
-  return true;
-})();
+// Counts where this host counts (see placePerfEvent); the bench never changes the perf_event binding.
+const placement = placePerfEvent(readCgroupLayout(defaultHostPaths()), readProcCgroups(defaultHostPaths()));
+if (placement.kind === "unavailable") throw new Error(`perf bench: ${placement.reason}`);
+const MOUNT = placement.root;
 const parent = `/wca-perf-bench-${Deno.pid}`;
 const paths = Array.from({ length: Math.max(...SIZES) }, (_, i) => `${parent}/t${i}`);
 for (const path of [parent, ...paths]) Deno.mkdirSync(MOUNT + path);
@@ -102,8 +94,4 @@ globalThis.addEventListener("unload", () => {
   for (const source of sources) source.close();
   for (const path of [...paths].reverse()) Deno.removeSync(MOUNT + path);
   Deno.removeSync(MOUNT + parent);
-  if (mounted) {
-    new Deno.Command("umount", { args: [MOUNT] }).outputSync();
-    Deno.removeSync(MOUNT);
-  }
 });
