@@ -17,7 +17,8 @@ const CONTROLLERS = ["cpu", "cpuacct", "memory", "perf_event"];
 Deno.test("perf fds: one per event per CPU per task, closed when tasks go and at shutdown", async () => {
   await withV1PerfEvent(() =>
     withRealCgroups(CONTROLLERS, 4, async (groups) => {
-      const busy = groups.spawnIn(groups.paths[0]!, ["sh", "-c", "while :; do :; done"]);
+      // Busy before the fd baseline (the child costs the test process fds); withRealCgroups kills it.
+      groups.spawnIn(groups.paths[0]!, ["sh", "-c", "while :; do :; done"]);
       const before = openFdCount();
       const node = { tasks: [...groups.paths] };
       const staticNode = {
