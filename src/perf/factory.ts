@@ -112,7 +112,10 @@ export function createPerfSource(
   const access = readPerfAccess(paths);
   const permission = permissionProblem(access, Deno.uid() ?? 0);
   if (permission) throw new StartupError(permission);
-  const placement = perfPlacementOrRefusal(placePerfEvent(facts.layout, readProcCgroups(paths)), paths);
+  const placement = perfPlacementOrRefusal(
+    placePerfEvent(facts.layout, readProcCgroups(paths), `${paths.proc}/cgroups`),
+    paths,
+  );
   const cgroupRoot = placement.root;
   const libc = loadLibc();
   let supported: PerfEvent[];

@@ -2,7 +2,7 @@
  * Where the kernel counts perf events per cgroup on this host. The perf_event controller is either bound
  * to a v1 hierarchy or, while bound to none, implicitly available on cgroup2. Mounting it as v1 binds it;
  * the binding outlives the mount while that hierarchy still has cgroups, and then the kernel refuses
- * cgroup-mode events under cgroup2 (ENOENT) although nothing shows it in mountinfo. /proc/cgroups tells.
+ * cgroup-mode events under cgroup2 (ENOENT) although nothing shows it in mountinfo. `<proc>/cgroups` tells.
  */
 import type { ControllerBinding } from "../procfs/cgroups.ts";
 import type { CgroupLayout } from "./mounts.ts";
@@ -16,12 +16,13 @@ export type PerfEventPlacement =
   | { readonly kind: "unavailable"; readonly reason: string; readonly mountHelps: boolean };
 
 /**
- * Decides from the mounts and `/proc/cgroups` (undefined when unreadable: then the mounts alone decide,
- * as older code did).
+ * Decides from the mounts and `<proc>/cgroups` (undefined when unreadable: then the mounts alone decide,
+ * as older code did). `source` names that file in the reasons.
  */
 export function placePerfEvent(
   layout: CgroupLayout,
   controllers: ReadonlyMap<string, ControllerBinding> | undefined,
+  source = "cgroups",
 ): PerfEventPlacement {
   const v1 = layout.v1.get("perf_event");
   if (v1) return { kind: "v1", root: v1.mountPoint };
@@ -29,7 +30,7 @@ export function placePerfEvent(
   if (controllers && !binding) {
     return {
       kind: "unavailable",
-      reason: "this kernel has no perf_event cgroup controller (/proc/cgroups does not list it: " +
+      reason: `this kernel has no perf_event cgroup controller (${source} does not list it: ` +
         "the kernel was built without CONFIG_CGROUP_PERF)",
       mountHelps: false,
     };
@@ -37,7 +38,7 @@ export function placePerfEvent(
   if (binding && !binding.enabled) {
     return {
       kind: "unavailable",
-      reason: "the perf_event cgroup controller is disabled (/proc/cgroups: enabled 0; " +
+      reason: `the perf_event cgroup controller is disabled (${source}: enabled 0; ` +
         "remove cgroup_disable=perf_event from the kernel command line)",
       mountHelps: false,
     };

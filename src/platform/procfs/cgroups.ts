@@ -1,5 +1,5 @@
 /**
- * `/proc/cgroups`: the controllers the kernel was built with, the v1 hierarchy each is bound to (0: none,
+ * `<proc>/cgroups`: the controllers the kernel was built with, the v1 hierarchy each is bound to (0: none,
  * i.e. the controller is available to cgroup2), how many cgroups that hierarchy has, and whether the
  * controller is enabled (`cgroup_disable=` on the kernel command line turns one off).
  */
@@ -14,7 +14,7 @@ export interface ControllerBinding {
   readonly enabled: boolean;
 }
 
-/** Parses `/proc/cgroups`; the header line (`#subsys_name hierarchy num_cgroups enabled`) is skipped. */
+/** Parses `<proc>/cgroups`; the header line (`#subsys_name hierarchy num_cgroups enabled`) is skipped. */
 export function parseProcCgroups(text: string, source = "cgroups"): Map<string, ControllerBinding> {
   const controllers = new Map<string, ControllerBinding>();
   const lines = linesOf(text);
