@@ -13,6 +13,43 @@ import { RDT_CATALOG } from "./catalog_rdt.ts";
 import { UNCORE_CATALOG } from "./catalog_uncore.ts";
 import type { Metric } from "./metric.ts";
 
+const VMSTAT = "procfs: vmstat (always read)";
+
+/** WCA's always-on vmstat counters, each from one /proc/vmstat key. */
+const VMSTAT_COUNTERS_CATALOG: Catalog = {
+  platform_vmstat_numa_pages_migrated: entry(
+    "counter",
+    "numeric",
+    `${VMSTAT}: numa_pages_migrated`,
+    "Pages migrated by automatic NUMA balancing.",
+  ),
+  platform_vmstat_pgmigrate_success: entry(
+    "counter",
+    "numeric",
+    `${VMSTAT}: pgmigrate_success`,
+    "Pages migrated successfully between NUMA nodes (any cause).",
+  ),
+  platform_vmstat_pgmigrate_fail: entry(
+    "counter",
+    "numeric",
+    `${VMSTAT}: pgmigrate_fail`,
+    "Page migrations between NUMA nodes that failed.",
+  ),
+  platform_vmstat_numa_hint_faults: entry(
+    "counter",
+    "numeric",
+    `${VMSTAT}: numa_hint_faults`,
+    "NUMA hinting page faults taken by automatic NUMA balancing.",
+  ),
+  platform_vmstat_numa_hint_faults_local: entry(
+    "counter",
+    "numeric",
+    `${VMSTAT}: numa_hint_faults_local`,
+    "NUMA hinting page faults that found the page on the faulting CPU's node.",
+  ),
+  platform_vmstat_pgfaults: entry("counter", "numeric", `${VMSTAT}: pgfault`, "Page faults on the host."),
+};
+
 export type { Catalog, CatalogEntry };
 
 /** Frozen: the catalog is shared by every storage and must not change under them. */
@@ -36,6 +73,12 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "seconds",
     INTERNAL,
     "Wall time of one step of the last iteration, labelled by step (function).",
+  ),
+  wca_duration_seconds_avg: entry(
+    "gauge",
+    "seconds",
+    INTERNAL,
+    "Mean wall time of one step since the agent started, labelled by step (function).",
   ),
   wca_information: entry(
     "gauge",
@@ -99,18 +142,26 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "procfs: cpuinfo",
     "Number of populated CPU sockets on the host.",
   ),
+  platform_vmstat: entry(
+    "gauge",
+    "numeric",
+    "procfs: vmstat (keys matched by the vmstat option)",
+    "Value of one vmstat key, labelled by key; counters and current amounts alike, as in WCA.",
+  ),
   platform_node_vmstat: entry(
     "gauge",
     "numeric",
-    "sysfs: devices/system/node/node*/vmstat",
-    "Per NUMA node virtual memory statistics; the key label names the counter.",
+    "sysfs: devices/system/node/node*/vmstat (keys matched by the vmstat option)",
+    "Per NUMA node virtual memory statistics, labelled by numa_node and key.",
   ),
   platform_zoneinfo: entry(
     "gauge",
     "numeric",
-    "procfs: zoneinfo",
-    "Per NUMA node and zone memory statistics from zoneinfo; the key label names the value.",
+    "procfs: zoneinfo (lines taken by the zoneinfo pattern)",
+    "Per NUMA node and zone memory statistics, labelled by numa_node, zone (per-node-stats for the " +
+      "node's own counters) and key.",
   ),
+  ...VMSTAT_COUNTERS_CATALOG,
   platform_last_seen: entry(
     "counter",
     "timestamp",
@@ -167,6 +218,18 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "numeric",
     "node (orchestrator)",
     "Number of containers (cgroups) that make up the task; 0 when the task is a single cgroup.",
+  ),
+  task_requested_cpus: entry(
+    "gauge",
+    "numeric",
+    "node (task resources: cpus)",
+    "CPUs the orchestrator (or StaticNode default_resources) requested for the task.",
+  ),
+  task_requested_mem_bytes: entry(
+    "gauge",
+    "bytes",
+    "node (task resources: mem)",
+    "Memory in bytes the orchestrator (or StaticNode default_resources) requested for the task.",
   ),
   task_cpu_usage_seconds: entry(
     "counter",

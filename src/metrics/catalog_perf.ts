@@ -75,6 +75,13 @@ export const PERF_CATALOG: Catalog = Object.freeze({
     RAW,
     "Retired loads of the task that missed L3 and were served by local DRAM (MEM_LOAD_L3_MISS_RETIRED.LOCAL_DRAM).",
   ),
+  task_mem_load_retired_remote_dram: entry(
+    "counter",
+    "numeric",
+    RAW,
+    "Retired loads of the task that missed L3 and were served by another socket's DRAM " +
+      "(MEM_LOAD_L3_MISS_RETIRED.REMOTE_DRAM).",
+  ),
   task_mem_inst_retired_loads: entry(
     "counter",
     "numeric",

@@ -41,53 +41,61 @@ export const UNCORE_CATALOG: Catalog = Object.freeze({
   platform_upi_rxl_flits: raw("Data flits received on a UPI link (event 0x03, umask 0x0f)."),
   platform_upi_txl_flits: raw("Data flits transmitted on a UPI link (event 0x02, umask 0x0f)."),
 
+  platform_scaling_uncore_factor: entry(
+    "gauge",
+    "numeric",
+    "perf uncore PMUs (time_enabled / time_running)",
+    "Multiplexing scaling factor of one uncore PMU's counters, labelled by socket and pmu_type; 1 means " +
+      "counted all the time.",
+  ),
+
   platform_dram_reads_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "DRAM read bandwidth of a socket over the last interval: platform_cas_count_reads delta × 64 / seconds.",
+    "DRAM read bandwidth of a socket's memory channel (pmu_type) over the last interval: platform_cas_count_reads delta × 64 / seconds.",
   ),
   platform_dram_writes_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "DRAM write bandwidth of a socket over the last interval: platform_cas_count_writes delta × 64 / seconds.",
+    "DRAM write bandwidth of a socket's memory channel (pmu_type) over the last interval: platform_cas_count_writes delta × 64 / seconds.",
   ),
   platform_dram_total_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "DRAM read plus write bandwidth of a socket over the last interval.",
+    "DRAM read plus write bandwidth of a socket's memory channel (pmu_type) over the last interval.",
   ),
   platform_pmm_reads_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "Persistent memory read bandwidth of a socket: platform_pmm_bandwidth_reads delta × 64 / seconds.",
+    "Persistent memory read bandwidth of a socket's memory channel (pmu_type): platform_pmm_bandwidth_reads delta × 64 / seconds.",
   ),
   platform_pmm_writes_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "Persistent memory write bandwidth of a socket: platform_pmm_bandwidth_writes delta × 64 / seconds.",
+    "Persistent memory write bandwidth of a socket's memory channel (pmu_type): platform_pmm_bandwidth_writes delta × 64 / seconds.",
   ),
   platform_pmm_total_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "Persistent memory read plus write bandwidth of a socket over the last interval.",
+    "Persistent memory read plus write bandwidth of a socket's memory channel (pmu_type) over the last interval.",
   ),
   platform_dram_hit_ratio: entry(
     "gauge",
     "numeric",
     DERIVED,
-    "Share of a socket's memory traffic served by DRAM: DRAM bytes / (DRAM + persistent memory bytes).",
+    "Share of a memory channel's (socket, pmu_type) traffic served by DRAM: DRAM bytes / (DRAM + persistent memory bytes).",
   ),
   platform_upi_bandwidth_bytes_per_second: entry(
     "gauge",
     "bytes_per_second",
     DERIVED,
-    "UPI data bandwidth of a socket, received plus transmitted: data flits delta × 64 / 9 / seconds.",
+    "UPI data bandwidth of a socket's UPI link (pmu_type), received plus transmitted: data flits delta × 64 / 9 / seconds.",
   ),
   platform_rpq_read_latency_seconds: entry(
     "gauge",

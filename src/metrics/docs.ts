@@ -32,6 +32,36 @@ const FOOTER = `
   with a "duplicate series" error, so only remove labels that do not tell series apart.
 - The counters keep WCA's names: without the \`_total\` suffix, and \`wca_error_count\`/\`wca_warning_count\` end in
   \`_count\`. \`promtool check metrics\` reports these as lint warnings (exit code 3), not parse errors.
+
+## Labels of the multi-series metrics
+
+- \`platform_vmstat{key}\`: one series per /proc/vmstat key the \`vmstat\` option matches (a regular expression
+  matched at the start of the key, as Python's \`re.match\`; \`true\` = every key, \`false\` = none).
+  \`platform_node_vmstat{numa_node,key}\`: the same keys per NUMA node.
+- \`platform_zoneinfo{numa_node,zone,key}\`: one series per line of /proc/zoneinfo the \`zoneinfo\` line pattern
+  takes (two groups: key, value; default \`\\s+([a-z_]+)\\s+(\\d+)\`). \`pages free N\` is read as key \`free\`; the
+  node counters printed under \`per-node stats\` carry \`zone="per-node-stats"\`.
+- Uncore counts, \`platform_scaling_uncore_factor\` and the derived bandwidths and \`platform_dram_hit_ratio\`
+  carry \`socket\` and \`pmu_type\` (one memory channel or UPI link); \`platform_rpq_read_latency_seconds\` carries
+  \`socket\` only.
+- \`wca_duration_seconds{function}\` and \`wca_duration_seconds_avg{function}\`: function is one of iteration,
+  node, platform, tasks, store and each measurement source (perf, uncore, rdt).
+
+## Deliberate differences from WCA
+
+- \`platform_vmstat\` is one gauge family for every key, counters and amounts alike, as in WCA; wca no longer
+  prints one \`platform_vmstat_<key>\` family per key (earlier wca versions did). The six always-on
+  \`platform_vmstat_*\` counters are printed whatever \`vmstat\` says, as in WCA.
+- \`platform_vmstat_numa_hint_faults\` is the \`numa_hint_faults\` key exactly: WCA matched key prefixes, so its
+  value was overwritten by \`numa_hint_faults_local\`.
+- \`platform_rpq_read_latency_seconds\` is in seconds (occupancy per insert divided by the memory clock rate);
+  WCA's formula left out the interval and gave a number without a unit.
+- \`task_requested_cpus\`/\`task_requested_mem_bytes\` are printed only when the task's resources hold
+  \`cpus\`/\`mem\` as a number (or a numeric string); WCA printed them the same way, from the orchestrator's
+  resources.
+- Metrics of WCA features that wca does not implement yet are not printed: \`task_wss_referenced_bytes\`
+  (working set size), \`task_sched_stat\` (\`sched\`), \`platform_dimm_*\`, \`platform_mem_mode_size_bytes\`,
+  \`platform_nvdimm_*\` (\`gather_hw_mm_topology\`).
 `;
 
 /** Table cells must not contain a raw pipe or newline. */

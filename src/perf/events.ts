@@ -73,6 +73,8 @@ export const PREDEFINED_RAW_EVENTS: Readonly<Record<string, Partial<Record<CpuCo
   task_mem_load_retired_local_pmm: { cascade_lake: [0xD1, 0x80, 0] },
   // MEM_LOAD_L3_MISS_RETIRED.LOCAL_DRAM
   task_mem_load_retired_local_dram: SKX_CLX([0xD3, 0x01, 0]),
+  // MEM_LOAD_L3_MISS_RETIRED.REMOTE_DRAM; Broadwell: MEM_LOAD_UOPS_L3_MISS_RETIRED.REMOTE_DRAM
+  task_mem_load_retired_remote_dram: { ...SKX_CLX([0xD3, 0x02, 0]), broadwell: [0xD3, 0x04, 0] },
   // MEM_INST_RETIRED.ALL_LOADS and .ALL_STORES
   task_mem_inst_retired_loads: SKX_CLX([0xD0, 0x81, 0]),
   task_mem_inst_retired_stores: SKX_CLX([0xD0, 0x82, 0]),

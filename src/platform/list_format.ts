@@ -4,7 +4,8 @@
  */
 import { PlatformParseError } from "./parse.ts";
 
-const RANGE = /^(\d+)(?:-(\d+))?$/;
+/** Spaces around elements and dashes are tolerated (`5, 1- 2`): lists written by people carry them. */
+const RANGE = /^(\d+)(?:\s*-\s*(\d+))?$/;
 
 /** Expands `0-3,8` to [0, 1, 2, 3, 8], sorted and without duplicates. */
 export function parseListFormat(text: string, source = "list"): number[] {

@@ -9,7 +9,8 @@
 export { defaultHostPaths, type HostPaths, hostPathsUnder, mapHostPath } from "./host_paths.ts";
 export { errnoName, isGoneError, isNotFound } from "./fs_errors.ts";
 export { formatListFormat, parseListFormat } from "./list_format.ts";
-export { parseFlatKeyed } from "./flat_keyed.ts";
+export { fromPythonSyntax, groupCount, matchAtStart } from "./regexp.ts";
+export { parseFlatKeyed, type SkipReporter } from "./flat_keyed.ts";
 export { PlatformParseError } from "./parse.ts";
 export { buildTopology, readTopology, type Topology } from "./topology.ts";
 export * from "./procfs/mod.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { BUILTIN_COMPONENTS, Registry } from "../../src/components/mod.ts";
 import { buildRunner, ConfigError, parseConfigText } from "../../src/config/mod.ts";
 import { TestLoop, testRegistry, TestSink, TestValue } from "./test_components.ts";
 
@@ -66,10 +67,26 @@ const INVALID: Record<string, string> = {
     `4:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }`,
 };
 
+/** Fixtures whose message comes from a built-in component's schema, loaded with the built-in registry. */
+const INVALID_BUILTIN: Record<string, string> = {
+  "zoneinfo_groups.yaml":
+    `4:13: Invalid value "\\\\s+[a-z_]+\\\\s+(\\\\d+)" for field 'zoneinfo' in !MeasurementRunner: expected a regular expression with exactly two groups (key, value), like WCA's default \\s+([a-z_]+)\\s+(\\d+); this one has 1`,
+};
+
 Deno.test("every invalid fixture has an expected message, and every expectation a fixture", () => {
   const files = [...Deno.readDirSync(`${FIXTURES}invalid`)].map((e) => e.name).sort();
-  assert.deepEqual(files, Object.keys(INVALID).sort());
+  assert.deepEqual(files, [...Object.keys(INVALID), ...Object.keys(INVALID_BUILTIN)].sort());
 });
+
+for (const [name, expected] of Object.entries(INVALID_BUILTIN)) {
+  Deno.test(`invalid config ${name} (built-in components): ${expected.slice(0, 60)}`, () => {
+    const file = `${FIXTURES}invalid/${name}`;
+    const config = parseConfigText(file, Deno.readTextFileSync(file));
+    const error = thrown(() => buildRunner(config, { components: new Registry(BUILTIN_COMPONENTS) }));
+    assert.ok(error instanceof ConfigError, `not a ConfigError: ${error}`);
+    assert.equal(error.message, `${file}:${expected}`);
+  });
+}
 
 for (const [name, expected] of Object.entries(INVALID)) {
   Deno.test(`invalid config ${name}: ${expected.slice(0, 60)}`, () => {

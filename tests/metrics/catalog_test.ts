@@ -5,6 +5,19 @@ import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from "../../src/metrics/prome
 
 /** The names the runners will emit (WCA-compatible); the catalog must describe each of them. */
 const EXPECTED = [
+  "platform_vmstat",
+  ...[
+    "numa_pages_migrated",
+    "pgmigrate_success",
+    "pgmigrate_fail",
+    "numa_hint_faults",
+    "numa_hint_faults_local",
+    "pgfaults",
+  ].map((k) => `platform_vmstat_${k}`),
+  "platform_scaling_uncore_factor",
+  "task_requested_cpus",
+  "task_requested_mem_bytes",
+  "wca_duration_seconds_avg",
   "platform_node_vmstat",
   "platform_zoneinfo",
   ...["cpu", "mem", "io"].flatMap((
@@ -64,6 +77,7 @@ const EXPECTED_PERF = [
   "task_offcore_requests_demand_rfo",
   "task_mem_load_retired_local_pmm",
   "task_mem_load_retired_local_dram",
+  "task_mem_load_retired_remote_dram",
   "task_mem_inst_retired_loads",
   "task_mem_inst_retired_stores",
   "task_dtlb_load_misses",
@@ -115,6 +129,13 @@ Deno.test("catalog: types match the original WCA output", () => {
     task_scaling_factor_max: "gauge",
     wca_information: "gauge",
     wca_tasks: "gauge",
+    // From WCA's metrics list (docs/metrics.rst).
+    platform_vmstat_pgfaults: "counter",
+    platform_vmstat_numa_pages_migrated: "counter",
+    task_requested_cpus: "gauge",
+    task_requested_mem_bytes: "gauge",
+    wca_duration_seconds_avg: "gauge",
+    platform_dram_hit_ratio: "gauge",
   };
   for (const [name, type] of Object.entries(seen)) assert.equal(lookupMetric(name)?.type, type, name);
 });

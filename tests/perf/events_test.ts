@@ -45,6 +45,14 @@ Deno.test("resolveEvents: predefined raw events take this CPU's code", () => {
   const cascade = resolveEvents(["task_offcore_requests_outstanding_l3_miss_demand_data_rd"], "cascade_lake");
   assert.equal(cascade.events[0]!.attr.config, 0x1060n);
   assert.equal(rawConfig(0xA3, 0x14, 20), 0x140014A3n);
+  // MEM_LOAD_L3_MISS_RETIRED.REMOTE_DRAM (0xD3/0x02); Broadwell's MEM_LOAD_UOPS_L3_MISS_RETIRED (0xD3/0x04).
+  for (
+    const [cpu, config] of [["skylake", 0x02D3n], ["cascade_lake", 0x02D3n], ["broadwell", 0x04D3n]] as const
+  ) {
+    const remote = resolveEvents(["task_mem_load_retired_remote_dram"], cpu);
+    assert.deepEqual(remote.problems, [], cpu);
+    assert.equal(remote.events[0]!.attr.config, config, cpu);
+  }
 });
 
 Deno.test("resolveEvents: kinds, scales, duplicates, and what cannot be resolved", () => {

@@ -8,6 +8,8 @@ Deno.test("parseListFormat expands ranges", () => {
     ["0\n", [0]],
     ["0-1", [0, 1]],
     ["5,1-2,2", [1, 2, 5]],
+    ["5,1- 2", [1, 2, 5]],
+    [" 5 , 1 -2 ,3\n", [1, 2, 3, 5]],
     ["\n", []],
     ["", []],
   ];
@@ -17,7 +19,7 @@ Deno.test("parseListFormat expands ranges", () => {
 });
 
 Deno.test("parseListFormat rejects malformed lists with the file name", () => {
-  for (const bad of ["a", "1-", "3-1", "1,,2", "0-3:2"]) {
+  for (const bad of ["a", "1-", "3-1", "1,,2", "0-3:2", "1 2", "- 2"]) {
     assert.throws(() => parseListFormat(bad, "/sys/x/online"), (e: unknown) => {
       return e instanceof PlatformParseError && e.message.startsWith("/sys/x/online:1:");
     }, bad);

@@ -1,5 +1,5 @@
 /**
- * Platform bandwidth and latency derived from two readings of the uncore counters, per socket.
+ * Platform bandwidth and latency derived from two readings of the uncore counters, per socket and PMU.
  * Pure: the source keeps the previous reading and passes both here.
  *
  * Rates follow the original WCA: a CAS command and a PMM read or write request move one 64-byte cache
@@ -8,21 +8,20 @@
  * occupancy per insert, in IMC cycles, divided by the IMC clock rate (clockticks per channel per second).
  */
 
-/** One counter summed over a socket's PMU instances, and how many instances were summed. */
-export interface SocketCount {
-  readonly sum: number;
-  readonly pmus: number;
-}
+/** Counts of one reading: metric name → socket → PMU type (`pmu_type`) → count. */
+export type UncoreCounts = ReadonlyMap<string, ReadonlyMap<number, ReadonlyMap<number, number>>>;
 
-/** A reading of every counter: metric name → socket → count, taken at `seconds` (a monotonic clock). */
+/** A reading of every counter, taken at `seconds` (a monotonic clock). */
 export interface UncoreSnapshot {
   readonly seconds: number;
-  readonly counts: ReadonlyMap<string, ReadonlyMap<number, SocketCount>>;
+  readonly counts: UncoreCounts;
 }
 
 export interface DerivedValue {
   readonly name: string;
   readonly socket: number;
+  /** The PMU instance (memory channel, UPI link) the value is for; absent for per-socket values. */
+  readonly pmuType?: number;
   readonly value: number;
 }
 
@@ -31,9 +30,10 @@ export const CACHE_LINE_BYTES = 64;
 export const UPI_BYTES_PER_FLIT = 64 / 9;
 
 /**
- * The derived metrics between `previous` and `current`: none without a previous reading, no time
- * between them, or for a counter that went backwards or changed its number of PMU instances; never
- * a division by zero.
+ * The derived metrics between `previous` and `current`, as WCA derived them: bandwidths and the DRAM
+ * hit ratio per socket and PMU instance (pmu_type), the RPQ read latency per socket. None without a
+ * previous reading or without time between them; none for a counter that went backwards or a PMU
+ * instance missing from one reading; never a division by zero.
  */
 export function deriveUncoreMetrics(
   previous: UncoreSnapshot | undefined,
@@ -46,51 +46,96 @@ export function deriveUncoreMetrics(
   for (const bySocket of current.counts.values()) for (const socket of bySocket.keys()) sockets.add(socket);
   const out: DerivedValue[] = [];
   for (const socket of [...sockets].sort((a, b) => a - b)) {
-    const delta = (name: string): number | undefined => {
-      const now = current.counts.get(name)?.get(socket);
-      const before = previous.counts.get(name)?.get(socket);
-      if (now === undefined || before === undefined || now.pmus !== before.pmus) return undefined;
-      const d = now.sum - before.sum;
-      return d >= 0 ? d : undefined;
-    };
-    const emit = (name: string, value: number | undefined) => {
-      if (value !== undefined && Number.isFinite(value)) out.push({ name, socket, value });
-    };
-    const rate = (count: number | undefined, bytes: number) =>
-      count === undefined ? undefined : count * bytes / elapsed;
-
-    /** Reads, writes and their total in bytes per second; returns the total. */
-    const bandwidth = (kind: "dram" | "pmm", reads: string, writes: string) => {
-      const r = rate(delta(reads), CACHE_LINE_BYTES);
-      const w = rate(delta(writes), CACHE_LINE_BYTES);
-      const total = sum(r, w);
-      emit(`platform_${kind}_reads_bytes_per_second`, r);
-      emit(`platform_${kind}_writes_bytes_per_second`, w);
-      emit(`platform_${kind}_total_bytes_per_second`, total);
-      return total;
-    };
-    const dramTotal = bandwidth("dram", "platform_cas_count_reads", "platform_cas_count_writes");
-    const pmmTotal = bandwidth("pmm", "platform_pmm_bandwidth_reads", "platform_pmm_bandwidth_writes");
-    if (dramTotal !== undefined && pmmTotal !== undefined && dramTotal + pmmTotal > 0) {
-      emit("platform_dram_hit_ratio", dramTotal / (dramTotal + pmmTotal));
+    const pmuTypes = new Set<number>();
+    for (const bySocket of current.counts.values()) {
+      for (const pmuType of bySocket.get(socket)?.keys() ?? []) pmuTypes.add(pmuType);
     }
-
-    const rx = delta("platform_upi_rxl_flits");
-    const tx = delta("platform_upi_txl_flits");
-    if (rx !== undefined && tx !== undefined) {
-      emit("platform_upi_bandwidth_bytes_per_second", rate(rx + tx, UPI_BYTES_PER_FLIT));
+    for (const pmuType of [...pmuTypes].sort((a, b) => a - b)) {
+      derivePerPmu(
+        (name) => delta(previous.counts, current.counts, name, socket, pmuType),
+        elapsed,
+        (name, value) => {
+          if (value !== undefined && Number.isFinite(value)) out.push({ name, socket, pmuType, value });
+        },
+      );
     }
-
-    const occupancy = delta("platform_rpq_occupancy");
-    const inserts = delta("platform_rpq_inserts");
-    const clockticks = delta("platform_imc_clockticks");
-    const channels = current.counts.get("platform_imc_clockticks")?.get(socket)?.pmus ?? 0;
-    if (occupancy !== undefined && inserts && clockticks && channels > 0) {
-      const hertz = clockticks / channels / elapsed;
-      emit("platform_rpq_read_latency_seconds", occupancy / inserts / hertz);
+    const latency = rpqReadLatency(previous.counts, current.counts, socket, elapsed);
+    if (latency !== undefined && Number.isFinite(latency)) {
+      out.push({ name: "platform_rpq_read_latency_seconds", socket, value: latency });
     }
   }
   return out;
+}
+
+function delta(
+  before: UncoreCounts,
+  now: UncoreCounts,
+  name: string,
+  socket: number,
+  pmuType: number,
+): number | undefined {
+  const a = before.get(name)?.get(socket)?.get(pmuType);
+  const b = now.get(name)?.get(socket)?.get(pmuType);
+  if (a === undefined || b === undefined) return undefined;
+  return b - a >= 0 ? b - a : undefined;
+}
+
+/** DRAM and PMM bandwidth, the DRAM hit ratio and UPI bandwidth of one PMU instance. */
+function derivePerPmu(
+  delta: (name: string) => number | undefined,
+  elapsed: number,
+  emit: (name: string, value: number | undefined) => void,
+): void {
+  const rate = (count: number | undefined, bytes: number) =>
+    count === undefined ? undefined : count * bytes / elapsed;
+  /** Reads, writes and their total in bytes per second; returns the total. */
+  const bandwidth = (kind: "dram" | "pmm", reads: string, writes: string) => {
+    const r = rate(delta(reads), CACHE_LINE_BYTES);
+    const w = rate(delta(writes), CACHE_LINE_BYTES);
+    const total = sum(r, w);
+    emit(`platform_${kind}_reads_bytes_per_second`, r);
+    emit(`platform_${kind}_writes_bytes_per_second`, w);
+    emit(`platform_${kind}_total_bytes_per_second`, total);
+    return total;
+  };
+  const dramTotal = bandwidth("dram", "platform_cas_count_reads", "platform_cas_count_writes");
+  const pmmTotal = bandwidth("pmm", "platform_pmm_bandwidth_reads", "platform_pmm_bandwidth_writes");
+  if (dramTotal !== undefined && pmmTotal !== undefined && dramTotal + pmmTotal > 0) {
+    emit("platform_dram_hit_ratio", dramTotal / (dramTotal + pmmTotal));
+  }
+  const rx = delta("platform_upi_rxl_flits");
+  const tx = delta("platform_upi_txl_flits");
+  if (rx !== undefined && tx !== undefined) {
+    emit("platform_upi_bandwidth_bytes_per_second", rate(rx + tx, UPI_BYTES_PER_FLIT));
+  }
+}
+
+/**
+ * Occupancy per insert over the socket's channels, in IMC cycles, divided by the IMC clock rate
+ * (clockticks per channel per second). Only when every channel has all three counters in both readings.
+ */
+function rpqReadLatency(
+  before: UncoreCounts,
+  now: UncoreCounts,
+  socket: number,
+  elapsed: number,
+): number | undefined {
+  const names = ["platform_rpq_occupancy", "platform_rpq_inserts", "platform_imc_clockticks"] as const;
+  const channels = [...(now.get("platform_imc_clockticks")?.get(socket)?.keys() ?? [])];
+  const previousChannels = before.get("platform_imc_clockticks")?.get(socket)?.size ?? 0;
+  if (channels.length === 0 || channels.length !== previousChannels) return undefined;
+  const totals = [0, 0, 0];
+  for (const channel of channels) {
+    for (let i = 0; i < names.length; i++) {
+      const d = delta(before, now, names[i]!, socket, channel);
+      if (d === undefined) return undefined;
+      totals[i]! += d;
+    }
+  }
+  const [occupancy, inserts, clockticks] = totals as [number, number, number];
+  if (!inserts || !clockticks) return undefined;
+  const hertz = clockticks / channels.length / elapsed;
+  return occupancy / inserts / hertz;
 }
 
 function sum(a: number | undefined, b: number | undefined): number | undefined {

@@ -27,7 +27,7 @@ export {
   DERIVED_UNCORE_METRICS,
   type DerivedValue,
   deriveUncoreMetrics,
-  type SocketCount,
+  type UncoreCounts,
   type UncoreSnapshot,
   UPI_BYTES_PER_FLIT,
 } from "./derived.ts";

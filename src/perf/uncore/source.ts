@@ -2,14 +2,16 @@
  * UncoreSource: the uncore PMU counters of `uncore_event_names` as platform metrics. Uncore PMUs count
  * for a whole socket, not for a task or cgroup: each PMU instance gets one perf group per CPU of its
  * cpumask, opened with pid -1 and no cgroup, and read once per iteration. Raw counts are reported per
- * socket and PMU (`pmu_type`); with enable_derived_metrics, bandwidths and latency per socket too.
+ * socket and PMU (`pmu_type`) with the multiplexing scaling of each PMU's group
+ * (platform_scaling_uncore_factor); with enable_derived_metrics, bandwidths per socket and PMU and the
+ * read latency per socket too.
  */
 import type { Labels, Metric } from "../../metrics/metric.ts";
 import { getLogger, type Logger } from "../../logging/mod.ts";
 import { type MeasurementSource, StartupError } from "../../runners/measurement/sources.ts";
 import { openRefusal } from "../checks.ts";
 import { PerfEventGroup, PerfOpenError, type PerfSyscalls } from "../group.ts";
-import { deriveUncoreMetrics, type SocketCount, type UncoreSnapshot } from "./derived.ts";
+import { deriveUncoreMetrics, type UncoreSnapshot } from "./derived.ts";
 import type { UncoreEvent } from "./events.ts";
 import type { GroupPlan } from "./plan.ts";
 
@@ -114,7 +116,9 @@ export class UncoreSource implements MeasurementSource {
 
   platformMetrics(labels: Labels): Metric[] {
     const raw = new Map<string, { event: UncoreEvent; socket: number; pmuType: number; value: number }>();
-    const counts = new Map<string, Map<number, SocketCount>>();
+    const counts = new Map<string, Map<number, Map<number, number>>>();
+    /** Highest scaling per socket and PMU: a PMU counted on several CPUs of one socket is one series. */
+    const scaling = new Map<string, { socket: number; pmuType: number; factor: number }>();
     for (const { plan, group, events } of this.#groups) {
       let values: ReadonlyMap<string, number>;
       try {
@@ -129,6 +133,13 @@ export class UncoreSource implements MeasurementSource {
           continue;
         }
         values = reading.values;
+        const scaleKey = `${plan.socket}\0${plan.pmu.type}`;
+        const before = scaling.get(scaleKey)?.factor ?? 0;
+        scaling.set(scaleKey, {
+          socket: plan.socket,
+          pmuType: plan.pmu.type,
+          factor: Math.max(before, reading.scalingFactor),
+        });
       } catch (error) {
         this.#warnOnce(
           `${plan.pmu.name}/${plan.cpu}`,
@@ -142,9 +153,10 @@ export class UncoreSource implements MeasurementSource {
         const entry = raw.get(key) ?? { event, socket: plan.socket, pmuType: plan.pmu.type, value: 0 };
         entry.value += value;
         raw.set(key, entry);
-        const bySocket = counts.get(event.name) ?? new Map<number, SocketCount>();
-        const before = bySocket.get(plan.socket) ?? { sum: 0, pmus: 0 };
-        bySocket.set(plan.socket, { sum: before.sum + value, pmus: before.pmus + 1 });
+        const bySocket = counts.get(event.name) ?? new Map<number, Map<number, number>>();
+        const byPmu = bySocket.get(plan.socket) ?? new Map<number, number>();
+        byPmu.set(plan.pmu.type, (byPmu.get(plan.pmu.type) ?? 0) + value);
+        bySocket.set(plan.socket, byPmu);
         counts.set(event.name, bySocket);
       }
     }
@@ -161,10 +173,19 @@ export class UncoreSource implements MeasurementSource {
         ...extra,
       });
     }
+    for (const { socket, pmuType, factor } of scaling.values()) {
+      metrics.push({
+        name: "platform_scaling_uncore_factor",
+        value: factor,
+        labels: { ...labels, socket: `${socket}`, pmu_type: `${pmuType}` },
+      });
+    }
     if (this.#derived) {
       const snapshot: UncoreSnapshot = { seconds: this.#now(), counts };
       for (const d of deriveUncoreMetrics(this.#previous, snapshot)) {
-        metrics.push({ name: d.name, value: d.value, labels: { ...labels, socket: `${d.socket}` } });
+        const where: Record<string, string> = { socket: `${d.socket}` };
+        if (d.pmuType !== undefined) where.pmu_type = `${d.pmuType}`;
+        metrics.push({ name: d.name, value: d.value, labels: { ...labels, ...where } });
       }
       this.#previous = snapshot;
     }

@@ -2,6 +2,7 @@
  * Reading the interface files of one cgroup directory, telling "this file does not exist here" (absent
  * data: PSI or memory.peak on older kernels) from "the cgroup went away" (the task is gone).
  */
+import type { SkipReporter } from "../flat_keyed.ts";
 import { errnoName } from "../fs_errors.ts";
 
 /** Thrown inside a measurement pass when a cgroup vanished; caught and turned into a "gone" result. */
@@ -21,6 +22,8 @@ export interface DirReader {
   readonly dir: string;
   /** The file's text, or undefined when it does not exist (or is unsupported) in a directory that does. */
   read(name: string): string | undefined;
+  /** Told about lines of a file that were skipped as unreadable (e.g. a memory.stat key we cannot parse). */
+  readonly onSkip?: SkipReporter;
 }
 
 /**
@@ -29,9 +32,10 @@ export interface DirReader {
  * make the data absent. The directory is checked only after an ENOENT, so the usual pass costs one
  * read per file.
  */
-export function dirReader(dir: string, primary: boolean): DirReader {
+export function dirReader(dir: string, primary: boolean, onSkip?: SkipReporter): DirReader {
   return {
     dir,
+    onSkip,
     read(name: string): string | undefined {
       const path = `${dir}/${name}`;
       try {

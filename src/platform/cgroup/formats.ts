@@ -2,7 +2,7 @@
  * The simple cgroup interface file formats (cgroup-v2.rst "Interface Files"): a single value, a limit
  * that may read "max", and a newline-separated id list (tasks, cgroup.procs, cgroup.threads).
  */
-import { parseFlatKeyed } from "../flat_keyed.ts";
+import { parseFlatKeyed, type SkipReporter } from "../flat_keyed.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
 
 /**
@@ -62,13 +62,18 @@ const FLAT_KEYED_LINES = /^(?:[\x21-\x7e]+ -?\d+\n)*$/;
 
 /**
  * The values of `keys` in a flat keyed file (memory.stat, cpu.stat), exactly as
- * `parseFlatKeyed(text, source)[key]` gives them: the last line of a key wins, and a malformed line
- * anywhere throws the same error. Usual text is checked with one regular expression and only the
- * wanted lines are converted, instead of building a record of every key.
+ * `parseFlatKeyed(text, source, onSkip)[key]` gives them: the last line of a key wins, and a malformed
+ * line is skipped and reported the same way. Usual text is checked with one regular expression and only
+ * the wanted lines are converted, instead of building a record of every key.
  */
-export function pickFlatKeyed(text: string, source: string, keys: readonly string[]): (number | undefined)[] {
+export function pickFlatKeyed(
+  text: string,
+  source: string,
+  keys: readonly string[],
+  onSkip?: SkipReporter,
+): (number | undefined)[] {
   if (!FLAT_KEYED_LINES.test(text)) {
-    const all = parseFlatKeyed(text, source);
+    const all = parseFlatKeyed(text, source, onSkip);
     return keys.map((key) => all[key]);
   }
   return keys.map((key) => {

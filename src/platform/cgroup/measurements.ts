@@ -5,6 +5,7 @@
  * A cgroup that vanishes mid-read yields {kind: "gone"}; a file the kernel does not provide leaves its
  * field undefined. Malformed file contents throw PlatformParseError (a kernel format change, not a race).
  */
+import type { SkipReporter } from "../flat_keyed.ts";
 import { CgroupGoneSignal, dirReader } from "./dir_reader.ts";
 import { type CgroupLayout, type CgroupMount, controllerMount } from "./mounts.ts";
 import { type CpuMeasurements, type MemoryMeasurements, readV1Cpu, readV1Memory } from "./v1.ts";
@@ -19,6 +20,8 @@ export type CgroupReadResult =
 export interface CgroupReadOptions {
   /** Bytes per page, for v2 memory.numa_stat (procfs readPageSize). Default 4096. */
   readonly pageSize?: number;
+  /** Told about unreadable lines skipped in key-value files (memory.stat, cpu.stat). */
+  readonly onSkip?: SkipReporter;
 }
 
 const DEFAULT_PAGE_SIZE = 4096;
@@ -33,21 +36,22 @@ export function readCgroupMeasurements(
   const cpuMount = layout.v1.get("cpuacct") ?? layout.unified;
   const memoryMount = controllerMount(layout, "memory");
   const at = (mount: CgroupMount) => mount.mountPoint + (cgroupPath === "/" ? "" : cgroupPath);
+  const reader = (mount: CgroupMount, primary: boolean) => dirReader(at(mount), primary, options.onSkip);
   try {
     const cpu: CpuMeasurements = cpuMount === undefined
       ? {}
       : cpuMount.version === 1
-      ? readV1Cpu(dirReader(at(cpuMount), true))
-      : readV2Cpu(dirReader(at(cpuMount), true));
+      ? readV1Cpu(reader(cpuMount, true))
+      : readV2Cpu(reader(cpuMount, true));
     const memory: MemoryMeasurements = memoryMount === undefined
       ? {}
       : memoryMount.version === 1
-      ? readV1Memory(dirReader(at(memoryMount), true))
-      : readV2Memory(dirReader(at(memoryMount), true), options.pageSize ?? DEFAULT_PAGE_SIZE);
+      ? readV1Memory(reader(memoryMount, true))
+      : readV2Memory(reader(memoryMount, true), options.pageSize ?? DEFAULT_PAGE_SIZE);
     // On a hybrid host the task may exist only in the v1 hierarchies: its cgroup2 side is optional.
     const pressure: PressureMeasurements = layout.unified === undefined
       ? {}
-      : readPressure(dirReader(at(layout.unified), layout.mode === "v2"));
+      : readPressure(reader(layout.unified, layout.mode === "v2"));
     return { kind: "ok", measurements: withoutUndefined({ ...cpu, ...memory, ...pressure }) };
   } catch (error) {
     if (error instanceof CgroupGoneSignal) return { kind: "gone", path: error.path, errno: error.errno };

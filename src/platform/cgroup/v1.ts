@@ -52,7 +52,7 @@ export function readV1Memory(dir: DirReader): MemoryMeasurements {
   // total_pgfault includes child cgroups (a pod's containers); pgfault alone is the cgroup's own.
   const faults = stat === undefined
     ? undefined
-    : pickFlatKeyed(stat, `${dir.dir}/memory.stat`, PAGE_FAULT_KEYS);
+    : pickFlatKeyed(stat, `${dir.dir}/memory.stat`, PAGE_FAULT_KEYS, dir.onSkip);
   return {
     memoryUsageBytes: int("memory.usage_in_bytes"),
     memoryMaxUsageBytes: int("memory.max_usage_in_bytes"),

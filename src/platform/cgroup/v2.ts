@@ -22,7 +22,7 @@ export function readV2Cpu(dir: DirReader): CpuMeasurements {
   const threads = dir.read("cgroup.threads");
   const usageUs = stat === undefined
     ? undefined
-    : pickFlatKeyed(stat, `${dir.dir}/cpu.stat`, ["usage_usec"])[0];
+    : pickFlatKeyed(stat, `${dir.dir}/cpu.stat`, ["usage_usec"], dir.onSkip)[0];
   return {
     cpuUsageSeconds: usageUs === undefined ? undefined : usageUs / 1e6,
     pids: threads === undefined ? undefined : parseIdList(threads, `${dir.dir}/cgroup.threads`),
@@ -44,7 +44,10 @@ export function readV2Memory(dir: DirReader, pageSize: number): MemoryMeasuremen
     memoryLimitBytes: read("memory.max", parseLimit),
     memorySoftLimitBytes: read("memory.low", parseLimit),
     numaPages: read("memory.numa_stat", (text, source) => parseNumaStatV2(text, pageSize, source)),
-    pageFaults: read("memory.stat", (text, source) => pickFlatKeyed(text, source, ["pgfault"])[0]),
+    pageFaults: read(
+      "memory.stat",
+      (text, source) => pickFlatKeyed(text, source, ["pgfault"], dir.onSkip)[0],
+    ),
   };
 }
 

@@ -5,7 +5,15 @@ export { type Cpuinfo, type CpuinfoProcessor, parseCpuinfo, readCpuinfo } from "
 export { type Meminfo, parseMeminfo, readMeminfo } from "./meminfo.ts";
 export { parseProcStat, readProcStat } from "./stat.ts";
 export { parseVmstat, readVmstat, type Vmstat } from "./vmstat.ts";
-export { parseZoneinfo, readZoneinfo, type Zoneinfo, type ZoneStats } from "./zoneinfo.ts";
+export {
+  DEFAULT_ZONEINFO_PATTERN,
+  parseZoneinfo,
+  PER_NODE_STATS,
+  readZoneinfo,
+  type Zoneinfo,
+  zoneinfoPattern,
+  type ZoneinfoValue,
+} from "./zoneinfo.ts";
 export {
   CAP_PERFMON,
   CAP_SYS_ADMIN,

@@ -1,106 +1,126 @@
 /**
- * /proc/zoneinfo: per NUMA node and memory zone counters.
+ * /proc/zoneinfo: per NUMA node and memory zone counters, read the way WCA read them.
  *
  * Shape (mm/vmstat.c, zoneinfo_show_print):
- *   Node 0, zone   Normal
- *     per-node stats          <- only under the first zone of a node; its counters belong to the node
+ *   Node 0, zone   Normal      <- some patched kernels add fields: "Node 0, zone DMA, toptier 1"
+ *     per-node stats          <- only under the first zone of a node: zone "per-node-stats" until…
  *         nr_inactive_anon 987
- *     pages free     323104   <- recorded as "free"
+ *     pages free     323104   <- …this line, which is read as " free 323104" of the zone
  *           min      5984
- *           protection: (0, 0, 0)   <- skipped: a list, not a number
+ *           protection: (0, 0, 0)
  *         nr_free_pages 323104
- *     pagesets                <- per-CPU lists, indented deeper, skipped with "vm stats threshold"
+ *     pagesets
  *       cpu: 0
  *                 count: 0
  *     vm stats threshold: 4
- *     node_unreclaimable:  0  <- zone counter again ("key: value" form)
+ *     node_unreclaimable:  0
+ *
+ * Every other line is offered to a line pattern with two groups (key, value), matched at the start of
+ * the line as Python's re.match does; lines it does not match are not data and are passed over. WCA's
+ * default pattern takes "  name  number" lines, so "key: value" lines (pagesets, start_pfn) stay out.
  */
+import type { SkipReporter } from "../flat_keyed.ts";
 import type { HostPaths } from "../host_paths.ts";
-import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import { linesOf } from "../parse.ts";
+import { groupCount, matchAtStart } from "../regexp.ts";
 
-export interface ZoneStats {
+/** WCA's default zoneinfo pattern: an indented lowercase name, spaces, an integer. */
+export const DEFAULT_ZONEINFO_PATTERN = String.raw`\s+([a-z_]+)\s+(\d+)`;
+
+/** The zone label of the node counters printed under "per-node stats" (WCA's name). */
+export const PER_NODE_STATS = "per-node-stats";
+
+export interface ZoneinfoValue {
   readonly node: number;
+  /** The zone name, or PER_NODE_STATS. */
   readonly zone: string;
-  readonly values: Readonly<Record<string, number>>;
+  readonly key: string;
+  readonly value: number;
 }
 
-export interface Zoneinfo {
-  readonly zones: readonly ZoneStats[];
-  /** The "per-node stats" counters, by node id. */
-  readonly nodes: ReadonlyMap<number, Readonly<Record<string, number>>>;
+export type Zoneinfo = readonly ZoneinfoValue[];
+
+/**
+ * Compiles a zoneinfo line pattern; throws an Error saying what is wrong when it is not a regular
+ * expression or has other than exactly two groups.
+ */
+export function zoneinfoPattern(pattern: string = DEFAULT_ZONEINFO_PATTERN): RegExp {
+  const regexp = matchAtStart(pattern);
+  const groups = groupCount(regexp);
+  if (groups !== 2) {
+    throw new Error(
+      "expected a regular expression with exactly two groups (key, value), like WCA's default " +
+        `${DEFAULT_ZONEINFO_PATTERN}; this one has ${groups}`,
+    );
+  }
+  return regexp;
 }
 
-const HEADER = /^Node (\d+), zone\s+(\S+)$/;
-const PAGES_FREE = /^pages free\s+(\S+)$/;
-const KEY_VALUE = /^([A-Za-z_][\w()-]*):?\s+(\S+)$/;
-/** Per-CPU pageset lines are indented by at least this many spaces. */
-const PAGESET_INDENT = 4;
+const DEFAULT_PATTERN = zoneinfoPattern();
+const HEADER = /^Node\s/;
+const PER_NODE_HEADER = /^\s+per-node stats/;
+const PAGES = /^\s+pages/;
 
-type Section = "zone" | "node" | "pagesets";
-
-/** Parses zoneinfo; any line it does not recognise outside the pagesets is an error. */
-export function parseZoneinfo(text: string, source = "zoneinfo"): Zoneinfo {
-  const zones: ZoneStats[] = [];
-  const nodes = new Map<number, Record<string, number>>();
-  let zoneValues: Record<string, number> | undefined;
-  let nodeValues: Record<string, number> | undefined;
-  let section: Section = "zone";
+/**
+ * The values `pattern` takes from zoneinfo text. A value that is not a number, and a zone header that
+ * cannot be read (with the lines under it), are skipped and reported through `onSkip`.
+ */
+export function parseZoneinfo(
+  text: string,
+  options: { pattern?: RegExp; source?: string; onSkip?: SkipReporter } = {},
+): Zoneinfo {
+  const pattern = options.pattern ?? DEFAULT_PATTERN;
+  const source = options.source ?? "zoneinfo";
+  const values = new Map<string, ZoneinfoValue>();
+  let node: number | undefined;
+  let zone: string | undefined;
+  let zoneBeforeNodeStats: string | undefined;
   const lines = linesOf(text);
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const line = raw.trim();
-    if (line === "") continue;
-    const header = HEADER.exec(line);
-    if (header !== null) {
-      const node = Number(header[1]);
-      zoneValues = {};
-      zones.push({ node, zone: header[2]!, values: zoneValues });
-      nodeValues = nodes.get(node) ?? {};
-      nodes.set(node, nodeValues);
-      section = "zone";
+    let line = lines[i]!;
+    if (HEADER.test(line)) {
+      const parts = line.trim().split(/\s+/);
+      const id = (parts[1] ?? "").replace(/,$/, "");
+      if (!/^\d+$/.test(id) || parts[2] !== "zone" || parts[3] === undefined) {
+        options.onSkip?.(`${source}:${i + 1}: skipped ${JSON.stringify(line)}: expected "Node N, zone NAME"`);
+        node = zone = undefined;
+        continue;
+      }
+      node = Number(id);
+      zone = parts[3].replace(/,$/, "");
       continue;
     }
-    if (zoneValues === undefined || nodeValues === undefined) {
-      throw new PlatformParseError(
-        source,
-        i + 1,
-        `expected "Node N, zone NAME" before ${JSON.stringify(line)}`,
+    if (node === undefined || zone === undefined) continue;
+    if (PER_NODE_HEADER.test(line)) {
+      zoneBeforeNodeStats = zone;
+      zone = PER_NODE_STATS;
+      continue;
+    }
+    if (PAGES.test(line)) {
+      // "  pages free 12" becomes " free 12" (WCA stripped the word), and ends the per-node stats.
+      line = ` ${line.trimStart().replace(/^pages\s*/, "")}`;
+      if (zone === PER_NODE_STATS && zoneBeforeNodeStats !== undefined) zone = zoneBeforeNodeStats;
+    }
+    const match = pattern.exec(line);
+    if (match === null || match[1] === undefined || match[2] === undefined) continue;
+    const value = match[2].trim() === "" ? NaN : Number(match[2]);
+    if (!Number.isFinite(value)) {
+      options.onSkip?.(
+        `${source}:${i + 1}: skipped ${JSON.stringify(match[2])} for ${match[1]}: not a number`,
       );
-    }
-    if (section === "pagesets") {
-      const indent = raw.length - raw.trimStart().length;
-      if (indent >= PAGESET_INDENT || line.startsWith("vm stats threshold")) continue;
-      section = "zone";
-    }
-    if (line === "per-node stats") {
-      section = "node";
       continue;
     }
-    if (line === "pagesets") {
-      section = "pagesets";
-      continue;
-    }
-    if (line.startsWith("protection:")) continue;
-    const free = PAGES_FREE.exec(line);
-    if (free !== null) {
-      section = "zone";
-      zoneValues["free"] = toInteger(free[1], source, i + 1, "pages free");
-      continue;
-    }
-    const pair = KEY_VALUE.exec(line);
-    if (pair === null) {
-      throw new PlatformParseError(source, i + 1, `unrecognised line ${JSON.stringify(line)}`);
-    }
-    const target = section === "node" ? nodeValues : zoneValues;
-    target[pair[1]!] = toInteger(pair[2], source, i + 1, pair[1]!);
+    const key = match[1];
+    values.set(`${node}\0${zone}\0${key}`, Object.freeze({ node, zone, key, value }));
   }
-  for (const zone of zones) Object.freeze(zone.values);
-  for (const values of nodes.values()) Object.freeze(values);
-  return Object.freeze({ zones: Object.freeze(zones.map((z) => Object.freeze(z))), nodes });
+  return Object.freeze([...values.values()]);
 }
 
 /** Reads and parses `<proc>/zoneinfo`. */
-export function readZoneinfo(paths: HostPaths): Zoneinfo {
+export function readZoneinfo(
+  paths: HostPaths,
+  options: { pattern?: RegExp; onSkip?: SkipReporter } = {},
+): Zoneinfo {
   const path = `${paths.proc}/zoneinfo`;
-  return parseZoneinfo(Deno.readTextFileSync(path), path);
+  return parseZoneinfo(Deno.readTextFileSync(path), { ...options, source: path });
 }

@@ -1,19 +1,24 @@
 /**
  * /sys/devices/system/node/nodeN/vmstat: the per-node subset of /proc/vmstat, same `key value` format.
  */
+import type { SkipReporter } from "../flat_keyed.ts";
 import type { HostPaths } from "../host_paths.ts";
 import { parseVmstat, type Vmstat } from "../procfs/vmstat.ts";
 
-export function parseNodeVmstat(text: string, source = "node/vmstat"): Vmstat {
-  return parseVmstat(text, source);
+export function parseNodeVmstat(text: string, source = "node/vmstat", onSkip?: SkipReporter): Vmstat {
+  return parseVmstat(text, source, onSkip);
 }
 
 /** Reads the vmstat of each given node. */
-export function readNodeVmstat(paths: HostPaths, nodes: readonly number[]): Map<number, Vmstat> {
+export function readNodeVmstat(
+  paths: HostPaths,
+  nodes: readonly number[],
+  onSkip?: SkipReporter,
+): Map<number, Vmstat> {
   const result = new Map<number, Vmstat>();
   for (const node of nodes) {
     const path = `${paths.sys}/devices/system/node/node${node}/vmstat`;
-    result.set(node, parseNodeVmstat(Deno.readTextFileSync(path), path));
+    result.set(node, parseNodeVmstat(Deno.readTextFileSync(path), path, onSkip));
   }
   return result;
 }

@@ -7,6 +7,8 @@ export interface IterationStats {
   readonly tasks: number;
   /** Seconds spent per step of the last iteration ("iteration", "node", "platform", "tasks", "store"). */
   readonly durations: Readonly<Record<string, number>>;
+  /** Mean seconds per step since the agent started (wca_duration_seconds_avg). */
+  readonly averages?: Readonly<Record<string, number>>;
 }
 
 export function internalMetrics(
@@ -32,6 +34,9 @@ export function internalMetrics(
   ];
   for (const [step, seconds] of Object.entries(stats.durations)) {
     out.push(metric("wca_duration_seconds", seconds, { ...labels, function: step }));
+  }
+  for (const [step, seconds] of Object.entries(stats.averages ?? {})) {
+    out.push(metric("wca_duration_seconds_avg", seconds, { ...labels, function: step }));
   }
   for (const count of logCountMetrics(hub)) {
     out.push({ ...count, labels: { ...labels, ...count.labels } });

@@ -1,8 +1,13 @@
 /**
  * The platform picture of one iteration: read from /proc and /sys (each source on its own, so one
  * unreadable file costs only its own metrics) and turned into platform_* metrics by a pure function.
+ *
+ * vmstat and zoneinfo keep WCA's form: `platform_vmstat{key}` and `platform_node_vmstat{numa_node,key}`
+ * for the keys the `vmstat` pattern matches at their start, `platform_zoneinfo{numa_node,zone,key}` for
+ * the lines the `zoneinfo` pattern takes, and six always-on `platform_vmstat_*` counters.
  */
 import { type Metric, metric } from "../../metrics/metric.ts";
+import type { SkipReporter } from "../../platform/flat_keyed.ts";
 import type { HostPaths } from "../../platform/host_paths.ts";
 import {
   type Meminfo,
@@ -27,14 +32,26 @@ export interface PlatformSample {
   readonly zoneinfo?: Zoneinfo;
 }
 
-/** true: every key; a RegExp: keys it matches; false: none. */
-export type KeyFilter = boolean | RegExp;
-
 export interface PlatformOptions {
-  readonly vmstat: KeyFilter;
-  readonly zoneinfo: KeyFilter;
+  /** Keys of vmstat to report, matched at their start (WCA's re.match); undefined: none. */
+  readonly vmstat: RegExp | undefined;
+  /** The zoneinfo line pattern (two groups: key, value); undefined: zoneinfo is not read. */
+  readonly zoneinfo: RegExp | undefined;
   readonly numaNodes: readonly number[];
 }
+
+/**
+ * WCA's always-on counters: read from /proc/vmstat whatever `vmstat` says, by exact key (WCA matched
+ * line prefixes, so its numa_hint_faults took the value of numa_hint_faults_local; we do not).
+ */
+export const VMSTAT_COUNTERS: Readonly<Record<string, string>> = Object.freeze({
+  platform_vmstat_numa_pages_migrated: "numa_pages_migrated",
+  platform_vmstat_pgmigrate_success: "pgmigrate_success",
+  platform_vmstat_pgmigrate_fail: "pgmigrate_fail",
+  platform_vmstat_numa_hint_faults: "numa_hint_faults",
+  platform_vmstat_numa_hint_faults_local: "numa_hint_faults_local",
+  platform_vmstat_pgfaults: "pgfault",
+});
 
 /** Reads every source; a failing one is reported through `onError` and left out. */
 export function readPlatformSample(
@@ -42,6 +59,7 @@ export function readPlatformSample(
   topology: Topology,
   options: PlatformOptions,
   onError: (source: string, error: unknown) => void,
+  onSkip?: SkipReporter,
 ): PlatformSample {
   const attempt = <T>(source: string, read: () => T): T | undefined => {
     try {
@@ -52,6 +70,7 @@ export function readPlatformSample(
     }
   };
   const nodes = options.numaNodes;
+  const zoneinfo = options.zoneinfo;
   return {
     timestamp: Date.now(),
     topology,
@@ -61,26 +80,15 @@ export function readPlatformSample(
       `${paths.sys}/devices/system/node/node*/meminfo`,
       () => readNodeMeminfo(paths, nodes),
     ),
-    vmstat: options.vmstat === false ? undefined : attempt(`${paths.proc}/vmstat`, () => readVmstat(paths)),
-    nodeVmstat: options.vmstat === false
+    vmstat: attempt(`${paths.proc}/vmstat`, () => readVmstat(paths, onSkip)),
+    nodeVmstat: options.vmstat === undefined
       ? undefined
-      : attempt(`${paths.sys}/devices/system/node/node*/vmstat`, () => readNodeVmstat(paths, nodes)),
-    zoneinfo: options.zoneinfo === false
+      : attempt(`${paths.sys}/devices/system/node/node*/vmstat`, () => readNodeVmstat(paths, nodes, onSkip)),
+    zoneinfo: zoneinfo === undefined
       ? undefined
-      : attempt(`${paths.proc}/zoneinfo`, () => readZoneinfo(paths)),
+      : attempt(`${paths.proc}/zoneinfo`, () => readZoneinfo(paths, { pattern: zoneinfo, onSkip })),
   };
 }
-
-function wanted(filter: KeyFilter, key: string): boolean {
-  return filter === true || (filter instanceof RegExp && filter.test(key));
-}
-
-/** vmstat "nr_*" keys are current amounts; the rest count events since boot. */
-function vmstatType(key: string): "gauge" | "counter" {
-  return key.startsWith("nr_") ? "gauge" : "counter";
-}
-
-const VMSTAT_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 export function platformMetrics(
   sample: PlatformSample,
@@ -101,26 +109,26 @@ export function platformMetrics(
   out.push(metric("platform_topology_cores", topology.cores, labels));
   out.push(metric("platform_topology_cpus", topology.cpus, labels));
   out.push(metric("platform_topology_sockets", topology.sockets, labels));
-  for (const [key, value] of Object.entries(sample.vmstat ?? {})) {
-    if (!wanted(options.vmstat, key) || !VMSTAT_KEY.test(key)) continue;
-    out.push(metric(`platform_vmstat_${key}`, value, labels, {
-      type: vmstatType(key),
-      help: `Value of '${key}' in /proc/vmstat.`,
-    }));
+  const vmstat = sample.vmstat ?? {};
+  for (const [name, key] of Object.entries(VMSTAT_COUNTERS)) {
+    const value = vmstat[key];
+    if (value !== undefined) out.push(metric(name, value, labels));
   }
-  for (const [node, stats] of sample.nodeVmstat ?? []) {
-    for (const [key, value] of Object.entries(stats)) {
-      if (!wanted(options.vmstat, key)) continue;
-      out.push(metric("platform_node_vmstat", value, { ...labels, numa_node: String(node), key }));
+  const keys = options.vmstat;
+  if (keys !== undefined) {
+    for (const [key, value] of Object.entries(vmstat)) {
+      if (keys.test(key)) out.push(metric("platform_vmstat", value, { ...labels, key }));
+    }
+    for (const [node, stats] of sample.nodeVmstat ?? []) {
+      for (const [key, value] of Object.entries(stats)) {
+        if (keys.test(key)) {
+          out.push(metric("platform_node_vmstat", value, { ...labels, numa_node: String(node), key }));
+        }
+      }
     }
   }
-  for (const zone of sample.zoneinfo?.zones ?? []) {
-    for (const [key, value] of Object.entries(zone.values)) {
-      if (!wanted(options.zoneinfo, key)) continue;
-      out.push(
-        metric("platform_zoneinfo", value, { ...labels, numa_node: String(zone.node), zone: zone.zone, key }),
-      );
-    }
+  for (const { node, zone, key, value } of sample.zoneinfo ?? []) {
+    out.push(metric("platform_zoneinfo", value, { ...labels, numa_node: String(node), zone, key }));
   }
   out.push(metric("platform_last_seen", sample.timestamp / 1000, labels));
   return out;

@@ -18,7 +18,9 @@ import { runLoop } from "../loop.ts";
 import { internalMetrics } from "./internal.ts";
 import { defaultLabelGenerators, type TaskLabelGenerator, taskLabels } from "./labels.ts";
 import type { HostFacts } from "./facts.ts";
-import { type KeyFilter, platformMetrics, readPlatformSample } from "./platform.ts";
+import { zoneinfoPattern } from "../../platform/procfs/mod.ts";
+import { matchAtStart } from "../../platform/regexp.ts";
+import { platformMetrics, readPlatformSample } from "./platform.ts";
 import { type MeasurementRunnerParams, measurementRunnerSchema, unsupportedSettings } from "./schema.ts";
 import { SOURCE_FACTORIES } from "./source_factories.ts";
 import { type MeasurementSource, type MeasurementSourceFactory, StartupError } from "./sources.ts";
@@ -26,8 +28,17 @@ import { taskMetrics } from "./task.ts";
 
 const log = getLogger("wca.runners.measurement");
 
-function keyFilter(value: boolean | string): KeyFilter {
-  return typeof value === "boolean" ? value : new RegExp(value);
+/** Lines of kernel files we could not read are left out; they are worth a debug line, not a warning. */
+const skipped = (message: string) => log.debug(message);
+
+/** `vmstat`: every key, none, or the keys a pattern matches at their start. */
+function vmstatKeys(value: boolean | string): RegExp | undefined {
+  return value === true ? /^/ : value === false ? undefined : matchAtStart(value);
+}
+
+/** `zoneinfo`: WCA's default line pattern, off, or the configured one (validated by the schema). */
+function zoneinfoLines(value: boolean | string): RegExp | undefined {
+  return value === true ? zoneinfoPattern() : value === false ? undefined : zoneinfoPattern(value);
 }
 
 export class MeasurementRunner {
@@ -42,6 +53,8 @@ export class MeasurementRunner {
   #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
   #lastDurations: Record<string, number> = {};
+  /** Seconds and count per step since start, for wca_duration_seconds_avg. */
+  readonly #totals = new Map<string, { seconds: number; count: number }>();
 
   constructor(
     parameters: MeasurementRunnerParams,
@@ -143,6 +156,7 @@ export class MeasurementRunner {
         facts.topology,
         facts.platform,
         (source, e) => this.#warnSource(source, e),
+        skipped,
       );
       metrics.push(...platformMetrics(sample, facts.platform, commonLabels));
       const frozenCommon: Labels = Object.freeze({ ...commonLabels });
@@ -162,9 +176,10 @@ export class MeasurementRunner {
     });
     durations.iteration = (performance.now() - started) / 1000;
     // The storing step is timed too; its duration appears in the next iteration's metrics.
+    const reported = { ...this.#lastDurations, ...durations };
     metrics.push(
       ...internalMetrics(
-        { tasks: tasks.length, durations: { ...this.#lastDurations, ...durations } },
+        { tasks: tasks.length, durations: reported, averages: this.#average(reported) },
         facts.topology,
         WCA_VERSION,
         processHub(),
@@ -182,6 +197,19 @@ export class MeasurementRunner {
     return metrics;
   }
 
+  /** Adds this iteration's step durations to the totals and returns the mean of each step so far. */
+  #average(durations: Readonly<Record<string, number>>): Record<string, number> {
+    const averages: Record<string, number> = {};
+    for (const [step, seconds] of Object.entries(durations)) {
+      const total = this.#totals.get(step) ?? { seconds: 0, count: 0 };
+      total.seconds += seconds;
+      total.count += 1;
+      this.#totals.set(step, total);
+      averages[step] = total.seconds / total.count;
+    }
+    return averages;
+  }
+
   /** Reads what does not change between iterations. */
   #readHostFacts(): HostFacts {
     const paths = this.#context.hostPaths;
@@ -190,8 +218,8 @@ export class MeasurementRunner {
       layout: readCgroupLayout(paths),
       pageSize: readPageSize(paths),
       platform: {
-        vmstat: keyFilter(this.#params.vmstat),
-        zoneinfo: keyFilter(this.#params.zoneinfo),
+        vmstat: vmstatKeys(this.#params.vmstat),
+        zoneinfo: zoneinfoLines(this.#params.zoneinfo),
         numaNodes: readOnlineNodes(paths),
       },
     };
@@ -215,7 +243,10 @@ export class MeasurementRunner {
   #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): Metric[] | undefined {
     let result;
     try {
-      result = readCgroupMeasurements(facts.layout, task.cgroup_path, { pageSize: facts.pageSize });
+      result = readCgroupMeasurements(facts.layout, task.cgroup_path, {
+        pageSize: facts.pageSize,
+        onSkip: skipped,
+      });
     } catch (error) {
       this.#warnSource(`task ${task.task_id}`, error);
       return undefined;

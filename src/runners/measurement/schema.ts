@@ -16,6 +16,8 @@ import {
   z,
 } from "../../config/schema.ts";
 import { parseUncoreEvent, parseUncoreEvents } from "../../perf/uncore/events.ts";
+import { zoneinfoPattern } from "../../platform/procfs/zoneinfo.ts";
+import { matchAtStart } from "../../platform/regexp.ts";
 import { type TaskLabelGenerator, TaskLabelGeneratorInterface } from "./labels.ts";
 
 /** One uncore_event_names entry, checked by the same parser the uncore source uses. */
@@ -35,6 +37,22 @@ function noRepeatedUncoreEvents(values: string[], ctx: z.RefinementCtx): void {
   } catch (error) {
     ctx.addIssue({ code: "custom", message: (error as Error).message });
   }
+}
+
+/** true, false, or a pattern that `compile` accepts (its error message becomes the config error). */
+function boolOrPattern(compile: (pattern: string) => RegExp) {
+  return z.union([boolean(), text(4096)], { error: "expected true, false or a regular expression" })
+    .superRefine((value, ctx) => {
+      if (typeof value !== "string") return;
+      try {
+        compile(value);
+      } catch (error) {
+        const reason = error instanceof SyntaxError
+          ? `expected a regular expression (${error.message})`
+          : (error as Error).message;
+        ctx.addIssue({ code: "custom", message: reason });
+      }
+    });
 }
 
 const regexOrBool = z.union([boolean(), regex()], { error: "expected true, false or a regular expression" });
@@ -70,10 +88,14 @@ export const measurementRunnerSchema = params({
   ),
   include_optional_labels: boolean().default(false).describe("Accepted for WCA compatibility."),
   gather_hw_mm_topology: boolean().default(false).describe("Accepted for WCA compatibility."),
-  zoneinfo: regexOrBool.default(true).describe(
-    "platform_zoneinfo keys: true = all, false = none, or a regex.",
+  zoneinfo: boolOrPattern(zoneinfoPattern).default(true).describe(
+    "platform_zoneinfo: true = WCA's line pattern \\s+([a-z_]+)\\s+(\\d+), false = off, or a line pattern " +
+      "with exactly two groups (key, value), matched at the start of each zoneinfo line.",
   ),
-  vmstat: regexOrBool.default(true).describe("platform_vmstat_* keys: true = all, false = none, or a regex."),
+  vmstat: boolOrPattern(matchAtStart).default(true).describe(
+    "platform_vmstat{key} and platform_node_vmstat keys: true = all, false = none, or a regular expression " +
+      "matched at the start of each key (Python re.match).",
+  ),
   sched: regexOrBool.default(false).describe("Per-task /proc/PID/sched (not yet supported)."),
   wss_reset_cycles: integer(0).optional().describe("Working set size (not yet supported)."),
   wss_reset_interval: integer(0).optional().describe("Working set size (not yet supported)."),

@@ -29,6 +29,8 @@ export function taskMetrics(
   const add = (name: string, value: number | undefined) => {
     if (value !== undefined) out.push({ name, value, labels: shared });
   };
+  add("task_requested_cpus", requested(task.resources["cpus"]));
+  add("task_requested_mem_bytes", requested(task.resources["mem"]));
   add("task_cpu_usage_seconds", m.cpuUsageSeconds);
   add("task_mem_usage_bytes", m.memoryUsageBytes);
   add("task_mem_max_usage_bytes", m.memoryMaxUsageBytes);
@@ -49,4 +51,16 @@ export function taskMetrics(
     if (pressure.full) add(full, pressure.full.totalUs / 1e6);
   }
   return out;
+}
+
+/**
+ * A resource request as a number: numbers as given, numeric strings ("2", "0.5") parsed; anything else
+ * (absent, "unlimited") is no metric.
+ */
+export function requested(value: number | string | undefined): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string" || !/^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(value)) {
+    return undefined;
+  }
+  return Number(value);
 }

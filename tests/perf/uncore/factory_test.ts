@@ -119,14 +119,21 @@ Deno.test("createUncoreSource on the 2-socket fixture: every IMC and UPI instanc
     "one series per socket and PMU",
   );
   const second = source.platformMetrics({ host: "h" });
+  const derived = second.filter((m) => m.name.endsWith("_per_second"));
   assert.deepEqual(
-    second.filter((m) => !("pmu_type" in m.labels)).map((m) => [m.name, m.labels.socket, m.value]),
+    [...new Set(derived.map((m) => `${m.name} ${m.labels.socket}`))],
     [
-      ["platform_dram_reads_bytes_per_second", "0", 0],
-      ["platform_upi_bandwidth_bytes_per_second", "0", 0],
-      ["platform_dram_reads_bytes_per_second", "1", 0],
-      ["platform_upi_bandwidth_bytes_per_second", "1", 0],
+      "platform_dram_reads_bytes_per_second 0",
+      "platform_upi_bandwidth_bytes_per_second 0",
+      "platform_dram_reads_bytes_per_second 1",
+      "platform_upi_bandwidth_bytes_per_second 1",
     ],
+    "enable_derived_metrics: rates from the second reading on",
+  );
+  assert.equal(derived.length, (6 + 3) * 2, "per socket and PMU instance (pmu_type), as WCA");
+  assert.ok(derived.every((m) => m.value === 0 && m.labels.pmu_type !== undefined), "constant counts: zero");
+  assert.ok(
+    derived.every((m) => m.labels.pmu_type !== undefined),
     "enable_derived_metrics: rates from the second reading on (constant counts: zero)",
   );
   source.close();

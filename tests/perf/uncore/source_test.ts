@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { PERF_FLAG } from "../../../ffi/mod.ts";
+import { lookupMetric } from "../../../src/metrics/catalog.ts";
+import type { Metric } from "../../../src/metrics/metric.ts";
 import { hostPathsUnder } from "../../../src/platform/host_paths.ts";
 import { discoverUncorePmus } from "../../../src/perf/uncore/discovery.ts";
 import { parseUncoreEvents } from "../../../src/perf/uncore/events.ts";
@@ -23,6 +25,10 @@ function plansFor(names: string[], sockets: ReadonlyMap<number, number> = CLX_SO
 }
 
 const CAS = ["platform_cas_count_reads", "platform_cas_count_writes"];
+
+/** The counts, without the per-PMU platform_scaling_uncore_factor series. */
+const countsOf = (metrics: Metric[]) => metrics.filter((m) => m.name !== "platform_scaling_uncore_factor");
+const scalingOf = (metrics: Metric[]) => metrics.filter((m) => m.name === "platform_scaling_uncore_factor");
 
 Deno.test("one group per IMC channel per socket: pid -1 on the cpumask CPU, CLOEXEC, no cgroup", () => {
   const sys = new FakePerf();
@@ -63,29 +69,43 @@ Deno.test("raw counts per socket and pmu_type; derived rates only with enable_de
   });
   reads = 1;
   const first = source.platformMetrics(LABELS);
-  assert.equal(first.length, 24, "no derived metric on the first reading");
+  const counts = first.filter((m) => m.name !== "platform_scaling_uncore_factor");
+  assert.equal(counts.length, 24, "no derived metric on the first reading");
   const reads14 = first.filter((m) => m.name === "platform_cas_count_reads" && m.labels.pmu_type === "14");
   assert.deepEqual(reads14.map((m) => [m.labels, m.value, m.type, m.help]), [
     [{ host: "h", socket: "0", pmu_type: "14" }, 1014, undefined, undefined],
     [{ host: "h", socket: "1", pmu_type: "14" }, 2014, undefined, undefined],
   ], "predefined events take type and help from the catalog");
+  const scaling = first.filter((m) => m.name === "platform_scaling_uncore_factor");
+  assert.equal(scaling.length, 12, "one per socket and IMC channel");
+  assert.ok(scaling.every((m) => m.value === 1 && m.labels.socket && m.labels.pmu_type), "never multiplexed");
   reads = 3;
   now = 102;
   const second = source.platformMetrics(LABELS);
-  const derived = second.filter((m) => !("pmu_type" in m.labels));
-  const rate = (name: string, socket: string) =>
-    derived.find((m) => m.name === name && m.labels.socket === socket)?.value;
-  // Six channels, each +2000 (socket 0) or +4000 (socket 1) reads over 2 s, 64 bytes each.
-  assert.equal(rate("platform_dram_reads_bytes_per_second", "0"), 6 * 2000 * 64 / 2);
-  assert.equal(rate("platform_dram_reads_bytes_per_second", "1"), 6 * 4000 * 64 / 2);
-  assert.equal(rate("platform_dram_writes_bytes_per_second", "0"), 6 * 20 * 64 / 2);
-  assert.deepEqual(derived.find((m) => m.labels.socket === "1")!.labels, { host: "h", socket: "1" });
+  const derived = second.filter((m) => m.name.endsWith("_per_second") || m.name.endsWith("_ratio"));
+  const rate = (name: string, socket: string, pmuType = "14") =>
+    derived.find((m) => m.name === name && m.labels.socket === socket && m.labels.pmu_type === pmuType)
+      ?.value;
+  // Each channel +2000 (socket 0) or +4000 (socket 1) reads over 2 s, 64 bytes each.
+  assert.equal(rate("platform_dram_reads_bytes_per_second", "0"), 2000 * 64 / 2);
+  assert.equal(rate("platform_dram_reads_bytes_per_second", "1", "15"), 4000 * 64 / 2);
+  assert.equal(rate("platform_dram_writes_bytes_per_second", "0"), 20 * 64 / 2);
+  assert.equal(derived.length, 3 * 12, "reads, writes and total per socket and channel");
+  assert.deepEqual(
+    derived.find((m) => m.labels.socket === "1")!.labels,
+    { host: "h", socket: "1", pmu_type: derived.find((m) => m.labels.socket === "1")!.labels.pmu_type },
+    "derived metrics carry socket and pmu_type, as in WCA",
+  );
   assert.equal(rate("platform_dram_hit_ratio", "0"), undefined, "no PMM events listed: no hit ratio");
+  for (const m of second) assert.ok(lookupMetric(m.name), `${m.name} is catalogued`);
   source.close();
 
   const plain = UncoreSource.open(plansFor(CAS), { sys, derived: false, log: new RecordingLog() });
   plain.platformMetrics(LABELS);
-  assert.ok(plain.platformMetrics(LABELS).every((m) => "pmu_type" in m.labels), "derived off: raw only");
+  assert.ok(
+    plain.platformMetrics(LABELS).every((m) => !m.name.endsWith("_per_second")),
+    "derived off: raw counts and scaling only",
+  );
   plain.close();
 });
 
@@ -97,7 +117,7 @@ Deno.test("custom events are counters with their configuration in the help text"
     derived: true,
     log: new RecordingLog(),
   });
-  const metrics = source.platformMetrics(LABELS);
+  const metrics = countsOf(source.platformMetrics(LABELS));
   assert.equal(metrics.length, 4 * 2);
   assert.equal(metrics[0]!.type, "counter");
   assert.equal(
@@ -123,7 +143,10 @@ Deno.test("an event the kernel rejects is skipped and reported once, with the er
       ),
     );
     assert.equal(source.fdCount, 12, "the other event still counts on every channel");
-    assert.deepEqual(new Set(source.platformMetrics(LABELS).map((m) => m.name)), new Set([CAS[0]]));
+    assert.deepEqual(
+      new Set(source.platformMetrics(LABELS).map((m) => m.name)),
+      new Set([CAS[0], "platform_scaling_uncore_factor"]),
+    );
     source.close();
     assert.equal(sys.open.size, 0);
   }
@@ -171,7 +194,11 @@ Deno.test("a group that cannot be read, or never ran, is left out and reported o
   const log = new RecordingLog();
   const source = UncoreSource.open(plansFor(CAS), { sys, derived: false, log });
   sys.failingReads.add(sys.opened[0]!.fd);
-  for (let i = 0; i < 3; i++) assert.equal(source.platformMetrics(LABELS).length, 22);
+  for (let i = 0; i < 3; i++) {
+    const metrics = source.platformMetrics(LABELS);
+    assert.equal(countsOf(metrics).length, 22);
+    assert.equal(scalingOf(metrics).length, 11, "no scaling factor for the unreadable group either");
+  }
   assert.deepEqual(log.warnings, [
     "cannot read uncore counters of uncore_imc_0 on CPU 0: read: EBADF (fake read); left out (reported once)",
   ]);
@@ -179,7 +206,9 @@ Deno.test("a group that cannot be read, or never ran, is left out and reported o
   assert.equal(source.platformMetrics(LABELS).length, 0);
   assert.equal(log.warnings.length, 1 + 11, "each group that never ran, once (imc_0 CPU 0 already warned)");
   sys.running = 0.5;
-  assert.ok(source.platformMetrics(LABELS).every((m) => m.value === 14), "multiplexed counts are scaled");
+  const multiplexed = source.platformMetrics(LABELS);
+  assert.ok(countsOf(multiplexed).every((m) => m.value === 14), "multiplexed counts are scaled");
+  assert.ok(scalingOf(multiplexed).every((m) => m.value === 2), "and their scaling factor says by how much");
   source.close();
 });
 
@@ -192,8 +221,10 @@ Deno.test("two cpumask CPUs on one socket (a multi-die package) add up into one 
     derived: false,
     log: new RecordingLog(),
   });
-  const metrics = source.platformMetrics(LABELS);
+  const all = source.platformMetrics(LABELS);
+  const metrics = countsOf(all);
   assert.equal(metrics.length, 6);
+  assert.equal(scalingOf(all).length, 6, "one scaling series per PMU and socket, not per CPU");
   assert.ok(metrics.every((m) => m.value === 101 && m.labels.socket === "0"));
   source.close();
 });

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { parseIdList, parseLimit, parseSingleInteger } from "../../../src/platform/cgroup/formats.ts";
+import {
+  parseIdList,
+  parseLimit,
+  parseSingleInteger,
+  pickFlatKeyed,
+} from "../../../src/platform/cgroup/formats.ts";
 import { PlatformParseError } from "../../../src/platform/parse.ts";
 
 const isParseError = (pattern: RegExp) => (e: unknown) =>
@@ -35,4 +40,23 @@ Deno.test("parseIdList: real, empty and malformed input", () => {
   assert.deepEqual(parseIdList("7219\n7220\n", "tasks"), [7219, 7220]);
   assert.deepEqual(parseIdList("", "tasks"), []);
   assert.throws(() => parseIdList("1\nx\n", "tasks"), isParseError(/^tasks:2: expected an integer for id/));
+});
+
+Deno.test("pickFlatKeyed: the usual text and text with unreadable lines give what parseFlatKeyed gives", () => {
+  const table: Array<[string, (number | undefined)[], number]> = [
+    ["cache 0\npgfault 17\ntotal_pgfault 20\n", [20, 17], 0],
+    ["cache 0\npgfault 17\n", [undefined, 17], 0],
+    ["cache 0\nodd line here\npgfault 17\n", [undefined, 17], 1],
+    ["pgfault x\ntotal_pgfault 3\n", [3, undefined], 1],
+    ["", [undefined, undefined], 0],
+  ];
+  for (const [text, expected, skips] of table) {
+    const skipped: string[] = [];
+    assert.deepEqual(
+      pickFlatKeyed(text, "memory.stat", ["total_pgfault", "pgfault"], (m) => skipped.push(m)),
+      expected,
+      text,
+    );
+    assert.equal(skipped.length, skips, text);
+  }
 });

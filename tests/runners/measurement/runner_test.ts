@@ -92,19 +92,61 @@ for (const scenario of ["v1_split", "v1_comounted", "v2_unified", "hybrid"]) {
         "wca_duration_seconds",
       ]
     ) assert.ok(find(metrics, name).length > 0, `${scenario}: ${name} missing`);
-    assert.ok(find(metrics, "platform_vmstat_pgfault").length === 1, "vmstat keys become metrics");
+    assert.equal(find(metrics, "platform_vmstat", { key: "pgfault" }).length, 1, "vmstat keys, WCA's form");
+    assert.equal(find(metrics, "platform_vmstat_pgfaults").length, 1, "WCA's always-on vmstat counter");
     const cpus = value(metrics, "platform_topology_cpus");
     assert.equal(find(metrics, "platform_cpu_usage").length, cpus, "one platform_cpu_usage per online CPU");
   });
 }
 
-Deno.test("vmstat and zoneinfo filters: false drops them, a regex keeps matching keys", async () => {
-  const { runner } = runnerOn("v1_split", { vmstat: "^pgfault$", zoneinfo: false });
+Deno.test("vmstat and zoneinfo filters: false drops them, a regex keeps keys it matches at their start", async () => {
+  const { runner } = runnerOn("v1_split", { vmstat: "pgfault", zoneinfo: false });
   const metrics = await runner.iterate(runner.hostFacts(), { host: "h" });
-  assert.deepEqual(metrics.filter((m) => m.name.startsWith("platform_vmstat_")).map((m) => m.name), [
-    "platform_vmstat_pgfault",
-  ]);
+  const keys = new Set(find(metrics, "platform_vmstat").map((m) => m.labels.key));
+  assert.deepEqual([...keys].sort(), ["pgfault"], "re.match: pgfault, not pgmajfault");
+  assert.ok(find(metrics, "platform_node_vmstat").every((m) => m.labels.key === "pgfault"));
   assert.equal(find(metrics, "platform_zoneinfo").length, 0);
+  assert.equal(find(metrics, "platform_vmstat_pgfaults").length, 1, "always on, whatever vmstat says");
+});
+
+Deno.test("task_requested_cpus and task_requested_mem_bytes come from StaticNode default_resources", async () => {
+  const context = { hostPaths: hostPathsUnder(`${HOSTS}v2_unified`) };
+  const storage = new Collect();
+  const measure = async (resources: Record<string, unknown>) => {
+    const node = new StaticNode(
+      StaticNode.schema.parse({ tasks: ["task1"], default_resources: resources }),
+      context,
+    );
+    const runner = new MeasurementRunner(
+      MeasurementRunner.schema.parse({ node, metrics_storage: storage }),
+      context,
+    );
+    return await runner.iterate(runner.hostFacts(), { host: "h" });
+  };
+  const both = await measure({ cpus: 2.5, mem: "1073741824", disk: 10 });
+  assert.equal(value(both, "task_requested_cpus", { task_id: "task1" }), 2.5);
+  assert.equal(value(both, "task_requested_mem_bytes", { task_id: "task1" }), 1073741824);
+  const none = await measure({ cpus: "lots" });
+  assert.equal(find(none, "task_requested_cpus").length, 0, "not a number: no metric");
+  assert.equal(find(none, "task_requested_mem_bytes").length, 0, "absent: no metric");
+});
+
+Deno.test("wca_duration_seconds_avg is the mean of each step over the iterations so far", async () => {
+  const { runner } = runnerOn("v1_split");
+  const facts = runner.hostFacts();
+  const seen: number[] = [];
+  let last: Metric[] = [];
+  for (let i = 0; i < 3; i++) {
+    last = await runner.iterate(facts, { host: "h" });
+    seen.push(value(last, "wca_duration_seconds", { function: "platform" }));
+  }
+  const mean = seen.reduce((a, b) => a + b, 0) / seen.length;
+  assert.ok(Math.abs(value(last, "wca_duration_seconds_avg", { function: "platform" }) - mean) < 1e-12);
+  assert.equal(
+    find(last, "wca_duration_seconds_avg").length,
+    find(last, "wca_duration_seconds").length,
+    "one average per step",
+  );
 });
 
 Deno.test("a failing node or storage is logged; the iteration still measures and the loop goes on", async () => {
@@ -162,11 +204,12 @@ Deno.test("rdt_enabled: true on a host without resctrl stops start() with the re
     enable_derived_metrics: true,
     include_optional_labels: true,
     wss_reset_cycles: 10,
-    zoneinfo: "^nr_free_pages$",
+    zoneinfo: String.raw`\s+(nr_free_pages)\s+(\d+)`,
   });
   assert.doesNotThrow(() => new MeasurementRunner(parsed, context));
   assert.equal(MeasurementRunner.schema.safeParse({ node, interval: 0 }).success, false);
   assert.equal(MeasurementRunner.schema.safeParse({ node, vmstat: "(" }).success, false);
+  assert.equal(MeasurementRunner.schema.safeParse({ node, zoneinfo: "^nr_free_pages$" }).success, false);
 });
 
 Deno.test("an unreadable platform file costs only its own metrics", async () => {
