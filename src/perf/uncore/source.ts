@@ -138,7 +138,7 @@ export class UncoreSource implements MeasurementSource {
         scaling.set(scaleKey, {
           socket: plan.socket,
           pmuType: plan.pmu.type,
-          factor: Math.max(before, reading.scalingFactor),
+          factor: Math.max(before, reading.scalingFactor ?? 1), // defined: the group counted
         });
       } catch (error) {
         this.#warnOnce(
