@@ -46,6 +46,8 @@ export class YamlSource {
   readonly text: string;
   readonly doc: Document.Parsed;
   readonly #lines: LineCounter;
+  /** Entries per mapping, so merges of merges cost one pass per mapping, not one per path to it. */
+  readonly #entriesOf = new Map<Node, Entry[]>();
 
   /**
    * Parses `text`. YAML syntax errors, aliases without an anchor, tags on keys and standard-looking tags
@@ -156,6 +158,8 @@ export class YamlSource {
 
   #entries(map: Node | null | undefined, merging: Set<Node>): Entry[] {
     if (!isMap(map)) return [];
+    const known = this.#entriesOf.get(map);
+    if (known) return known;
     this.checkUniqueKeys(map);
     const own: Entry[] = [];
     const merged: Entry[] = [];
@@ -171,6 +175,7 @@ export class YamlSource {
       seen.add(entry.name);
       own.push(entry);
     }
+    this.#entriesOf.set(map, own);
     return own;
   }
 

@@ -267,3 +267,21 @@ Deno.test("a relative path is resolved against the working directory when the co
   const upRunner = buildRunner(parseConfigText("r.yaml", up), { components: testRegistry() }) as TestLoop;
   assert.equal((upRunner.params.storage as TestSink).params.file, resolve(Deno.cwd(), "../out/m.prom"));
 });
+
+Deno.test("merges of merges are computed once per mapping, so a merge bomb loads at once", () => {
+  // a16 merges a15 twice, a15 merges a14 twice, …: 2^16 paths to a0 but 17 mappings. Walking every path
+  // took 13 s here; one pass per mapping takes milliseconds.
+  const levels = ["a0: &a0 {k0: zero}"];
+  for (let i = 1; i <= 16; i++) {
+    const sources = Array.from({ length: 2 }, () => `*a${i - 1}`).join(", ");
+    levels.push(`a${i}: &a${i} {<<: [${sources}], k${i}: v${i}}`);
+  }
+  const bomb = `runner: !TestLoop\n  storage: !TestSink\n    labels:\n      ${levels.join("\n      ")}\n`;
+  const started = performance.now();
+  const error = thrown(() => buildRunner(parseConfigText("b.yaml", bomb), { components: testRegistry() }));
+  assert.ok(performance.now() - started < 2000, "took too long");
+  assert.match(
+    error.message,
+    /Invalid value a mapping for field 'labels\.a16' in !TestSink: expected a string/,
+  );
+});
