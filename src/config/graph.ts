@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { z } from "zod";
 import type { ComponentClass, ComponentContext } from "../components/component.ts";
-import { ConfigError, ConfigErrors } from "./errors.ts";
+import { ConfigError, ConfigErrors, printable } from "./errors.ts";
 import { describeIssue } from "./issues.ts";
 import { nearest } from "./suggest.ts";
 import { significantTag, tagText, type YamlSource } from "./yaml_source.ts";
@@ -81,7 +81,7 @@ export class GraphBuilder {
         throw this.#error(key, "Mapping keys must be plain strings");
       }
       if (name === "__proto__" || name === "constructor" || name === "prototype") {
-        throw this.#error(key, `Reserved key '${name}' is not allowed`);
+        throw this.#error(key, `Reserved key '${printable(name)}' is not allowed`);
       }
       result[name] = this.build(value, depth + 1);
     }
@@ -161,7 +161,10 @@ export class GraphBuilder {
         const guess = nearest(key, known);
         const hint = guess ? `; did you mean '${guess}'?` : "";
         const list = known.length ? `${guess ? " Known" : "; known"} fields: ${known.join(", ")}` : "";
-        return new ConfigError(`Unknown field '${key}' ${where}${hint}${list}`, source.position(at));
+        return new ConfigError(
+          `Unknown field '${printable(key)}' ${where}${hint}${list}`,
+          source.position(at),
+        );
       });
     }
     const field = formatPath(issue.path);

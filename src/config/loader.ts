@@ -7,7 +7,7 @@ import type { ComponentContext } from "../components/component.ts";
 import { defaultHostPaths } from "../platform/host_paths.ts";
 import { implementsInterface, type Runner, RunnerInterface } from "../components/interfaces.ts";
 import { LEVEL_NAMES, type LevelName, parseLevel } from "../logging/mod.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError, printable } from "./errors.ts";
 import { type FileOwner, readTrustedConfig } from "./file_checks.ts";
 import { type ComponentLookup, GraphBuilder } from "./graph.ts";
 import { nearest } from "./suggest.ts";
@@ -104,7 +104,7 @@ function parseLoggers(
         .describe(resolved);
       const tagNote = tag && tag !== "!Env" ? " (a level is plain text or !Env NAME, never a tag)" : "";
       throw new ConfigError(
-        `Invalid value ${given} for logger '${module}': expected one of: ${LEVELS}${tagNote}`,
+        `Invalid value ${given} for logger '${printable(module)}': expected one of: ${LEVELS}${tagNote}`,
         source.position(resolved ?? key),
       );
     }

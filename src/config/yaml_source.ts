@@ -11,7 +11,7 @@ import {
   Scalar,
   visit,
 } from "yaml";
-import { ConfigError, ConfigErrors, type SourcePosition } from "./errors.ts";
+import { ConfigError, ConfigErrors, printable, type SourcePosition } from "./errors.ts";
 
 const YAML_TAG = "tag:yaml.org,2002:";
 /** The standard tags a config may spell out (`!!str 5`); the rest (`!!python/object:…`, `!!binary`) are refused. */
@@ -134,7 +134,7 @@ export class YamlSource {
     if (isAlias(node)) return `*${node.source}`;
     const tag = significantTag(node);
     if (tag) {
-      const scalarText = isScalar(node) && node.source ? ` ${node.source}` : "";
+      const scalarText = isScalar(node) && node.source ? ` ${printable(String(node.source))}` : "";
       return `${tagText(tag)}${scalarText}`;
     }
     if (isMap(node)) return "a mapping";
@@ -233,7 +233,7 @@ export class YamlSource {
       if (first) {
         const line = this.position(first).line;
         throw new ConfigError(
-          `Duplicate key '${name}' (first given at line ${line})`,
+          `Duplicate key '${printable(name)}' (first given at line ${line})`,
           this.position(pair.key),
         );
       }

@@ -285,3 +285,22 @@ Deno.test("merges of merges are computed once per mapping, so a merge bomb loads
     /Invalid value a mapping for field 'labels\.a16' in !TestSink: expected a string/,
   );
 });
+
+Deno.test("config text quoted in a message has its control characters escaped", () => {
+  const cases: Array<[string, string]> = [
+    [
+      'runner: !TestLoop\n  storage: !TestSink\n  "a\\e[2Jb": 1\n',
+      "Unknown field 'a\\u001b[2Jb' in !TestLoop",
+    ],
+    ['runner: !TestLoop\n  storage: !TestSink\nloggers:\n  "x\\ny": loud\n', "for logger 'x\\u000ay'"],
+    ['runner: !TestLoop\n  storage: !TestSink {name: !Env "A\\rB"}\n', "got !Env A\\u000dB"],
+    ['runner: !TestLoop\n  storage: !TestSink\n  "k\\e": 1\n  "k\\e": 2\n', "Duplicate key 'k\\u001b'"],
+  ];
+  for (const [text, expected] of cases) {
+    const error = thrown(() => buildRunner(parseConfigText("c.yaml", text), { components: testRegistry() }));
+    assert.ok(error.message.includes(expected), error.message);
+    // Newlines separate the messages of a ConfigErrors; nothing else below U+0020 may appear.
+    // deno-lint-ignore no-control-regex
+    assert.doesNotMatch(error.message, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  }
+});
