@@ -35,7 +35,7 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
   assert.equal(
     run.stderr,
     "wca: configs/extending/hello_world.yaml:3:9: Unknown tag !HelloWorldRunner. Available tags: " +
-      "!CgroupNode, !FilterStorage, !HTTPMetricsStorage, !LogStorage, !MeasurementRunner, !StaticNode, " +
+      "!AllocationConfiguration, !CgroupNode, !FilterStorage, !HTTPMetricsStorage, !LogStorage, !MeasurementRunner, !StaticNode, " +
       "!TaskLabelRegexGenerator, !Env. External components are added with -r path/to/module.ts:ClassName\n",
   );
 });
@@ -75,7 +75,7 @@ Deno.test("config files: missing, world-writable and foreign-owned files are ref
     assert.equal(writable.code, 1);
     assert.equal(
       writable.stderr,
-      `wca: Config file ${path} is writable by others (mode 666); run 'chmod o-w ${path}' ` +
+      `wca: Config file ${path} is writable by others (mode 666); run 'chmod go-w ${path}' ` +
         `so that nobody else can change what the agent runs\n`,
     );
     if (IS_ROOT) {
@@ -144,4 +144,35 @@ Deno.test("-r with a missing module or class: exit 1 with a clear message", asyn
   );
   assert.equal(noClass.code, 1);
   assert.match(noClass.stderr, /has no export 'Nope' \(it exports: HelloWorldRunner\)\n$/);
+});
+
+Deno.test("-r with a module others can write: exit 1 before any of its code runs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const module = `${dir}/runner.ts`;
+    const marker = `${dir}/ran`;
+    await Deno.writeTextFile(
+      module,
+      `Deno.writeTextFileSync(${
+        JSON.stringify(marker)
+      }, "ran");\nexport class HelloWorldRunner { run() {} }\n`,
+    );
+    await Deno.chmod(module, 0o666);
+    const run = await runWca([
+      "-c",
+      "configs/extending/hello_world.yaml",
+      "-r",
+      `${module}:HelloWorldRunner`,
+      ...ROOT_FLAG,
+    ]);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr,
+      `wca: -r ${module}:HelloWorldRunner: Module ${module} is writable by others (mode 666); ` +
+        `run 'chmod go-w ${module}' so that nobody else can change what the agent runs; it was not imported\n`,
+    );
+    assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

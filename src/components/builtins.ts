@@ -3,6 +3,7 @@
  * class names, because bundlers may rename classes.
  */
 import type { ComponentClass } from "./component.ts";
+import { AllocationConfiguration } from "../allocations/configuration.ts";
 import { CgroupNode, StaticNode } from "../nodes/mod.ts";
 import { MeasurementRunner, TaskLabelRegexGenerator } from "../runners/measurement/mod.ts";
 import { FilterStorage, HTTPMetricsStorage, LogStorage } from "../storages/mod.ts";
@@ -15,4 +16,5 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Obje
   CgroupNode,
   MeasurementRunner,
   TaskLabelRegexGenerator,
+  AllocationConfiguration,
 });

@@ -1,10 +1,13 @@
 /**
  * `-r MODULE:Class` and `-r MODULE`: imports an external module and registers its component(s).
  * An external component runs inside the agent with the agent's privileges: it can read and write
- * whatever the agent can. Register only code you trust.
+ * whatever the agent can. A local module file must pass the config file's trust rule before it is
+ * imported, because importing already runs its top-level code.
  */
 import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ConfigError } from "../config/errors.ts";
+import { checkTrustedFile, type FileOwner } from "../config/file_checks.ts";
 import { type ComponentClass, isRegisteredClass } from "./component.ts";
 import { type Registry, RegistryError } from "./registry.ts";
 
@@ -51,13 +54,48 @@ function describeExports(module: Record<string, unknown>): string {
   return names.length ? names.join(", ") : "no classes";
 }
 
+/**
+ * Applies the trust rule to a local module (a file: specifier) before anything imports it. Other schemes
+ * (npm:, https:, data: …) are not files on this host; what vouches for them is Deno's lockfile.
+ */
+export function checkModuleFile(argument: string, specifier: string, owner: FileOwner = {}): void {
+  if (!specifier.toLowerCase().startsWith("file:")) return;
+  let path: string;
+  try {
+    path = fileURLToPath(specifier);
+  } catch (error) {
+    throw new RegistryError(
+      `-r ${argument}: ${specifier} is not a local file path: ${(error as Error).message}`,
+    );
+  }
+  try {
+    checkTrustedFile(`Module ${path}`, path, owner);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    if (/ does not exist$/.test(error.message)) {
+      throw new RegistryError(
+        `-r ${argument}: cannot import ${specifier}: Module not found (no file ${path})`,
+      );
+    }
+    throw new RegistryError(`-r ${argument}: ${error.message}; it was not imported`);
+  }
+}
+
+export interface RegisterOptions {
+  /** Relative module paths are resolved against this; default: the working directory. */
+  cwd?: string;
+  /** Who may own local modules besides root; default: the current user. */
+  owner?: FileOwner;
+}
+
 /** Imports the module and registers the named class, or every export marked with register(). */
 export async function registerFrom(
   registry: Registry,
   argument: string,
-  cwd = Deno.cwd(),
+  options: RegisterOptions = {},
 ): Promise<string[]> {
-  const spec = parseRegistration(argument, cwd);
+  const spec = parseRegistration(argument, options.cwd ?? Deno.cwd());
+  checkModuleFile(argument, spec.specifier, options.owner);
   let module: Record<string, unknown>;
   try {
     module = await import(spec.specifier);

@@ -36,3 +36,11 @@ export class ConfigErrors extends ConfigError {
 export function isUserError(error: unknown): error is ConfigError {
   return error instanceof ConfigError;
 }
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Config text quoted in a message: control characters as \uXXXX, so a key cannot forge lines or escapes. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}

@@ -6,9 +6,10 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { z } from "zod";
 import type { ComponentClass, ComponentContext } from "../components/component.ts";
-import { ConfigError, ConfigErrors } from "./errors.ts";
+import { ConfigError, ConfigErrors, printable } from "./errors.ts";
 import { describeIssue } from "./issues.ts";
-import type { YamlSource } from "./yaml_source.ts";
+import { nearest } from "./suggest.ts";
+import { significantTag, tagText, type YamlSource } from "./yaml_source.ts";
 
 export interface ComponentLookup {
   get(tag: string): ComponentClass | undefined;
@@ -63,7 +64,7 @@ export class GraphBuilder {
   }
 
   #buildNode(node: Node, depth: number): unknown {
-    const tag = node.tag && !node.tag.startsWith("tag:yaml.org") ? node.tag : undefined;
+    const tag = significantTag(node);
     if (tag === ENV_TAG) return this.#buildEnv(node);
     if (tag) return this.#buildComponent(node, tag, depth);
     if (isMap(node)) return this.#buildMapping(node, depth);
@@ -75,17 +76,14 @@ export class GraphBuilder {
   #buildMapping(node: Node, depth: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
     if (!isMap(node)) return result;
-    this.#source.checkUniqueKeys(node);
-    for (const pair of node.items) {
-      const key = pair.key;
+    for (const { name, key, value } of this.#source.entries(node)) {
       if (!isScalar(key) || (typeof key.value !== "string" && typeof key.value !== "number")) {
-        throw this.#error(key as Node, "Mapping keys must be plain strings");
+        throw this.#error(key, "Mapping keys must be plain strings");
       }
-      const name = String(key.value);
       if (name === "__proto__" || name === "constructor" || name === "prototype") {
-        throw this.#error(key, `Reserved key '${name}' is not allowed`);
+        throw this.#error(key, `Reserved key '${printable(name)}' is not allowed`);
       }
-      result[name] = this.build(pair.value as Node | null, depth + 1);
+      result[name] = this.build(value, depth + 1);
     }
     return result;
   }
@@ -107,10 +105,12 @@ export class GraphBuilder {
     const name = tag.slice(1);
     const cls = tag.startsWith("!") ? this.#options.components.get(name) : undefined;
     if (!cls) {
-      const available = this.#options.components.names().map((n) => `!${n}`).join(", ");
+      const tags = [...this.#options.components.names().map((n) => `!${n}`), ENV_TAG];
+      const guess = nearest(tagText(tag), tags);
+      const hint = guess ? `; did you mean ${guess}?` : ".";
       throw this.#error(
         node,
-        `Unknown tag ${tag}. Available tags: ${available}, !Env. ` +
+        `Unknown tag ${tagText(tag)}${hint} Available tags: ${tags.join(", ")}. ` +
           `External components are added with -r path/to/module.ts:ClassName`,
       );
     }
@@ -158,7 +158,13 @@ export class GraphBuilder {
       return issue.keys.map((key) => {
         const at = source.keyNode(owner, key) ?? owner ?? node;
         const where = issue.path.length ? `in '${formatPath(issue.path)}' of ${tag}` : `in ${tag}`;
-        return new ConfigError(`Unknown field '${key}' ${where}${known}`, source.position(at));
+        const guess = nearest(key, known);
+        const hint = guess ? `; did you mean '${guess}'?` : "";
+        const list = known.length ? `${guess ? " Known" : "; known"} fields: ${known.join(", ")}` : "";
+        return new ConfigError(
+          `Unknown field '${printable(key)}' ${where}${hint}${list}`,
+          source.position(at),
+        );
       });
     }
     const field = formatPath(issue.path);
@@ -174,11 +180,11 @@ export class GraphBuilder {
     return [new ConfigError(`Invalid value ${given} ${subject}: ${expected}`, source.position(at))];
   }
 
-  #knownFields(path: readonly PropertyKey[], tag: string): string {
-    if (path.length) return "";
+  #knownFields(path: readonly PropertyKey[], tag: string): string[] {
+    if (path.length) return [];
     const cls = this.#options.components.get(tag.slice(1));
     const shape = (cls?.schema as { shape?: Record<string, unknown> } | undefined)?.shape;
-    return shape ? `; known fields: ${Object.keys(shape).join(", ")}` : "";
+    return shape ? Object.keys(shape) : [];
   }
 
   #error(node: Node | null | undefined, message: string): ConfigError {

@@ -7,10 +7,11 @@ import type { ComponentContext } from "../components/component.ts";
 import { defaultHostPaths } from "../platform/host_paths.ts";
 import { implementsInterface, type Runner, RunnerInterface } from "../components/interfaces.ts";
 import { LEVEL_NAMES, type LevelName, parseLevel } from "../logging/mod.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError, printable } from "./errors.ts";
 import { type FileOwner, readTrustedConfig } from "./file_checks.ts";
 import { type ComponentLookup, GraphBuilder } from "./graph.ts";
-import { YamlSource } from "./yaml_source.ts";
+import { nearest } from "./suggest.ts";
+import { significantTag, YamlSource } from "./yaml_source.ts";
 
 const TOP_LEVEL_KEYS = ["runner", "loggers"] as const;
 
@@ -28,8 +29,15 @@ export interface BuildOptions {
   context?: ComponentContext;
 }
 
-/** Parses and checks the shape of a config text; nothing is constructed yet. */
-export function parseConfigText(file: string, text: string): ParsedConfig {
+/**
+ * Parses and checks the shape of a config text; nothing is constructed yet. `env` resolves `!Env` in
+ * the `loggers:` section (default: the process environment).
+ */
+export function parseConfigText(
+  file: string,
+  text: string,
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): ParsedConfig {
   const source = new YamlSource(file, text);
   const root = source.doc.contents as Node | null;
   if (!isMap(root)) {
@@ -38,19 +46,17 @@ export function parseConfigText(file: string, text: string): ParsedConfig {
       source.position(root),
     );
   }
-  source.checkUniqueKeys(root);
   let runnerNode: Node | undefined;
   let loggers: Array<readonly [string, LevelName]> = [];
-  for (const pair of root.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (key === "runner") runnerNode = (pair.value ?? pair.key) as Node;
-    else if (key === "loggers") loggers = parseLoggers(source, pair.value as Node | null);
+  for (const { name, key, value } of source.entries(root)) {
+    if (name === "runner" && isScalar(key)) runnerNode = value ?? key;
+    else if (name === "loggers" && isScalar(key)) loggers = parseLoggers(source, value, env);
     else {
+      const guess = nearest(name, TOP_LEVEL_KEYS);
       throw new ConfigError(
-        `Unknown top-level key ${source.describe(pair.key as Node)}; allowed keys: ${
-          TOP_LEVEL_KEYS.join(", ")
-        }`,
-        source.position(pair.key as Node),
+        `Unknown top-level key ${source.describe(key)}${guess ? `; did you mean '${guess}'?` : ""}` +
+          `${guess ? " Allowed" : "; allowed"} keys: ${TOP_LEVEL_KEYS.join(", ")}`,
+        source.position(key),
       );
     }
   }
@@ -63,27 +69,62 @@ export function parseConfigText(file: string, text: string): ParsedConfig {
   return { source, loggers, runnerNode };
 }
 
-function parseLoggers(source: YamlSource, node: Node | null): Array<readonly [string, LevelName]> {
-  if (node === null || (isScalar(node) && node.value === null)) return [];
-  if (!isMap(node)) {
+const LEVELS = LEVEL_NAMES.map((l) => l.toLowerCase()).join(", ");
+
+function parseLoggers(
+  source: YamlSource,
+  node: Node | null,
+  env: (name: string) => string | undefined,
+): Array<readonly [string, LevelName]> {
+  const section = source.resolve(node);
+  if (significantTag(section)) {
     throw new ConfigError(
-      `Invalid value ${source.describe(node)} for 'loggers': expected a mapping of module: level`,
-      source.position(node),
+      `Invalid value ${
+        source.describe(section)
+      } for 'loggers': expected a mapping of module: level, untagged`,
+      source.position(section),
     );
   }
-  return node.items.map((pair) => {
-    const module = isScalar(pair.key) && pair.key.value !== null ? String(pair.key.value) : "";
-    const value = pair.value as Node | null;
-    const level = isScalar(value) && typeof value.value === "string" ? parseLevel(value.value) : undefined;
+  if (section === null || section === undefined || (isScalar(section) && section.value === null)) return [];
+  if (!isMap(section)) {
+    throw new ConfigError(
+      `Invalid value ${source.describe(section)} for 'loggers': expected a mapping of module: level`,
+      source.position(section),
+    );
+  }
+  return source.entries(section).map(({ name: module, key, value }) => {
+    const resolved = source.resolve(value);
+    const tag = significantTag(resolved);
+    let text: string | undefined;
+    if (tag === "!Env") text = loggerEnv(source, resolved!, env);
+    else if (!tag && isScalar(resolved) && typeof resolved.value === "string") text = resolved.value;
+    const level = text === undefined ? undefined : parseLevel(text);
     if (!level) {
+      const given = tag === "!Env" ? `${JSON.stringify(text)} (from ${source.describe(resolved)})` : source
+        .describe(resolved);
+      const tagNote = tag && tag !== "!Env" ? " (a level is plain text or !Env NAME, never a tag)" : "";
       throw new ConfigError(
-        `Invalid value ${source.describe(value)} for logger '${module}': expected one of: ` +
-          LEVEL_NAMES.map((l) => l.toLowerCase()).join(", "),
-        source.position(value ?? (pair.key as Node)),
+        `Invalid value ${given} for logger '${printable(module)}': expected one of: ${LEVELS}${tagNote}`,
+        source.position(resolved ?? key),
       );
     }
     return [module, level] as const;
   });
+}
+
+function loggerEnv(source: YamlSource, node: Node, env: (name: string) => string | undefined): string {
+  const name = isScalar(node) && typeof node.value === "string" ? node.value.trim() : "";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new ConfigError(
+      `!Env expects an environment variable name, got ${source.describe(node)}`,
+      source.position(node),
+    );
+  }
+  const value = env(name);
+  if (value === undefined) {
+    throw new ConfigError(`Environment variable ${name} (from !Env) is not set`, source.position(node));
+  }
+  return value;
 }
 
 /** Constructs the runner and everything it references. */

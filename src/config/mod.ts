@@ -1,5 +1,5 @@
 export { ConfigError, ConfigErrors, isUserError, type SourcePosition } from "./errors.ts";
-export { readTrustedConfig } from "./file_checks.ts";
+export { checkTrustedFile, readTrustedConfig } from "./file_checks.ts";
 export { type ComponentLookup, GraphBuilder } from "./graph.ts";
 export {
   type BuildOptions,

@@ -2,6 +2,7 @@
  * Parameter types shared by component schemas. Each returns a zod schema whose failure message reads as
  * the "expected …" half of a config error: `… for field 'x' in !Class: expected an absolute path`.
  */
+import { resolve as resolvePath } from "node:path";
 import { z } from "zod";
 import { type ComponentInterface, describeInterface, implementsInterface } from "../components/interfaces.ts";
 
@@ -17,21 +18,66 @@ export interface PathOptions {
   readable?: boolean;
 }
 
-/** An absolute path without `..` segments. */
+// C0 controls, DEL and C1 controls: a newline or an escape sequence in a path forges log lines.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Why `value` cannot be a path name, or undefined: control characters and text that was not valid UTF-8. */
+export function pathTextProblem(value: string): string | undefined {
+  const control = CONTROL.exec(value);
+  if (control) {
+    const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    return `expected a path without control characters (U+${code} at character ${control.index + 1})`;
+  }
+  // A file read as UTF-8 turns undecodable bytes into U+FFFD; escapes and !Env can yield lone surrogates.
+  const replacement = value.indexOf("\uFFFD");
+  if (replacement >= 0 || !value.isWellFormed()) {
+    const at = replacement >= 0 ? ` (U+FFFD at character ${replacement + 1})` : "";
+    return `expected a path in valid UTF-8${at}`;
+  }
+  return undefined;
+}
+
+function checkReadable(value: string, ctx: z.RefinementCtx): void {
+  try {
+    Deno.statSync(value);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound ? "it does not exist" : String(error);
+    ctx.addIssue({ code: "custom", message: `expected a readable path, but ${reason}` });
+  }
+}
+
+/** An absolute path without `..` segments: for fields where a path relative to the working directory makes no sense. */
 export function absolutePath(options: PathOptions = {}) {
   return text(4096).superRefine((value, ctx) => {
-    if (!value.startsWith("/")) {
+    const problem = pathTextProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+    } else if (!value.startsWith("/")) {
       ctx.addIssue({ code: "custom", message: "expected an absolute path (starting with /)" });
     } else if (value.split("/").includes("..")) {
       ctx.addIssue({ code: "custom", message: "expected a path without '..' segments" });
     } else if (options.readable) {
-      try {
-        Deno.statSync(value);
-      } catch (error) {
-        const reason = error instanceof Deno.errors.NotFound ? "it does not exist" : String(error);
-        ctx.addIssue({ code: "custom", message: `expected a readable path, but ${reason}` });
-      }
+      checkReadable(value, ctx);
     }
+  });
+}
+
+/**
+ * A file path, absolute or relative; a relative one is resolved against the working directory when the
+ * config is loaded (as WCA does), so the component always receives an absolute path.
+ */
+export function path(options: PathOptions & { cwd?: () => string } = {}) {
+  const cwd = options.cwd ?? (() => Deno.cwd());
+  return text(4096).transform((value, ctx) => {
+    const problem = value === "" ? "expected a path, not an empty string" : pathTextProblem(value);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    const resolved = resolvePath(cwd(), value);
+    if (options.readable) checkReadable(resolved, ctx);
+    return resolved;
   });
 }
 
@@ -52,11 +98,13 @@ export function cgroupPath(options: { absolute?: boolean } = {}) {
   const expected = options.absolute
     ? "expected an absolute cgroup path without '.' or '..' segments (e.g. /system.slice)"
     : "expected a cgroup path without '.' or '..' segments";
-  return text(4096).refine(
-    (value) =>
-      (!options.absolute || value.startsWith("/")) && !value.split("/").some((s) => s === "." || s === ".."),
-    { error: expected },
-  );
+  return text(4096).superRefine((value, ctx) => {
+    const problem = pathTextProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    else if (
+      (options.absolute && !value.startsWith("/")) || value.split("/").some((s) => s === "." || s === "..")
+    ) ctx.addIssue({ code: "custom", message: expected });
+  });
 }
 
 /** A URL whose scheme is one of `schemes` (given without the colon). */

@@ -1,14 +1,58 @@
-/** A parsed YAML file with the means to say where a node is and how it was written. */
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { ConfigError, ConfigErrors, type SourcePosition } from "./errors.ts";
+/** A parsed YAML file with the means to say where a node is, how it was written, and what a mapping holds. */
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  Scalar,
+  visit,
+} from "yaml";
+import { ConfigError, ConfigErrors, printable, type SourcePosition } from "./errors.ts";
+
+const YAML_TAG = "tag:yaml.org,2002:";
+/** The standard tags a config may spell out (`!!str 5`); the rest (`!!python/object:…`, `!!binary`) are refused. */
+const CORE_TAGS = ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `${YAML_TAG}${t}`);
+const MERGE_KEY = "<<";
+
+/** One key of a mapping with its value, after merge keys (`<<: *defaults`) are applied. */
+export interface Entry {
+  readonly name: string;
+  readonly key: Node;
+  readonly value: Node | null;
+}
+
+/** How a tag is written in a file: `!!str` for the standard ones, `!Name` for the rest. */
+export function tagText(tag: string): string {
+  return tag.startsWith(YAML_TAG) ? `!!${tag.slice(YAML_TAG.length)}` : tag;
+}
+
+/** A tag that names something (a component, !Env, an unknown type); undefined for none or a core tag. */
+export function significantTag(node: Node | null | undefined): string | undefined {
+  const tag = node?.tag;
+  return tag && !CORE_TAGS.includes(tag) ? tag : undefined;
+}
+
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.value === MERGE_KEY && (key.type === undefined || key.type === Scalar.PLAIN) &&
+    !key.tag;
+}
 
 export class YamlSource {
   readonly file: string;
   readonly text: string;
   readonly doc: Document.Parsed;
   readonly #lines: LineCounter;
+  /** Entries per mapping, so merges of merges cost one pass per mapping, not one per path to it. */
+  readonly #entriesOf = new Map<Node, Entry[]>();
 
-  /** Parses `text`; YAML syntax errors become ConfigErrors pointing at the offending place. */
+  /**
+   * Parses `text`. YAML syntax errors, aliases without an anchor, tags on keys and standard-looking tags
+   * wca does not know (`!!python/object:…`) become ConfigErrors pointing at the offending place.
+   */
   constructor(file: string, text: string) {
     this.file = file;
     this.text = text;
@@ -21,6 +65,42 @@ export class YamlSource {
         return new ConfigError(`YAML syntax error: ${reason}`, { file, line, col });
       }));
     }
+    const problems = this.#checkNodes();
+    if (problems.length) throw problems.length === 1 ? problems[0]! : new ConfigErrors(problems);
+  }
+
+  #checkNodes(): ConfigError[] {
+    const problems: ConfigError[] = [];
+    visit(this.doc, {
+      Alias: (_key, alias) => {
+        if (alias.resolve(this.doc) === undefined) {
+          problems.push(
+            new ConfigError(
+              `Undefined alias *${alias.source}: no anchor &${alias.source} is defined before it`,
+              this.position(alias),
+            ),
+          );
+        }
+      },
+      Node: (key, node) => {
+        const tag = node.tag;
+        if (!tag) return;
+        if (key === "key" && !CORE_TAGS.includes(tag)) {
+          problems.push(
+            new ConfigError(`A mapping key cannot have the tag ${tagText(tag)}`, this.position(node)),
+          );
+        } else if (tag.startsWith(YAML_TAG) && !CORE_TAGS.includes(tag)) {
+          problems.push(
+            new ConfigError(
+              `Unsupported YAML tag ${tagText(tag)}: a config may use component tags (!ClassName), !Env ` +
+                `and the standard tags ${CORE_TAGS.map(tagText).join(", ")}`,
+              this.position(node),
+            ),
+          );
+        }
+      },
+    });
+    return problems;
   }
 
   positionOf(offset: number): SourcePosition {
@@ -33,9 +113,11 @@ export class YamlSource {
     if (!node?.range) return this.positionOf(0);
     const start = node.range[0];
     if (node.tag) {
-      const tagAt = this.text.lastIndexOf(node.tag, start);
-      if (tagAt >= 0 && /^[\s&\w-]*$/.test(this.text.slice(tagAt + node.tag.length, start))) {
-        return this.positionOf(tagAt);
+      for (const written of new Set([tagText(node.tag), node.tag])) {
+        const tagAt = this.text.lastIndexOf(written, start);
+        if (tagAt >= 0 && /^[\s&\w-]*$/.test(this.text.slice(tagAt + written.length, start))) {
+          return this.positionOf(tagAt);
+        }
       }
     }
     return this.positionOf(start);
@@ -50,9 +132,10 @@ export class YamlSource {
   describe(node: Node | null | undefined): string {
     if (node === null || node === undefined) return "(nothing)";
     if (isAlias(node)) return `*${node.source}`;
-    if (node.tag && !node.tag.startsWith("tag:yaml.org")) {
-      const scalarText = isScalar(node) && node.source ? ` ${node.source}` : "";
-      return `${node.tag}${scalarText}`;
+    const tag = significantTag(node);
+    if (tag) {
+      const scalarText = isScalar(node) && node.source ? ` ${printable(String(node.source))}` : "";
+      return `${tagText(tag)}${scalarText}`;
     }
     if (isMap(node)) return "a mapping";
     if (isSeq(node)) return "a list";
@@ -65,6 +148,60 @@ export class YamlSource {
     return "a value";
   }
 
+  /**
+   * The keys of a mapping (through aliases) with their values. `<<: *a` and `<<: [*a, *b]` add the keys
+   * of those mappings that the mapping does not set itself; earlier sources win over later ones (YAML 1.1).
+   */
+  entries(map: Node | null | undefined): Entry[] {
+    return this.#entries(this.resolve(map), new Set());
+  }
+
+  #entries(map: Node | null | undefined, merging: Set<Node>): Entry[] {
+    if (!isMap(map)) return [];
+    const known = this.#entriesOf.get(map);
+    if (known) return known;
+    this.checkUniqueKeys(map);
+    const own: Entry[] = [];
+    const merged: Entry[] = [];
+    for (const pair of map.items) {
+      const key = pair.key as Node;
+      const value = (pair.value ?? null) as Node | null;
+      if (isMergeKey(key)) merged.push(...this.#mergeSources(value, key, merging));
+      else own.push({ name: isScalar(key) ? String(key.value) : "", key, value });
+    }
+    const seen = new Set(own.map((entry) => entry.name));
+    for (const entry of merged) {
+      if (seen.has(entry.name)) continue;
+      seen.add(entry.name);
+      own.push(entry);
+    }
+    this.#entriesOf.set(map, own);
+    return own;
+  }
+
+  #mergeSources(value: Node | null, key: Node, merging: Set<Node>): Entry[] {
+    const target = this.resolve(value);
+    const sources = isSeq(target) ? (target.items as Node[]) : [value];
+    const entries: Entry[] = [];
+    for (const source of sources) {
+      const map = this.resolve(source);
+      if (!isMap(map)) {
+        throw new ConfigError(
+          `Invalid value ${this.describe(source)} for the merge key <<: expected a mapping or a list of ` +
+            `mappings, e.g. <<: *defaults or <<: [*a, *b]`,
+          this.position(source ?? key),
+        );
+      }
+      if (merging.has(map)) {
+        throw new ConfigError("A merge key refers to the mapping that contains it", this.position(source));
+      }
+      merging.add(map);
+      entries.push(...this.#entries(map, merging));
+      merging.delete(map);
+    }
+    return entries;
+  }
+
   /** Follows a zod issue path (keys and indexes) from `node`; stops at the deepest node that exists. */
   locate(
     node: Node | null | undefined,
@@ -74,10 +211,8 @@ export class YamlSource {
     for (const segment of path) {
       let next: Node | null | undefined;
       if (isMap(current)) {
-        const pair = current.items.find((item) =>
-          isScalar(item.key) && String(item.key.value) === String(segment)
-        );
-        next = pair ? (pair.value as Node | null) ?? (pair.key as Node) : undefined;
+        const entry = this.entries(current).find((item) => item.name === String(segment));
+        next = entry ? entry.value ?? entry.key : undefined;
       } else if (isSeq(current) && typeof segment === "number") {
         next = current.items[segment] as Node | undefined;
       }
@@ -98,7 +233,7 @@ export class YamlSource {
       if (first) {
         const line = this.position(first).line;
         throw new ConfigError(
-          `Duplicate key '${name}' (first given at line ${line})`,
+          `Duplicate key '${printable(name)}' (first given at line ${line})`,
           this.position(pair.key),
         );
       }
@@ -106,11 +241,8 @@ export class YamlSource {
     }
   }
 
-  /** The key node of `field` in a mapping, for errors about the key itself. */
+  /** The key node of `field` in a mapping (merged keys included), for errors about the key itself. */
   keyNode(map: Node | null | undefined, field: string): Node | undefined {
-    const resolved = this.resolve(map);
-    if (!isMap(resolved)) return undefined;
-    const pair = resolved.items.find((item) => isScalar(item.key) && String(item.key.value) === field);
-    return pair?.key as Node | undefined;
+    return this.entries(map).find((entry) => entry.name === field)?.key;
   }
 }

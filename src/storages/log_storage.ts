@@ -8,13 +8,13 @@
 import { dirname, join } from "node:path";
 import type { Storage } from "../components/interfaces.ts";
 import type { ComponentContext } from "../components/component.ts";
-import { absolutePath, boolean, listOf, params, text, type z } from "../config/schema.ts";
+import { boolean, listOf, params, path, text, type z } from "../config/schema.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { encodeMetrics } from "../metrics/prometheus.ts";
 
 const schema = params({
-  output_filename: absolutePath().optional().describe(
-    "File to write the metrics to; absent: standard error.",
+  output_filename: path().optional().describe(
+    "File to write the metrics to (a relative path is resolved against the working directory); absent: standard error.",
   ),
   overwrite: boolean().default(false).describe(
     "Replace the file with each batch (atomically) instead of appending; for node_exporter's textfile " +

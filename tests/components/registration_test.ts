@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parseRegistration, registerFrom } from "../../src/components/registration.ts";
+import { checkModuleFile, parseRegistration, registerFrom } from "../../src/components/registration.ts";
 import { Registry, RegistryError } from "../../src/components/registry.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/components/", import.meta.url));
@@ -76,5 +76,128 @@ Deno.test("clear errors: missing module, missing export, not a class, nothing ma
   assert.throws(() => reg.add("BuiltinStorage", class {}, "-r x.ts:BuiltinStorage"), {
     message:
       "Cannot register 'BuiltinStorage' from -r x.ts:BuiltinStorage: a built-in component has that name; rename the class",
+  });
+});
+
+const IS_ROOT = Deno.uid() === 0;
+
+/** A module whose top-level code leaves a mark, so a test can tell whether importing it ran anything. */
+async function markingModule(dir: string, mode: number): Promise<{ path: string; marker: string }> {
+  const path = `${dir}/component.ts`;
+  const marker = `${dir}/ran`;
+  await Deno.writeTextFile(
+    path,
+    `Deno.writeTextFileSync(${JSON.stringify(marker)}, "top-level code ran");\n` +
+      "export class Thing { store() {} }\n",
+  );
+  await Deno.chmod(path, mode);
+  return { path, marker };
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function refusedBeforeImport(
+  argument: string,
+  marker: string,
+  pattern: RegExp,
+  cwd?: string,
+): Promise<void> {
+  await assert.rejects(registerFrom(registry(), argument, { cwd }), (error: unknown) => {
+    assert.ok(error instanceof RegistryError, String(error));
+    assert.match(error.message, pattern);
+    return true;
+  });
+  assert.equal(exists(marker), false, "the module's top-level code must not have run");
+}
+
+Deno.test("-r refuses a world-writable module owned by another user before running any of it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { path, marker } = await markingModule(dir, 0o666);
+    if (IS_ROOT) await Deno.chown(path, 65534, 65534);
+    const owner = IS_ROOT ? "uid 65534" : `uid ${Deno.uid()}`;
+    // As root the file belongs to nobody; otherwise it is ours but writable by everyone.
+    const pattern = IS_ROOT
+      ? new RegExp(
+        `^-r ${path}:Thing: Module ${path} is owned by ${owner}; it must be owned by the user running wca`,
+      )
+      : new RegExp(
+        `^-r ${path}:Thing: Module ${path} is writable by others \\(mode 666\\); run 'chmod go-w ${path}'`,
+      );
+    await refusedBeforeImport(`${path}:Thing`, marker, pattern);
+    // The class need not exist: the refusal comes before anything could look.
+    await refusedBeforeImport(`${path}:Missing`, marker, /it was not imported$/);
+    if (IS_ROOT) await Deno.chown(path, 0, 0);
+    await refusedBeforeImport(
+      path,
+      marker,
+      new RegExp(
+        `^-r ${path}: Module ${path} is writable by others \\(mode 666\\); run 'chmod go-w ${path}' .*it was not imported$`,
+      ),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-r refuses a module writable by a group other than root's, and accepts it once fixed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { path, marker } = await markingModule(dir, 0o664);
+    const gid = IS_ROOT ? 65534 : Deno.gid()!;
+    await Deno.chown(path, null, gid);
+    await refusedBeforeImport(
+      `${path}:Thing`,
+      marker,
+      new RegExp(
+        `Module ${path} is writable by its group \\(gid ${gid}, mode 664\\); run 'chmod go-w ${path}'`,
+      ),
+    );
+    await Deno.chmod(path, 0o644);
+    const reg = registry();
+    assert.deepEqual(await registerFrom(reg, `${path}:Thing`), ["Thing"]);
+    assert.equal(exists(marker), true, "a trusted module is imported");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-r: a relative path is checked where it resolves; a missing file says so", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { marker } = await markingModule(dir, 0o646);
+    await refusedBeforeImport(
+      "./component.ts:Thing",
+      marker,
+      new RegExp(`^-r \\./component\\.ts:Thing: Module ${dir}/component\\.ts is writable by others`),
+      dir,
+    );
+    await assert.rejects(
+      registerFrom(registry(), "./component.ts:Thing", { cwd: "/nonexistent-dir" }),
+      {
+        message:
+          /^-r \.\/component\.ts:Thing: cannot import file:\/\/\/nonexistent-dir\/component\.ts: Module not found/,
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("-r: module specifiers that are not local files are not file-checked", () => {
+  for (
+    const specifier of ["npm:some-pkg@1.0.0", "https://example.com/m.ts", "data:text/javascript,export{}"]
+  ) {
+    assert.doesNotThrow(() => checkModuleFile(specifier, specifier), specifier);
+  }
+  assert.throws(() => checkModuleFile("x", "file:///nonexistent/m.ts"), {
+    message: "-r x: cannot import file:///nonexistent/m.ts: Module not found (no file /nonexistent/m.ts)",
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILTIN_COMPONENTS, Registry } from "../../src/components/mod.ts";
 import { buildRunner, ConfigError, parseConfigText } from "../../src/config/mod.ts";
@@ -54,7 +55,28 @@ const INVALID: Record<string, string> = {
   "union_value.yaml":
     `3:11: Invalid value "sometimes" for field 'mode' in !TestSink: expected true or false, or auto`,
   "unknown_field.yaml":
-    `3:3: Unknown field 'intervall' in !TestLoop; known fields: storage, storages, value, interval`,
+    `3:3: Unknown field 'intervall' in !TestLoop; did you mean 'interval'? Known fields: storage, storages, value, interval`,
+  "unknown_tag_typo.yaml":
+    `1:9: Unknown tag !TestLop; did you mean !TestLoop? Available tags: !HelloLikeRunner, !TestLoop, !TestSink, !TestValue, !Env. External components are added with -r path/to/module.ts:ClassName`,
+  "unknown_top_level_typo.yaml":
+    `3:1: Unknown top-level key "logers"; did you mean 'loggers'? Allowed keys: runner, loggers`,
+  "undefined_alias.yaml": `3:12: Undefined alias *sink: no anchor &sink is defined before it`,
+  "python_tag.yaml":
+    `4:13: Unsupported YAML tag !!python/object:os.system: a config may use component tags (!ClassName), !Env and the standard tags !!str, !!int, !!float, !!bool, !!null, !!map, !!seq`,
+  "logger_tag.yaml":
+    `4:8: Invalid value !Anything info for logger 'wca': expected one of: critical, error, warning, info, debug, trace (a level is plain text or !Env NAME, never a tag)`,
+  "tag_on_key.yaml": `4:3: A mapping key cannot have the tag !Env`,
+  "merge_not_mapping.yaml":
+    `3:10: Invalid value 5 for the merge key <<: expected a mapping or a list of mappings, e.g. <<: *defaults or <<: [*a, *b]`,
+  "merge_itself.yaml": `4:9: A merge key refers to the mapping that contains it`,
+  "path_control_char.yaml":
+    `4:11: Invalid value "/var/log/wca\\u001b[2J.prom" for field 'path' in !TestSink: expected a path without control characters (U+001B at character 13)`,
+  "relative_path_control_char.yaml":
+    `3:11: Invalid value "metrics\\nfake line.prom" for field 'file' in !TestSink: expected a path without control characters (U+000A at character 8)`,
+  "path_invalid_utf8.yaml":
+    `3:11: Invalid value "/var/lib/wca/m\uFFFD\uFFFD.prom" for field 'file' in !TestSink: expected a path in valid UTF-8 (U+FFFD at character 15)`,
+  "empty_path.yaml":
+    `3:11: Invalid value "" for field 'file' in !TestSink: expected a path, not an empty string`,
   "unknown_tag.yaml":
     `1:9: Unknown tag !Nope. Available tags: !HelloLikeRunner, !TestLoop, !TestSink, !TestValue, !Env. External components are added with -r path/to/module.ts:ClassName`,
   "unknown_top_level.yaml": `3:1: Unknown top-level key "storage"; allowed keys: runner, loggers`,
@@ -168,4 +190,134 @@ Deno.test("an alias to the mapping that contains it is refused, not a stack over
     () => buildRunner(parseConfigText("a.yaml", text), { components: testRegistry() }),
     { message: "a.yaml:2:12: An alias refers to the mapping that contains it" },
   );
+});
+
+Deno.test("merge keys: own keys win, then the earlier source; nested merges and inline sources work", () => {
+  const runner = load(`${FIXTURES}valid/merge_keys.yaml`);
+  assert.ok(runner instanceof TestLoop);
+  const base = runner.params.storage as TestSink;
+  const [own, listed, nested] = runner.params.storages as TestSink[];
+  assert.deepEqual([base.params.level, base.params.ratio], ["high", 0.25]);
+  assert.deepEqual([own!.params.level, own!.params.ratio, own!.params.labels], ["high", 0.75, {
+    team: "infra",
+  }]);
+  assert.notEqual(own, base, "a merge copies keys; it builds a new component");
+  assert.deepEqual([listed!.params.count, listed!.params.ratio, listed!.params.level], [3, 0.1, "high"]);
+  assert.deepEqual([nested!.params.count, nested!.params.tags, nested!.params.level], [3, ["nested"], "low"]);
+});
+
+Deno.test("merge keys: a bad merged value is reported where it is written, a quoted '<<' is a plain key", () => {
+  // The merged mapping is only ever read through the merge key, so only the merge can report it.
+  const text = "runner: !TestLoop\n  storage: !TestSink\n    name: s\n    <<: &defaults\n      count: 0\n";
+  const error = thrown(() => buildRunner(parseConfigText("m.yaml", text), { components: testRegistry() }));
+  assert.equal(
+    error.message,
+    "m.yaml:5:14: Invalid value 0 for field 'count' in !TestSink: expected an integer >= 1",
+  );
+  const quoted = "runner: !TestLoop\n  storage: !TestSink\n    '<<': {count: 2}\n";
+  assert.throws(
+    () => buildRunner(parseConfigText("q.yaml", quoted), { components: testRegistry() }),
+    { message: /^q\.yaml:3:5: Unknown field '<<' in !TestSink; known fields: / },
+  );
+});
+
+Deno.test("several undefined aliases are all reported, each at its own position with its name", () => {
+  const text = "runner: !TestLoop\n  storage: *a\n  storages: [*b, &b !TestSink {}, *b]\n";
+  assert.throws(() => parseConfigText("u.yaml", text), {
+    message: "u.yaml:2:12: Undefined alias *a: no anchor &a is defined before it\n" +
+      "u.yaml:3:14: Undefined alias *b: no anchor &b is defined before it",
+  });
+});
+
+Deno.test("tags that name no component are refused wherever they appear", () => {
+  const cases: Array<[string, string]> = [
+    [
+      "runner: !TestLoop\n  storage: !TestSink\n  value: !Anything x\n",
+      "3:10: Unknown tag !Anything. Available",
+    ],
+    [
+      "runner: !TestLoop\n  storage: !TestSink\n  storages: [!!binary aGk=]\n",
+      "3:14: Unsupported YAML tag !!binary",
+    ],
+    [
+      "runner: !TestLoop\n  storage: !TestSink\nloggers: !Levels\n  wca: info\n",
+      "3:10: Invalid value !Levels",
+    ],
+    [
+      "runner: !TestLoop\n  storage: !TestSink\nloggers:\n  wca: !!python/name:os.system x\n",
+      "4:8: Unsupported YAML tag",
+    ],
+    [
+      "runner: !TestLoop\n  storage: !TestSink\n    !!python/str key: 1\n",
+      "3:5: A mapping key cannot have the tag",
+    ],
+  ];
+  for (const [text, expected] of cases) {
+    const error = thrown(() => buildRunner(parseConfigText("t.yaml", text), { components: testRegistry() }));
+    assert.ok(error instanceof ConfigError);
+    assert.ok(error.message.startsWith(`t.yaml:${expected}`), error.message);
+  }
+  // The standard tags keep their meaning: !!str makes a string of what would be a number.
+  const text = "runner: !TestLoop\n  storage: !TestSink {name: !!str 12}\n";
+  const runner = buildRunner(parseConfigText("s.yaml", text), { components: testRegistry() }) as TestLoop;
+  assert.equal((runner.params.storage as TestSink).params.name, "12");
+});
+
+Deno.test("loggers: a level may come from !Env, as in WCA; an unset variable is an error", () => {
+  const text = "runner: !TestLoop\n  storage: !TestSink\nloggers:\n  wca: !Env WCA_LEVEL\n";
+  const config = parseConfigText("l.yaml", text, (name) => name === "WCA_LEVEL" ? "debug" : undefined);
+  assert.deepEqual(config.loggers, [["wca", "DEBUG"]]);
+  assert.throws(() => parseConfigText("l.yaml", text, () => undefined), {
+    message: "l.yaml:4:8: Environment variable WCA_LEVEL (from !Env) is not set",
+  });
+  assert.throws(() => parseConfigText("l.yaml", text, () => "loud"), {
+    message: `l.yaml:4:8: Invalid value "loud" (from !Env WCA_LEVEL) for logger 'wca': expected one of: ` +
+      "critical, error, warning, info, debug, trace",
+  });
+});
+
+Deno.test("a relative path is resolved against the working directory when the config is loaded", () => {
+  const text = "runner: !TestLoop\n  storage: !TestSink\n    file: metrics.prom\n";
+  const runner = buildRunner(parseConfigText("r.yaml", text), { components: testRegistry() }) as TestLoop;
+  assert.equal((runner.params.storage as TestSink).params.file, `${Deno.cwd()}/metrics.prom`);
+  const up = "runner: !TestLoop\n  storage: !TestSink\n    file: ../out/m.prom\n";
+  const upRunner = buildRunner(parseConfigText("r.yaml", up), { components: testRegistry() }) as TestLoop;
+  assert.equal((upRunner.params.storage as TestSink).params.file, resolve(Deno.cwd(), "../out/m.prom"));
+});
+
+Deno.test("merges of merges are computed once per mapping, so a merge bomb loads at once", () => {
+  // a16 merges a15 twice, a15 merges a14 twice, …: 2^16 paths to a0 but 17 mappings. Walking every path
+  // took 13 s here; one pass per mapping takes milliseconds.
+  const levels = ["a0: &a0 {k0: zero}"];
+  for (let i = 1; i <= 16; i++) {
+    const sources = Array.from({ length: 2 }, () => `*a${i - 1}`).join(", ");
+    levels.push(`a${i}: &a${i} {<<: [${sources}], k${i}: v${i}}`);
+  }
+  const bomb = `runner: !TestLoop\n  storage: !TestSink\n    labels:\n      ${levels.join("\n      ")}\n`;
+  const started = performance.now();
+  const error = thrown(() => buildRunner(parseConfigText("b.yaml", bomb), { components: testRegistry() }));
+  assert.ok(performance.now() - started < 2000, "took too long");
+  assert.match(
+    error.message,
+    /Invalid value a mapping for field 'labels\.a16' in !TestSink: expected a string/,
+  );
+});
+
+Deno.test("config text quoted in a message has its control characters escaped", () => {
+  const cases: Array<[string, string]> = [
+    [
+      'runner: !TestLoop\n  storage: !TestSink\n  "a\\e[2Jb": 1\n',
+      "Unknown field 'a\\u001b[2Jb' in !TestLoop",
+    ],
+    ['runner: !TestLoop\n  storage: !TestSink\nloggers:\n  "x\\ny": loud\n', "for logger 'x\\u000ay'"],
+    ['runner: !TestLoop\n  storage: !TestSink {name: !Env "A\\rB"}\n', "got !Env A\\u000dB"],
+    ['runner: !TestLoop\n  storage: !TestSink\n  "k\\e": 1\n  "k\\e": 2\n', "Duplicate key 'k\\u001b'"],
+  ];
+  for (const [text, expected] of cases) {
+    const error = thrown(() => buildRunner(parseConfigText("c.yaml", text), { components: testRegistry() }));
+    assert.ok(error.message.includes(expected), error.message);
+    // Newlines separate the messages of a ConfigErrors; nothing else below U+0020 may appear.
+    // deno-lint-ignore no-control-regex
+    assert.doesNotMatch(error.message, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  }
 });

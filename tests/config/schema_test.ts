@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { absolutePath, hostPort, parseHostPort, url } from "../../src/config/schema.ts";
+import { resolve } from "node:path";
+import {
+  absolutePath,
+  cgroupPath,
+  hostPort,
+  parseHostPort,
+  path,
+  pathTextProblem,
+  url,
+} from "../../src/config/schema.ts";
 
 Deno.test("host:port accepts hostnames, IPv4 and bracketed IPv6, ports 1-65535", () => {
   const table: Array<[string, { host: string; port: number } | undefined]> = [
@@ -37,4 +46,45 @@ Deno.test("paths: absolute, no '..', and readable when asked", () => {
   const missing = absolutePath({ readable: true }).safeParse("/nonexistent/wca/file");
   assert.equal(missing.success, false);
   assert.equal(missing.error?.issues[0]?.message, "expected a readable path, but it does not exist");
+});
+
+Deno.test("pathTextProblem: control characters and undecodable text, with where they are", () => {
+  const table: Array<[string, string | undefined]> = [
+    ["/var/lib/wca/metrics.prom", undefined],
+    ["metrics.prom", undefined],
+    ["/srv/données/日本/🙂.prom", undefined],
+    ["/var/log/a\nb", "expected a path without control characters (U+000A at character 11)"],
+    ["\u0000", "expected a path without control characters (U+0000 at character 1)"],
+    ["/x\u001b[31m", "expected a path without control characters (U+001B at character 3)"],
+    ["/x\tz", "expected a path without control characters (U+0009 at character 3)"],
+    ["/x\u007f", "expected a path without control characters (U+007F at character 3)"],
+    ["/x\u009b", "expected a path without control characters (U+009B at character 3)"],
+    ["/m\uFFFD.prom", "expected a path in valid UTF-8 (U+FFFD at character 3)"],
+    ["/m\uD800.prom", "expected a path in valid UTF-8"],
+  ];
+  for (const [value, expected] of table) {
+    assert.equal(pathTextProblem(value), expected, JSON.stringify(value));
+  }
+});
+
+Deno.test("path types refuse control characters and invalid UTF-8; path() resolves relative paths", () => {
+  for (const schema of [absolutePath(), path(), cgroupPath(), cgroupPath({ absolute: true })]) {
+    const result = schema.safeParse("/var/log/\u001b]0;owned\u0007");
+    assert.equal(result.success, false);
+    assert.match(result.error!.issues[0]!.message, /^expected a path without control characters/);
+    assert.equal(schema.safeParse("/a/\uFFFD").success, false);
+  }
+  const fixed = path({ cwd: () => "/srv/wca" });
+  const table: Array<[string, string]> = [
+    ["metrics.prom", "/srv/wca/metrics.prom"],
+    ["./out/m.prom", "/srv/wca/out/m.prom"],
+    ["../m.prom", "/srv/m.prom"],
+    ["/abs/m.prom", "/abs/m.prom"],
+    ["/abs/../m.prom", "/m.prom"],
+  ];
+  for (const [value, expected] of table) assert.equal(fixed.parse(value), expected, value);
+  assert.equal(path().parse("x.prom"), resolve(Deno.cwd(), "x.prom"));
+  assert.equal(fixed.safeParse("").success, false);
+  assert.equal(path({ readable: true, cwd: () => "/nonexistent-dir" }).safeParse("x").success, false);
+  assert.equal(absolutePath().safeParse("relative.prom").success, false, "absolutePath stays absolute-only");
 });

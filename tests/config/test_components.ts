@@ -10,6 +10,7 @@ import {
   number,
   oneOf,
   params,
+  path,
   text,
   url,
   z,
@@ -19,6 +20,7 @@ import { Registry } from "../../src/components/registry.ts";
 
 const sinkSchema = params({
   path: absolutePath().optional(),
+  file: path().optional(),
   url: url(["http", "https"]).optional(),
   address: hostPort().optional(),
   name: text(12).optional(),

@@ -230,8 +230,12 @@ Deno.test("LogStorage.schema: WCA parameters, defaults, and refusals", () => {
     overwrite: true,
     filter_labels: ["a"],
   });
+  assert.equal(
+    parse({ output_filename: "relative.prom" }).data?.output_filename,
+    `${Deno.cwd()}/relative.prom`,
+  );
   const failures: [unknown, string][] = [
-    [{ output_filename: "relative.prom" }, "expected an absolute path (starting with /)"],
+    [{ output_filename: "bad\nname.prom" }, "expected a path without control characters"],
     [{ overwrite: "yes" }, "expected true or false"],
     [{ overwrite: true }, "expected output_filename to be set when overwrite is true"],
     [{ filter_labels: "host" }, "expected a list"],

@@ -1,7 +1,9 @@
 /**
- * MeasurementRunner's parameters: the seeds' names. Parameters whose feature arrives later (uncore,
- * working-set size) are accepted and validated now, so WCA configs load; the runner says which it ignores.
+ * MeasurementRunner's parameters: the seeds' names and WCA 2.x's. Parameters whose feature arrives later
+ * (working-set size, allocation settings) are accepted and validated now, so WCA configs load; the runner
+ * says which it ignores.
  */
+import { AllocationConfiguration } from "../../allocations/configuration.ts";
 import { type Node, NodeInterface, type Storage, StorageInterface } from "../../components/interfaces.ts";
 import {
   boolean,
@@ -15,6 +17,7 @@ import {
   text,
   z,
 } from "../../config/schema.ts";
+import { canonicalEventNames } from "../../perf/event_aliases.ts";
 import { parseUncoreEvent, parseUncoreEvents } from "../../perf/uncore/events.ts";
 import { zoneinfoPattern } from "../../platform/procfs/zoneinfo.ts";
 import { matchAtStart } from "../../platform/regexp.ts";
@@ -69,9 +72,10 @@ export const measurementRunnerSchema = params({
   extra_labels: mapOf(text(1024)).default({}).describe("Labels added to every metric (values may use !Env)."),
   task_label_generators: mapOf(component<TaskLabelGenerator>(TaskLabelGeneratorInterface)).optional()
     .describe("Task labels derived from task names; default: application and application_version_name."),
-  event_names: listOf(text(256), 64).default([]).describe(
+  event_names: listOf(text(256), 64).default([]).transform(canonicalEventNames).describe(
     "perf events per task: task_instructions, task_cycles, task_cache_misses, task_cache_references, " +
-      "software events, predefined raw events or name__rEEUU[CC[config1]] (see README).",
+      "software events, predefined raw events or name__rEEUU[CC[config1]] (see README). WCA 1.0's names " +
+      "(instructions, cycles, cache_misses, cache_references, stalls_mem_load, memstalls) mean the task_* events.",
   ),
   perf_aggregate_cpus: boolean().default(true).describe(
     "Sum perf counters over CPUs; false: one series per CPU with a cpu label.",
@@ -97,11 +101,26 @@ export const measurementRunnerSchema = params({
       "matched at the start of each key (Python re.match).",
   ),
   sched: regexOrBool.default(false).describe("Per-task /proc/PID/sched (not yet supported)."),
-  wss_reset_cycles: integer(0).optional().describe("Working set size (not yet supported)."),
-  wss_reset_interval: integer(0).optional().describe("Working set size (not yet supported)."),
-  wss_stable_duration: integer(0).optional().describe("Working set size (not yet supported)."),
-  wss_threshold_divider: integer(1).optional().describe("Working set size (not yet supported)."),
-  wss_membw_threshold: number(0).optional().describe("Working set size (not yet supported)."),
+  wss_reset_cycles: integer(0).optional().describe(
+    "Working set size: reset referenced bytes every this many iterations; 0 = never (not yet supported).",
+  ),
+  wss_reset_interval: integer(0).optional().describe("Working set size, WCA 1.x name (not yet supported)."),
+  wss_stable_cycles: integer(-1_000_000, 1_000_000).default(0).describe(
+    "Working set size: iterations of stable referenced bytes before the set counts as stable; negative = " +
+      "the same count without a reset when stable; 0 = off (not yet supported).",
+  ),
+  wss_stable_duration: integer(0).optional().describe("Working set size, WCA 1.x name (not yet supported)."),
+  wss_threshold_divider: integer(1).optional().describe(
+    "Working set size, WCA 1.x name (not yet supported).",
+  ),
+  wss_membw_threshold: number(0).optional().describe(
+    "Working set size: memory bandwidth fraction (0.01 = 1%) below which referenced bytes count as stable " +
+      "(not yet supported).",
+  ),
+  allocation_configuration: z.custom<AllocationConfiguration>(
+    (value) => value instanceof AllocationConfiguration,
+    { error: "expected !AllocationConfiguration" },
+  ).optional().describe("Allocation settings as in WCA (not applied yet: this version measures only)."),
 });
 
 export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
@@ -110,8 +129,18 @@ export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
   const notes: string[] = [];
   if (p.sched !== false) notes.push("sched");
-  for (const key of ["wss_reset_cycles", "wss_reset_interval", "wss_stable_duration"] as const) {
+  for (
+    const key of [
+      "wss_reset_cycles",
+      "wss_reset_interval",
+      "wss_stable_duration",
+      "wss_threshold_divider",
+      "wss_membw_threshold",
+      "allocation_configuration",
+    ] as const
+  ) {
     if (p[key] !== undefined) notes.push(key);
   }
+  if (p.wss_stable_cycles !== 0) notes.push("wss_stable_cycles");
   return notes;
 }
