@@ -66,8 +66,9 @@ export class MeasurementRunner {
     this.#sourceFactories = sourceFactories;
     this.#storage = parameters.metrics_storage ?? new LogStorage({});
     this.#generators = parameters.task_label_generators ?? defaultLabelGenerators();
-    for (const note of unsupportedSettings(parameters)) {
-      log.warning(`${note} is not supported by this version yet and is ignored`);
+    const unsupported = unsupportedSettings(parameters);
+    if (unsupported.length) {
+      log.warning(`not supported by this version yet, so ignored: ${unsupported.join(", ")}`);
     }
   }
 
