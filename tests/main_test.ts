@@ -218,3 +218,26 @@ Deno.test("a config file over the size limit (4 MiB) is refused before it is rea
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a config value with a newline and ESC (a logger name) is escaped in WCA_DUMP_LOGGERS's tree", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/config.yaml`;
+    await Deno.writeTextFile(
+      path,
+      'runner: !HelloWorldRunner\nloggers:\n  "evil\\n  wca: CRITICAL (set)\\e[2J": debug\n',
+      { mode: 0o600 },
+    );
+    const run = await runWca(
+      ["-c", path, "-r", "examples/hello_world_runner.ts:HelloWorldRunner", ...ROOT_FLAG],
+      { WCA_DUMP_LOGGERS: "True" },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    assert.ok(lines.includes("  evil\\n  wca: CRITICAL (set)\\x1b[2J: DEBUG (set)"), run.stdout);
+    assert.ok(!lines.includes("  wca: CRITICAL (set)"), "no forged line");
+    assert.ok(!run.stdout.includes("\x1b"), "no raw ESC");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
