@@ -5,9 +5,9 @@
 import { checkPrivileges, parseCli, USAGE, UsageError } from "./cli/mod.ts";
 import { BUILTIN_COMPONENTS, registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from "./config/default_config.ts";
-import { buildRunner, isUserError, parseConfigText, readConfigFile } from "./config/mod.ts";
-import { getLogger, processHub } from "./logging/mod.ts";
-import { WCA_VERSION } from "./version.ts";
+import { buildRunner, ConfigErrors, isUserError, parseConfigText, readConfigFile } from "./config/mod.ts";
+import { escapeControl, getLogger, processHub } from "./logging/mod.ts";
+import { versionLine, WCA_VERSION } from "./version.ts";
 
 const log = getLogger("wca.main");
 
@@ -21,10 +21,19 @@ const stdio: MainIo = {
   err: (text) => console.error(text),
 };
 
+/**
+ * One line per problem. Messages quote the config and the host (paths, YAML excerpts), so control
+ * characters are escaped here as in log lines: a value cannot forge a line or drive the terminal.
+ */
+function userErrorLines(error: Error): string {
+  const messages = error instanceof ConfigErrors ? error.errors.map((e) => e.message) : [error.message];
+  return messages.map((message) => `wca: ${escapeControl(message)}`).join("\n");
+}
+
 /** Shows a user's mistake as its message; the stack only at debug level. */
 function reportFailure(io: MainIo, error: unknown): number {
   if (isUserError(error) || error instanceof RegistryError) {
-    io.err(`wca: ${error.message}`);
+    io.err(userErrorLines(error));
     log.debug("details:", error);
     return 1;
   }
@@ -51,7 +60,7 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     options = parseCli(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`wca: ${error.message}\n\n${USAGE}`);
+    io.err(`wca: ${escapeControl(error.message)}\n\n${USAGE}`);
     return 2;
   }
   if (options.help) {
@@ -59,7 +68,7 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     return 0;
   }
   if (options.version) {
-    io.out(`wca ${WCA_VERSION}`);
+    io.out(versionLine());
     return 0;
   }
   const hub = processHub();

@@ -19,6 +19,7 @@ function* yamlFiles(dir: string): Generator<string> {
 async function exampleRegistry(): Promise<Registry> {
   const registry = new Registry(BUILTIN_COMPONENTS);
   await registerFrom(registry, `${ROOT}examples/hello_world_runner.ts:HelloWorldRunner`);
+  await registerFrom(registry, `${ROOT}examples/http_storage.ts`);
   return registry;
 }
 

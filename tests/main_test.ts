@@ -43,7 +43,8 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
 Deno.test("at -l debug a user error also shows its details", async () => {
   const run = await runWca(["-c", "configs/extending/hello_world.yaml", "-l", "debug", ...ROOT_FLAG]);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /DEBUG {4}\{MainThread\} \[wca\.main\] details: ConfigError: .*\n\s+at /);
+  // The stack stays on the one log line, its line breaks escaped.
+  assert.match(run.stderr, /DEBUG {4}\{MainThread\} \[wca\.main\] details: ConfigError: .*\\n\s+at /);
 });
 
 Deno.test("unknown flag: usage on stderr, exit 2", async () => {
@@ -55,7 +56,15 @@ Deno.test("unknown flag: usage on stderr, exit 2", async () => {
 Deno.test("--version and --help exit 0", async () => {
   const version = await runWca(["--version"]);
   assert.equal(version.code, 0);
-  assert.match(version.stdout, /^wca \d+\.\d+\.\d+\n$/);
+  const { version: wca } = JSON.parse(Deno.readTextFileSync(new URL("../deno.json", import.meta.url)));
+  // The child runs on the same Deno as this test.
+  const { deno, v8, typescript } = Deno.version;
+  assert.equal(version.stdout, `wca ${wca} (deno ${deno}, v8 ${v8}, typescript ${typescript})\n`);
+  assert.match(
+    version.stdout,
+    /^wca \d+\.\d+\.\d+ \(deno \d+\.\d+\.\d+, v8 \d+\.\d+\.\d+\S*, typescript \d+\.\d+\.\d+\)\n$/,
+  );
+  assert.equal((await runWca(["-v"])).stdout, version.stdout);
   const help = await runWca(["-h"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /-r, --register MODULE:Class/);
@@ -172,6 +181,93 @@ Deno.test("-r with a module others can write: exit 1 before any of its code runs
         `run 'chmod go-w ${module}' so that nobody else can change what the agent runs; it was not imported\n`,
     );
     assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("config errors quoting the config are escaped: a key with a newline and ESC cannot forge a line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/config.yaml`;
+    await Deno.writeTextFile(
+      path,
+      'runner: !MeasurementRunner\n  node: !StaticNode\n    tasks: []\n  "x\\nwca: forged\\e[2J\\r": 1\n',
+      { mode: 0o600 },
+    );
+    const run = await runWca(["-c", path, ...ROOT_FLAG]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.split("\n").length, 2, `one line: ${JSON.stringify(run.stderr)}`);
+    assert.ok(
+      run.stderr.startsWith(
+        `wca: ${path}:4:3: Unknown field 'x\\nwca: forged\\x1b[2J\\r' in !MeasurementRunner`,
+      ),
+      run.stderr,
+    );
+    for (const raw of ["\x1b", "\r"]) assert.ok(!run.stderr.includes(raw), JSON.stringify(run.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("several config problems: one 'wca:' line each", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/config.yaml`;
+    await Deno.writeTextFile(path, "runner: [\nloggers: {\n", { mode: 0o600 });
+    const run = await runWca(["-c", path, ...ROOT_FLAG]);
+    assert.equal(run.code, 1);
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.ok(lines.length >= 2, run.stderr);
+    for (const line of lines) assert.match(line, new RegExp(`^wca: ${path}:\\d+:\\d+: YAML syntax error: `));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a config file over the size limit (4 MiB) is refused before it is read: exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/big.yaml`;
+    const limit = 4 * 1024 * 1024;
+    // Within the limit it loads (a comment pads it); one byte more is refused.
+    const body = "runner: !HelloWorldRunner\n#";
+    await Deno.writeTextFile(path, body + "x".repeat(limit - body.length - 1) + "\n", { mode: 0o600 });
+    assert.equal((await Deno.stat(path)).size, limit);
+    const hello = ["-r", "examples/hello_world_runner.ts:HelloWorldRunner", ...ROOT_FLAG];
+    const within = await runWca(["-c", path, ...hello]);
+    assert.equal(within.code, 0, within.stderr);
+    assert.equal(within.stdout, "Hello world!\n");
+    await Deno.writeTextFile(path, "x", { append: true });
+    const over = await runWca(["-c", path, ...hello]);
+    assert.equal(over.code, 1);
+    assert.equal(
+      over.stderr,
+      `wca: Config file ${path} is ${limit + 1} bytes; at most ${limit} are accepted\n`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a config value with a newline and ESC (a logger name) is escaped in WCA_DUMP_LOGGERS's tree", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/config.yaml`;
+    await Deno.writeTextFile(
+      path,
+      'runner: !HelloWorldRunner\nloggers:\n  "evil\\n  wca: CRITICAL (set)\\e[2J": debug\n',
+      { mode: 0o600 },
+    );
+    const run = await runWca(
+      ["-c", path, "-r", "examples/hello_world_runner.ts:HelloWorldRunner", ...ROOT_FLAG],
+      { WCA_DUMP_LOGGERS: "True" },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    assert.ok(lines.includes("  evil\\n  wca: CRITICAL (set)\\x1b[2J: DEBUG (set)"), run.stdout);
+    assert.ok(!lines.includes("  wca: CRITICAL (set)"), "no forged line");
+    assert.ok(!run.stdout.includes("\x1b"), "no raw ESC");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

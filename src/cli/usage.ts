@@ -4,7 +4,9 @@ Workload Collocation Agent: discovers the tasks on this node, measures them and 
 detector or allocator, and stores metrics, anomalies and allocations.
 
 Options:
-  -c, --config PATH           YAML config file (owned by you or root, not writable by others)
+  -c, --config PATH           YAML config file (owned by you or root, not writable by others; at most
+                              4 MiB). Without -c: measure the cgroups below /system.slice, /docker and
+                              /machine.slice and print metrics to standard error
   -r, --register MODULE:Class register an external component (repeatable). MODULE is a file path,
                               a file: URL or a module specifier; without :Class every export marked
                               with register() is registered. It runs with the agent's privileges.
@@ -16,7 +18,7 @@ Options:
                               a container with the host's / mounted at DIR
   --proc-root, --sys-root, --cgroup-root, --resctrl-root DIR
                               override one of them (defaults /proc, /sys, /sys/fs/cgroup, /sys/fs/resctrl)
-  -v, --version               print the version and exit
+  -v, --version               print the versions of wca, Deno, V8 and TypeScript and exit
   -h, --help                  print this help and exit
 
 Environment:

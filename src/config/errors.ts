@@ -1,5 +1,7 @@
 /** A user's mistake in a config file or on the command line: shown as one clean line, no stack trace. */
 
+import { escapeControl } from "../logging/escape.ts";
+
 export interface SourcePosition {
   readonly file: string;
   readonly line: number;
@@ -37,10 +39,7 @@ export function isUserError(error: unknown): error is ConfigError {
   return error instanceof ConfigError;
 }
 
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-/** Config text quoted in a message: control characters as \uXXXX, so a key cannot forge lines or escapes. */
+/** Config text quoted in a message, escaped as log lines are, so a key cannot forge lines or escapes. */
 export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+  return escapeControl(text);
 }

@@ -2,6 +2,7 @@
  * Hierarchical loggers: `wca.storage` inherits the level of `wca` unless it has its own; the root is "".
  * A LogHub owns levels, counters and the output; tests make their own hubs.
  */
+import { escapeControl } from "./escape.ts";
 import { LEVEL_NAMES, type LevelName, levelName, LEVELS } from "./levels.ts";
 
 export interface LogHubOptions {
@@ -34,10 +35,14 @@ export function formatTimestamp(date: Date): string {
     }`;
 }
 
+/**
+ * One log line. Every message passes here, so this is where control characters are escaped: paths,
+ * cgroup names and config values inside a message cannot end the line or reach the terminal raw.
+ */
 export function formatLine(date: Date, level: number, module: string, message: string): string {
   return `${formatTimestamp(date)} ${levelName(level).padEnd(8)} {MainThread} [${
-    module || "root"
-  }] ${message}`;
+    escapeControl(module || "root")
+  }] ${escapeControl(message)}`;
 }
 
 function renderDetail(detail: unknown): string {
@@ -157,7 +162,7 @@ export class LogHub {
       const own = this.#levels.get(name);
       const effective = levelName(this.effectiveLevel(name));
       const source = own === undefined ? "inherited" : "set";
-      return `${"  ".repeat(depth)}${name || "<root>"}: ${effective} (${source})`;
+      return `${"  ".repeat(depth)}${escapeControl(name || "<root>")}: ${effective} (${source})`;
     });
     return lines.join("\n");
   }

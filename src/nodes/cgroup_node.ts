@@ -17,6 +17,7 @@ import {
   type z,
 } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
+import { describeDiscovery } from "./cgroup_discovery.ts";
 import { CgroupTree, joinCgroupPath } from "./cgroup_tree.ts";
 import { labelsOf } from "./static_node.ts";
 
@@ -40,6 +41,7 @@ export class CgroupNode implements Node {
   readonly #include: RegExp | undefined;
   readonly #exclude: RegExp | undefined;
   #tree: CgroupTree | undefined;
+  #reported: { key: string; tasks: ReadonlySet<string> } | undefined;
 
   constructor(parameters: z.infer<typeof schema>, context: ComponentContext) {
     this.#params = parameters;
@@ -52,10 +54,14 @@ export class CgroupNode implements Node {
     const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
     const tasks: Task[] = [];
     const seen = new Set<string>();
-    for (const parent of this.#params.parents) {
+    const present = this.#params.parents.filter((parent) => tree.exists(parent));
+    let matched = 0;
+    for (const parent of present) {
       for (const path of this.#descendants(tree, parent, this.#params.depth)) {
-        if (seen.has(path) || !this.#wanted(path)) continue;
+        if (seen.has(path)) continue;
         seen.add(path);
+        if (!this.#wanted(path)) continue;
+        matched++;
         if (this.#params.require_pids) {
           const pids = tree.pids(path);
           if (!pids?.length) continue;
@@ -70,8 +76,44 @@ export class CgroupNode implements Node {
         }));
       }
     }
-    log.trace(`discovered ${tasks.length} tasks`);
+    this.#report(tree, present, { candidates: seen.size, matched, tasks });
     return tasks;
+  }
+
+  /** Says what was found once, again when the answer changes; at debug, which tasks came and went. */
+  #report(
+    tree: CgroupTree,
+    present: readonly string[],
+    counts: { candidates: number; matched: number; tasks: readonly Task[] },
+  ): void {
+    const { parents, depth, require_pids, include, exclude } = this.#params;
+    const report = describeDiscovery({
+      mountPoint: tree.mount.mountPoint,
+      present,
+      missing: parents.filter((parent) => !present.includes(parent)),
+      depth,
+      candidates: counts.candidates,
+      matched: counts.matched,
+      tasks: counts.tasks.length,
+      requirePids: require_pids,
+      filtered: include !== undefined || exclude !== undefined,
+      topLevel: present.length ? [] : tree.children("/"),
+    });
+    const ids = new Set(counts.tasks.map((task) => task.task_id));
+    const before = this.#reported;
+    if (report.key !== before?.key) {
+      if (report.found) log.info(report.message);
+      else log.warning(report.message);
+    }
+    if (log.isEnabledFor("DEBUG")) {
+      const known = before?.tasks ?? new Set<string>();
+      const added = [...ids].filter((id) => !known.has(id));
+      const removed = [...known].filter((id) => !ids.has(id));
+      if (added.length || removed.length) {
+        log.debug(`CgroupNode: ${ids.size} tasks; new: ${namesOf(added)}; gone: ${namesOf(removed)}`);
+      }
+    }
+    this.#reported = { key: report.key, tasks: ids };
   }
 
   #wanted(path: string): boolean {
@@ -86,4 +128,13 @@ export class CgroupNode implements Node {
       else yield* this.#descendants(tree, path, depth - 1);
     }
   }
+}
+
+const NAMES_SHOWN = 10;
+
+/** A list of task ids short enough for one log line. */
+function namesOf(ids: readonly string[]): string {
+  if (!ids.length) return "none";
+  const more = ids.length > NAMES_SHOWN ? ` and ${ids.length - NAMES_SHOWN} more` : "";
+  return ids.slice(0, NAMES_SHOWN).join(", ") + more;
 }

@@ -307,11 +307,11 @@ Deno.test("config text quoted in a message has its control characters escaped", 
   const cases: Array<[string, string]> = [
     [
       'runner: !TestLoop\n  storage: !TestSink\n  "a\\e[2Jb": 1\n',
-      "Unknown field 'a\\u001b[2Jb' in !TestLoop",
+      "Unknown field 'a\\x1b[2Jb' in !TestLoop",
     ],
-    ['runner: !TestLoop\n  storage: !TestSink\nloggers:\n  "x\\ny": loud\n', "for logger 'x\\u000ay'"],
-    ['runner: !TestLoop\n  storage: !TestSink {name: !Env "A\\rB"}\n', "got !Env A\\u000dB"],
-    ['runner: !TestLoop\n  storage: !TestSink\n  "k\\e": 1\n  "k\\e": 2\n', "Duplicate key 'k\\u001b'"],
+    ['runner: !TestLoop\n  storage: !TestSink\nloggers:\n  "x\\ny": loud\n', "for logger 'x\\ny'"],
+    ['runner: !TestLoop\n  storage: !TestSink {name: !Env "A\\rB"}\n', "got !Env A\\rB"],
+    ['runner: !TestLoop\n  storage: !TestSink\n  "k\\e": 1\n  "k\\e": 2\n', "Duplicate key 'k\\x1b'"],
   ];
   for (const [text, expected] of cases) {
     const error = thrown(() => buildRunner(parseConfigText("c.yaml", text), { components: testRegistry() }));

@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../../.ci/package.ts";
+import { readCgroupLayout } from "../../src/platform/cgroup/mod.ts";
+import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
 import { ROOT, ROOT_FLAG, runWca } from "../helpers/wca_process.ts";
 
@@ -165,21 +167,154 @@ Deno.test("wca -c: LogStorage file with overwrite, SIGTERM finishes the iteratio
   });
 });
 
-Deno.test("wca without -c runs the embedded default: platform and wca metrics on stderr; SIGINT exits 0", async () => {
-  const agent = new Agent([]);
+/** The hierarchy CgroupNode looks tasks up in on this host (as src/nodes/cgroup_tree.ts picks it). */
+function taskHierarchy(): string {
+  const layout = readCgroupLayout(defaultHostPaths());
+  return (layout.v1.get("cpuacct") ?? layout.v1.get("cpu") ?? layout.unified)!.mountPoint;
+}
+
+function isDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** Log lines of `module` in `stderr`, without their timestamps. */
+function logLines(stderr: string, module: string): string[] {
+  return stderr.split("\n").filter((line) => line.includes(`{MainThread} [${module}] `)).map((line) =>
+    line.slice(24)
+  );
+}
+
+Deno.test("wca without -c runs the embedded default: says what CgroupNode found, platform and wca metrics on stderr; SIGINT exits 0", async () => {
+  const agent = new Agent(["-l", "debug"]);
   try {
     await agent.until(
-      "platform_cpu_usage and wca_tasks on stderr",
-      () => /^platform_cpu_usage\{/m.test(agent.stderr) && /^wca_tasks\{/m.test(agent.stderr),
+      "platform_cpu_usage and wca_tasks on stderr, and a second iteration",
+      () =>
+        /^platform_cpu_usage\{/m.test(agent.stderr) && /^wca_tasks\{/m.test(agent.stderr) &&
+        (agent.stderr.match(/\] iteration: /g) ?? []).length >= 2,
     );
     const status = await agent.stop("SIGINT");
     assert.equal(status.code, 0, agent.stderr);
     assert.match(agent.stderr, /received SIGINT, finishing the current iteration/);
     assert.match(agent.stderr, /measuring every 1s: \d+ CPUs, cgroup (v1|v2|hybrid)/);
     assert.doesNotMatch(agent.stderr, /ERROR|CRITICAL/);
+    // What it found depends on this host: the expectation comes from the cgroup tree itself.
+    const mount = taskHierarchy();
+    const defaults = ["/system.slice", "/docker", "/machine.slice"];
+    const present = defaults.filter((parent) => isDir(mount + parent));
+    const missing = defaults.filter((parent) => !present.includes(parent));
+    const node = logLines(agent.stderr, "wca.nodes.cgroup").filter((line) => !line.startsWith("DEBUG"));
+    assert.ok(node.length >= 1, agent.stderr);
+    const first = node[0]!;
+    if (present.length === 0) {
+      assert.match(
+        first,
+        new RegExp(
+          `^WARNING +\\{MainThread\\} \\[wca\\.nodes\\.cgroup\\] CgroupNode: no tasks: none of the parents exists ` +
+            `in ${
+              escapeRegExp(mount)
+            } \\(/system\\.slice, /docker, /machine\\.slice\\); .*Set CgroupNode's parents`,
+        ),
+      );
+      assert.equal(node.length, 1, "said once, not every iteration");
+    } else {
+      const below = `1 levels? below ${escapeRegExp(present.join(", "))} in ${escapeRegExp(mount)}`;
+      const gone = missing.length ? `; missing: ${escapeRegExp(missing.join(", "))}` : "";
+      assert.match(
+        first,
+        new RegExp(
+          `CgroupNode: (\\d+ tasks?: cgroups with processes ${below}${gone}|no tasks: .*${below}.*)$`,
+        ),
+      );
+    }
+    const iterations = logLines(agent.stderr, "wca.runners.measurement").filter((line) =>
+      line.includes("] iteration: ")
+    );
+    for (const line of iterations) {
+      assert.match(
+        line,
+        /^DEBUG .* iteration: \d+ tasks, \d+ metrics, measured in [\d.]+ ms, stored in [\d.]+ ms$/,
+      );
+    }
   } finally {
     await agent.dispose();
   }
+});
+
+Deno.test("CgroupNode on real cgroups: says at start and on change which parents exist and why no tasks, escapes a cgroup name with control characters", async () => {
+  await withRealCgroups(["cpuacct", "cpu", "memory"], 1, async (groups) => {
+    const mount = taskHierarchy();
+    const absent = `/wca-absent-${crypto.randomUUID().slice(0, 8)}`;
+    // The kernel refuses '\n' in cgroup names but takes ESC, CR and other control characters.
+    const evil = `${groups.parent}/evil\x1b[2J\r\x07`;
+    const shown = `${groups.parent}/evil\\x1b[2J\\r\\x07`;
+    for (const dir of groups.dirs(evil)) Deno.mkdirSync(dir);
+    const dir = await Deno.makeTempDir();
+    let agent: Agent | undefined;
+    let child: Deno.ChildProcess | undefined;
+    try {
+      const config = await writeConfig(
+        dir,
+        [
+          "runner: !MeasurementRunner",
+          "  interval: 0.1",
+          "  node: !CgroupNode",
+          `    parents: ["${groups.parent}", "${absent}"]`,
+          "  metrics_storage: !LogStorage",
+          `    output_filename: ${dir}/metrics.prom`,
+          "",
+        ].join("\n"),
+      );
+      agent = new Agent(["-c", config, "-l", "debug"]);
+      const node = () => logLines(agent!.stderr, "wca.nodes.cgroup");
+      const noPids =
+        `WARNING  {MainThread} [wca.nodes.cgroup] CgroupNode: no tasks: 2 cgroups 1 level below ` +
+        `${groups.parent} in ${mount}, none with processes (require_pids: true); missing: ${absent}`;
+      await agent.until("the warning about cgroups without processes", () => node().includes(noPids));
+      child = groups.spawnIn(evil);
+      const found =
+        `INFO     {MainThread} [wca.nodes.cgroup] CgroupNode: 1 task: cgroups with processes 1 level ` +
+        `below ${groups.parent} in ${mount}; missing: ${absent}`;
+      await agent.until("the task with processes", () => node().includes(found));
+      await groups.kill(child);
+      child = undefined;
+      await agent.until("no tasks again", () => node().filter((line) => line === noPids).length === 2);
+      const iterationsBefore = (agent.stderr.match(/\] iteration: /g) ?? []).length;
+      await agent.until(
+        "five more iterations",
+        () => (agent!.stderr.match(/\] iteration: /g) ?? []).length >= iterationsBefore + 5,
+      );
+      assert.equal((await agent.stop("SIGTERM")).code, 0, agent.stderr);
+      const infoAndUp = node().filter((line) => !line.startsWith("DEBUG"));
+      assert.deepEqual(
+        infoAndUp,
+        [noPids, found, noPids],
+        "said at start and on each change, not every iteration",
+      );
+      assert.ok(
+        node().includes(
+          `DEBUG    {MainThread} [wca.nodes.cgroup] CgroupNode: 1 tasks; new: ${shown}; gone: none`,
+        ),
+        agent.stderr,
+      );
+      assert.match(agent.stderr, / iteration: 1 tasks, \d+ metrics, measured in [\d.]+ ms/);
+      // Nothing raw reached the log: no ESC, CR or BEL anywhere on stderr.
+      for (const raw of ["\x1b", "\r", "\x07"]) {
+        assert.ok(!agent.stderr.includes(raw), `raw ${JSON.stringify(raw)}`);
+      }
+    } finally {
+      if (child) await groups.kill(child);
+      await agent?.dispose();
+      groups.remove(evil);
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });
 
 Deno.test("HTTPMetricsStorage: /metrics serves the task's metrics while the agent runs", async () => {

@@ -63,7 +63,30 @@ Deno.test("warnings and errors are counted per module even when filtered out by 
 Deno.test("details are appended; errors show their stack", () => {
   const { hub, lines } = hubWithLines();
   hub.getLogger("wca").warning("failed:", new Error("boom"), { a: 1 });
-  assert.match(lines[0]!, /failed: Error: boom\n\s+at .*\{ a: 1 \}$/s);
+  // One line: the stack's line breaks are escaped like any other control character.
+  assert.equal(lines.length, 1);
+  assert.match(lines[0]!, /failed: Error: boom\\n\s+at .*\{ a: 1 \}$/);
+  assert.doesNotMatch(lines[0]!, /\n/);
+});
+
+Deno.test("text from the host or the config cannot forge a line or reach the terminal raw", () => {
+  const { hub, lines } = hubWithLines();
+  const cgroup = "/docker/x\n2018-07-13 14:51:32,829 ERROR    {MainThread} [wca] forged\x1b[2J\r";
+  hub.getLogger("wca.nodes").warning(`cgroup ${cgroup} is gone`, { path: "a\x1bb" }, "c\u2028d");
+  hub.getLogger("bad\nmodule\x1b").error("e");
+  assert.equal(lines.length, 2);
+  assert.equal(
+    lines[0]!.slice(24),
+    "WARNING  {MainThread} [wca.nodes] cgroup /docker/x\\n2018-07-13 14:51:32,829 ERROR    {MainThread} " +
+      '[wca] forged\\x1b[2J\\r is gone { path: "a\\x1bb" } c\\u2028d',
+  );
+  assert.equal(lines[1]!.slice(24), "ERROR    {MainThread} [bad\\nmodule\\x1b] e");
+});
+
+Deno.test("dump escapes logger names from the config", () => {
+  const { hub } = hubWithLines();
+  hub.setLevel("evil\nname\x1b[31m", "DEBUG");
+  assert.ok(hub.dump().split("\n").includes("  evil\\nname\\x1b[31m: DEBUG (set)"), hub.dump());
 });
 
 Deno.test("dump lists configured and created loggers as a tree with effective levels", () => {

@@ -188,20 +188,32 @@ export interface PlatformReads {
 }
 
 /**
+ * StaticNode's require_pids in the benchmark's runner: false, its default. Without it the node only
+ * stats each task's directory (no open, so nothing for the floor to read); with it the node reads every
+ * task's cgroup.procs.
+ */
+export const BENCH_REQUIRE_PIDS = false;
+
+/**
  * Every file one MeasurementRunner iteration opens, in the order it opens them: the node's
- * cgroup.procs per task (StaticNode), the platform files, per task the CPU, memory and pressure files
- * (src/platform/cgroup/measurements.ts), then /proc/self/statm for the agent's RSS. `--verify` checks
- * this list against strace.
+ * cgroup.procs per task (StaticNode with require_pids only), the platform files, per task the CPU,
+ * memory and pressure files (src/platform/cgroup/measurements.ts), then /proc/self/statm for the
+ * agent's RSS. `--verify` checks this list against strace.
  */
 export function iterationFiles(
   hostPaths: HostPaths,
   layout: CgroupLayout,
   taskPaths: readonly string[],
   platform: PlatformReads,
+  requirePids = BENCH_REQUIRE_PIDS,
 ): string[] {
   const files: string[] = [];
   const nodeMount = layout.v1.get("cpuacct") ?? layout.v1.get("cpu") ?? layout.unified;
-  for (const path of taskPaths) files.push(`${nodeMount!.mountPoint}${path}/cgroup.procs`);
+  if (requirePids) {
+    for (const path of taskPaths) {
+      files.push(`${nodeMount!.mountPoint}${path}/cgroup.procs`);
+    }
+  }
   const node = (n: number, name: string) => `${hostPaths.sys}/devices/system/node/node${n}/${name}`;
   files.push(`${hostPaths.proc}/stat`, `${hostPaths.proc}/meminfo`);
   for (const n of platform.numaNodes) files.push(node(n, "meminfo"));
@@ -252,7 +264,7 @@ export const FLOOR_READERS = {
 
 /**
  * Seconds ONE reader process takes to read `files` to /dev/null, from spawn to exit; with `check`,
- * throws unless it read every file. 1000 tasks make 0.94 MB of arguments, under Linux's usual 2 MB.
+ * throws unless it read every file. 1000 tasks make about 0.9 MB of arguments, under Linux's usual 2 MB.
  */
 export async function floorSeconds(
   reader: keyof typeof FLOOR_READERS,
@@ -277,7 +289,10 @@ export async function floorSeconds(
 /** A MeasurementRunner over `taskPaths` with StaticNode (names relative to "/"), as an agent has one. */
 export function benchRunner(taskPaths: readonly string[], storage: Storage, hostPaths = defaultHostPaths()) {
   const context = { hostPaths };
-  const node = new StaticNode(StaticNode.schema.parse({ tasks: taskPaths.map((p) => p.slice(1)) }), context);
+  const node = new StaticNode(
+    StaticNode.schema.parse({ tasks: taskPaths.map((p) => p.slice(1)), require_pids: BENCH_REQUIRE_PIDS }),
+    context,
+  );
   const runner = new MeasurementRunner(
     MeasurementRunner.schema.parse({ node, metrics_storage: storage }),
     context,
