@@ -72,6 +72,8 @@ function plain(status: number, body: string): HttpResponse {
   return { status, headers: { "content-type": "text/plain; charset=utf-8" }, body };
 }
 
+const TOO_MANY = responseBytes(plain(503, "Too many connections\n"), { head: false, close: true });
+
 function closeQuietly(conn: Deno.Conn): void {
   try {
     conn.close();
@@ -145,7 +147,7 @@ export class BoundedHttpServer {
         continue;
       }
       if (this.#open.size >= this.#limits.maxConnections) {
-        this.#refuse(conn);
+        await this.#refuse(conn); // one at a time: refused sockets must not pile up either
         continue;
       }
       if (this.#refusedInStreak > 0) {
@@ -165,19 +167,20 @@ export class BoundedHttpServer {
   }
 
   /** 503 and close, without reading; reported once per streak of refusals. */
-  #refuse(conn: Deno.Conn): void {
+  async #refuse(conn: Deno.Conn): Promise<void> {
     if (this.#refusedInStreak++ === 0) {
       this.#log.warning(
         `refusing connections: ${this.#limits.maxConnections} are open (max_connections); ` +
           `reported again after the next accepted one`,
       );
     }
-    const bytes = responseBytes(plain(503, "Too many connections\n"), { head: false, close: true });
-    const guard = setTimeout(() => closeQuietly(conn), 1000);
-    conn.write(bytes).catch(() => {}).finally(() => {
-      clearTimeout(guard);
-      closeQuietly(conn);
-    });
+    try {
+      // A fresh socket's send buffer takes these few bytes at once, so the write cannot hang.
+      await conn.write(TOO_MANY);
+    } catch {
+      // the client is gone already
+    }
+    closeQuietly(conn);
   }
 
   /** Serves requests on one connection until it closes, idles out or misbehaves. */
