@@ -14,6 +14,11 @@ export interface Storage {
   store(metrics: readonly Metric[]): Promise<void> | void;
   /** Releases files, sockets and servers; called once on shutdown. */
   close?(): Promise<void> | void;
+  /**
+   * Metrics about the storage itself (e.g. wca_storage_write_errors_total), which the runner adds to the
+   * next batch: a storage that cannot write still shows up in the others.
+   */
+  healthMetrics?(): readonly Metric[];
 }
 
 /** A task the agent measures: one cgroup (or, for a pod, a parent cgroup and its containers). */

@@ -43,3 +43,25 @@ export function isUserError(error: unknown): error is ConfigError {
 export function printable(text: string): string {
   return escapeControl(text);
 }
+
+/**
+ * Thrown by a component's constructor when a parameter is well-formed but unusable on this host (a
+ * directory that does not exist, a port in use). The config loader reports it at that field, in the
+ * same words as a schema error: `file:line:col: Invalid value "…" for field 'x' in !Class: <message>`.
+ */
+export class FieldError extends Error {
+  /** The parameter's path, as a zod issue path: `["output_filename"]`, `["storages", 0]`. */
+  readonly field: readonly (string | number)[];
+
+  constructor(field: string | readonly (string | number)[], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "FieldError";
+    this.field = typeof field === "string" ? [field] : field;
+  }
+}
+
+/** Structural, because a component loaded with -r may throw its own copy of FieldError. */
+export function isFieldError(error: unknown): error is FieldError {
+  return error instanceof Error && error.name === "FieldError" &&
+    Array.isArray((error as { field?: unknown }).field);
+}

@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { z } from "zod";
 import type { ComponentClass, ComponentContext } from "../components/component.ts";
-import { ConfigError, ConfigErrors, printable } from "./errors.ts";
+import { ConfigError, ConfigErrors, isFieldError, printable } from "./errors.ts";
 import { describeIssue } from "./issues.ts";
 import { nearest } from "./suggest.ts";
 import { significantTag, tagText, type YamlSource } from "./yaml_source.ts";
@@ -119,6 +119,7 @@ export class GraphBuilder {
     try {
       return new cls(parsed, this.#options.context);
     } catch (error) {
+      if (isFieldError(error)) throw this.#fieldError(node, tag, error.field, error.message, error);
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConfigError(`Cannot create ${tag}: ${reason}`, this.#source.position(node), { cause: error });
     }
@@ -178,6 +179,26 @@ export class GraphBuilder {
     const given = source.describe(at);
     const subject = field ? `for field '${field}' in ${tag}` : `for ${tag}`;
     return [new ConfigError(`Invalid value ${given} ${subject}: ${expected}`, source.position(at))];
+  }
+
+  /** A parameter the constructor found unusable, reported at the parameter's value. */
+  #fieldError(
+    node: Node,
+    tag: string,
+    path: readonly PropertyKey[],
+    message: string,
+    cause: unknown,
+  ): ConfigError {
+    const { node: at, found } = this.#source.locate(node, path);
+    const subject = `for field '${formatPath(path)}' in ${tag}`;
+    const given = found ? this.#source.describe(at) : "(default)";
+    return new ConfigError(
+      `Invalid value ${given} ${subject}: ${message}`,
+      this.#source.position(found ? at : node),
+      {
+        cause,
+      },
+    );
   }
 
   #knownFields(path: readonly PropertyKey[], tag: string): string[] {

@@ -1,4 +1,11 @@
-export { ConfigError, ConfigErrors, isUserError, type SourcePosition } from "./errors.ts";
+export {
+  ConfigError,
+  ConfigErrors,
+  FieldError,
+  isFieldError,
+  isUserError,
+  type SourcePosition,
+} from "./errors.ts";
 export { checkTrustedFile, readTrustedConfig } from "./file_checks.ts";
 export { type ComponentLookup, GraphBuilder } from "./graph.ts";
 export {

@@ -98,6 +98,13 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "logging",
     "Errors logged since the agent started, labelled by logger module.",
   ),
+  wca_storage_write_errors_total: entry(
+    "counter",
+    "numeric",
+    "storages: LogStorage",
+    "Failed writes of a storage since the agent started (the batch was lost), labelled by storage and " +
+      "output (a path, or stderr); counted up to the previous iteration.",
+  ),
 
   // The host.
   platform_cpu_usage: entry(

@@ -1,5 +1,5 @@
 /**
- * Prometheus text exposition format (version 0.0.4) encoder.
+ * Prometheus text exposition format (version 0.0.4) encoder, and its OpenMetrics 1.0 variant.
  *
  * Output is deterministic so files diff cleanly and tests can compare text: families sorted by name,
  * samples sorted by their labels (values in natural order, cpu="2" before cpu="10"), label names sorted,
@@ -16,7 +16,19 @@ export interface EncodeOptions {
   readonly now?: number;
   /** Where missing help and type come from; default: the WCA metric catalog. */
   readonly catalog?: Catalog;
+  /**
+   * "openmetrics": OpenMetrics 1.0 text (application/openmetrics-text; version=1.0.0): TYPE before
+   * HELP, no blank lines, timestamps in seconds, `# EOF` at the end. A counter whose name ends in
+   * `_total` is declared without the suffix (`# TYPE x counter` above `x_total 5`). A counter named
+   * without `_total` (most of WCA's, e.g. task_cycles) is declared `unknown` instead: OpenMetrics would
+   * otherwise make its samples `task_cycles_total`, and a Prometheus that negotiates OpenMetrics would
+   * store other series names than one reading the classic text. Default: "prometheus" (0.0.4).
+   */
+  readonly format?: "prometheus" | "openmetrics";
 }
+
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+export const OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /** Input the text format cannot represent; the message names the metric and what is wrong with it. */
 export class MetricEncodingError extends Error {
@@ -49,6 +61,7 @@ interface Family {
 
 const NEEDS_LABEL_ESCAPE = /[\\"\n]/;
 const NEEDS_HELP_ESCAPE = /[\\\n]/;
+const NEEDS_OM_HELP_ESCAPE = /[\\"\n]/;
 
 export function escapeLabelValue(value: string): string {
   if (!NEEDS_LABEL_ESCAPE.test(value)) return value;
@@ -58,6 +71,11 @@ export function escapeLabelValue(value: string): string {
 export function escapeHelp(help: string): string {
   if (!NEEDS_HELP_ESCAPE.test(help)) return help;
   return help.replace(/[\\\n]/g, (c) => (c === "\n" ? "\\n" : "\\\\"));
+}
+
+/** OpenMetrics escapes HELP like a label value: backslash, double quote and newline. */
+export function escapeOpenMetricsHelp(help: string): string {
+  return NEEDS_OM_HELP_ESCAPE.test(help) ? escapeLabelValue(help) : help;
 }
 
 /** Integers plain, other finite numbers in JS shortest round-trip form, NaN, +Inf, -Inf. */
@@ -261,11 +279,40 @@ class TextChunks {
   }
 }
 
-function encodeFamily(out: TextChunks, family: Family, timestamps: boolean, now: number): void {
+interface Rendering {
+  readonly timestamps: boolean;
+  readonly now: number;
+  readonly openMetrics: boolean;
+  /** Every family name of the batch, so an OpenMetrics family name cannot clash with another. */
+  readonly names: ReadonlySet<string>;
+}
+
+/**
+ * The OpenMetrics TYPE line's name and type: `x_total` counters become family `x`; other counters, and
+ * counters holding a value OpenMetrics forbids (NaN, negative), are `unknown` under their own name.
+ */
+function openMetricsType(family: Family, names: ReadonlySet<string>): [string, string | undefined] {
+  const { name, type, samples } = family;
+  if (type !== "counter") return [name, type];
+  const base = name.slice(0, -"_total".length);
+  const valid = samples.every((sample) => sample.value >= 0); // false for NaN too
+  return name.endsWith("_total") && base !== "" && valid && !names.has(base)
+    ? [base, "counter"]
+    : [name, "unknown"];
+}
+
+function encodeFamily(out: TextChunks, family: Family, rendering: Rendering): void {
   const { name, samples } = family;
+  const { timestamps, now, openMetrics } = rendering;
   samples.sort(compareSamples);
-  if (family.help !== undefined) out.push(`# HELP ${name} ${escapeHelp(String(family.help))}\n`);
-  if (family.type !== undefined) out.push(`# TYPE ${name} ${family.type}\n`);
+  if (openMetrics) {
+    const [declared, type] = openMetricsType(family, rendering.names);
+    if (type !== undefined) out.push(`# TYPE ${declared} ${type}\n`);
+    if (family.help) out.push(`# HELP ${declared} ${escapeOpenMetricsHelp(String(family.help))}\n`);
+  } else {
+    if (family.help !== undefined) out.push(`# HELP ${name} ${escapeHelp(String(family.help))}\n`);
+    if (family.type !== undefined) out.push(`# TYPE ${name} ${family.type}\n`);
+  }
   for (let i = 0; i < samples.length; i++) {
     const sample = samples[i]!;
     // Sorted, and compareSamples is 0 only for identical label sets: duplicates are neighbours.
@@ -273,7 +320,10 @@ function encodeFamily(out: TextChunks, family: Family, timestamps: boolean, now:
       fail(name, `duplicate series ${labelText(sample.pairs) || "{}"}`);
     }
     let line = name + labelText(sample.pairs) + " " + formatValue(sample.value);
-    if (timestamps) line += " " + Math.round(sample.timestamp ?? now);
+    if (timestamps) {
+      const ms = Math.round(sample.timestamp ?? now);
+      line += " " + (openMetrics ? String(ms / 1000) : String(ms)); // OpenMetrics: seconds
+    }
     out.push(line + "\n");
   }
 }
@@ -281,8 +331,8 @@ function encodeFamily(out: TextChunks, family: Family, timestamps: boolean, now:
 /**
  * Encodes metrics as Prometheus text: `# HELP`/`# TYPE` once per name (help and type taken from the
  * metrics, else from the catalog), samples grouped by name, families separated by a blank line.
- * Returns "" for no metrics. Throws MetricEncodingError on invalid names, labels, values, conflicting
- * types or duplicate series.
+ * Returns "" for no metrics ("# EOF\n" in OpenMetrics). Throws MetricEncodingError on invalid names,
+ * labels, values, conflicting types or duplicate series.
  */
 export function encodeMetrics(metrics: readonly Metric[], options: EncodeOptions): string {
   const catalog = options.catalog ?? METRIC_CATALOG;
@@ -291,10 +341,18 @@ export function encodeMetrics(metrics: readonly Metric[], options: EncodeOptions
   if (!Number.isFinite(now)) {
     throw new MetricEncodingError(`invalid "now" ${now} (expected finite milliseconds since the epoch)`);
   }
+  const openMetrics = options.format === "openmetrics";
+  const rendering: Rendering = {
+    timestamps: options.timestamps,
+    now,
+    openMetrics,
+    names: new Set(families.keys()),
+  };
   const out = new TextChunks();
   [...families.keys()].sort().forEach((name, index) => {
-    if (index > 0) out.push("\n");
-    encodeFamily(out, families.get(name)!, options.timestamps, now);
+    if (index > 0 && !openMetrics) out.push("\n"); // OpenMetrics allows no separator
+    encodeFamily(out, families.get(name)!, rendering);
   });
+  if (openMetrics) out.push("# EOF\n");
   return out.text();
 }

@@ -28,11 +28,12 @@ export class StorageAggregateError extends AggregateError {
     failures: readonly { index: number; storage: Storage; error: unknown }[],
     total: number,
   ) {
-    const details = failures.map(({ index, storage, error }) =>
-      `[${index}] ${storage.constructor?.name ?? "storage"}: ${
-        error instanceof Error ? error.message : String(error)
-      }`
-    );
+    const details = failures.map(({ index, storage, error }) => {
+      const name = storage.constructor?.name ?? "storage";
+      const message = error instanceof Error ? error.message : String(error);
+      // An error that already names its storage ("LogStorage: …") is not prefixed twice.
+      return `[${index}] ${message.startsWith(`${name}:`) ? message : `${name}: ${message}`}`;
+    });
     super(
       failures.map((f) => f.error),
       `FilterStorage: ${action} failed in ${failures.length} of ${total} storages: ${details.join("; ")}`,
@@ -47,6 +48,17 @@ export function filterByName(
   names: ReadonlySet<string> | undefined,
 ): readonly Metric[] {
   return names === undefined ? metrics : metrics.filter((metric) => names.has(metric.name));
+}
+
+/** One metric per name and label set, values added: two storages writing to stderr are one series. */
+export function sumSameSeries(metrics: readonly Metric[]): Metric[] {
+  const series = new Map<string, Metric>();
+  for (const m of metrics) {
+    const key = JSON.stringify([m.name, Object.entries(m.labels).sort(([a], [b]) => a < b ? -1 : 1)]);
+    const seen = series.get(key);
+    series.set(key, seen ? { ...seen, value: seen.value + m.value } : m);
+  }
+  return [...series.values()];
 }
 
 /** Calls `action` on every storage, concurrently; throws once all settled if any failed. */
@@ -83,6 +95,11 @@ export class FilterStorage implements Storage {
   async store(metrics: readonly Metric[]): Promise<void> {
     const filtered = Object.freeze(filterByName(metrics, this.#names).slice());
     await forEachStorage(this.#storages, "store", (storage) => storage.store(filtered));
+  }
+
+  /** Every storage's health metrics (unfiltered: they describe the storages, not the measurements). */
+  healthMetrics(): Metric[] {
+    return sumSameSeries(this.#storages.flatMap((storage) => storage.healthMetrics?.() ?? []));
   }
 
   /** Closes every storage once; later calls do nothing. */

@@ -4,18 +4,27 @@
  * The server binds in the constructor, so a port in use or a forbidden address stops the agent at
  * start-up with the config position and the reason, rather than failing every iteration later. Each
  * batch is encoded once in store(); a scrape only hands out those bytes (gzip is made at most once per
- * batch, on the first scrape that asks for it), so any number of scrapes cost next to nothing.
+ * batch, on the first scrape that asks for it), so any number of scrapes cost next to nothing. A scraper
+ * that asks for OpenMetrics (as Prometheus does by default) gets it, encoded once per batch on first ask.
+ *
+ * The server is BoundedHttpServer (http_server.ts): what one client can hold is bounded by
+ * header_timeout, idle_timeout and max_connections.
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Storage } from "../components/interfaces.ts";
-import { boolean, hostPort, params, parseHostPort, text, type z } from "../config/schema.ts";
+import { boolean, hostPort, integer, number, params, parseHostPort, text, type z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
-import { encodeMetrics } from "../metrics/prometheus.ts";
+import { encodeMetrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
+import { type RequestHead, targetPath } from "./http_head.ts";
+import { BoundedHttpServer, type HttpResponse, type HttpServerLog } from "./http_server.ts";
 
 const log = getLogger("wca.storage.http");
 
-export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+export { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE };
+
+/** Liveness paths: Prometheus' own and the Kubernetes convention. */
+export const HEALTH_PATHS: readonly string[] = ["/-/healthy", "/healthz"];
 
 /**
  * Loopback, because the metrics name every task on the node: exposing them is the operator's choice.
@@ -40,6 +49,17 @@ const schema = params({
   include_timestamp: boolean().default(false).describe(
     "Add each sample's timestamp (milliseconds) to the text. Prometheus prefers to stamp samples with " +
       "the scrape time, and warns about stale timestamps, so leave this off unless you need it.",
+  ),
+  header_timeout: number(0.1, 300).default(5).describe(
+    "Seconds a client has to send its request head after connecting (or after the first byte of its " +
+      "next request); a silent connection is closed after this.",
+  ),
+  idle_timeout: number(0.1, 3600).default(30).describe(
+    "Seconds a kept-alive connection may wait for its next request, and a client may take to read a " +
+      "response.",
+  ),
+  max_connections: integer(1, 10_000).default(64).describe(
+    "Connections served at once; more are answered 503 and closed.",
   ),
 });
 
@@ -105,8 +125,10 @@ async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuf
   return await new Response(stream).bytes();
 }
 
-/** One stored batch, encoded; immutable but for the gzip made on demand. */
-class EncodedBatch {
+type Format = "prometheus" | "openmetrics";
+
+/** One encoding of a batch, with its gzip made on demand. */
+class Encoded {
   readonly body: Uint8Array<ArrayBuffer>;
   #gzipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
 
@@ -120,8 +142,73 @@ class EncodedBatch {
   }
 }
 
-function plainText(status: number, body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+/** One stored batch: the text format made (and so validated) at store time, OpenMetrics on first ask. */
+class EncodedBatch {
+  readonly #metrics: readonly Metric[];
+  readonly #timestamps: boolean;
+  readonly #now: number;
+  readonly #encoded = new Map<Format, Encoded>();
+
+  constructor(metrics: readonly Metric[], timestamps: boolean, now: number) {
+    this.#metrics = metrics.slice(); // the caller's array may be reused; the metrics are never mutated
+    this.#timestamps = timestamps;
+    this.#now = now;
+    this.get("prometheus");
+  }
+
+  get(format: Format): Encoded {
+    let encoded = this.#encoded.get(format);
+    if (!encoded) {
+      encoded = new Encoded(
+        encodeMetrics(this.#metrics, { timestamps: this.#timestamps, now: this.#now, format }),
+      );
+      this.#encoded.set(format, encoded);
+    }
+    return encoded;
+  }
+}
+
+interface MediaRange {
+  readonly type: string;
+  readonly q: number;
+  readonly version: string | undefined;
+}
+
+function parseAccept(header: string): MediaRange[] {
+  return header.split(",").map((part) => {
+    const [type = "", ...parameters] = part.split(";").map((s) => s.trim());
+    const value = (name: string) =>
+      parameters.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1).replace(
+        /"/g,
+        "",
+      );
+    const q = Number(value("q") ?? "1");
+    return { type: type.toLowerCase(), q: Number.isFinite(q) ? q : 0, version: value("version") };
+  });
+}
+
+/**
+ * OpenMetrics 1.0.0 when the Accept header prefers it (or ranks it equal) to the classic text format,
+ * as Prometheus' default header does; the text format otherwise, and without an Accept header.
+ */
+export function prefersOpenMetrics(header: string | undefined): boolean {
+  if (!header) return false;
+  let openMetrics = 0;
+  let classic = 0;
+  for (const range of parseAccept(header)) {
+    if (range.type === "application/openmetrics-text") {
+      if (range.version === undefined || range.version === "1.0.0") {
+        openMetrics = Math.max(openMetrics, range.q);
+      }
+    } else if (range.type === "text/plain" || range.type === "text/*" || range.type === "*/*") {
+      if (range.version === undefined || range.version === "0.0.4") classic = Math.max(classic, range.q);
+    }
+  }
+  return openMetrics > 0 && openMetrics >= classic;
+}
+
+function plainText(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
 }
 
 function escapeHtml(value: string): string {
@@ -135,7 +222,7 @@ export class HTTPMetricsStorage implements Storage {
   readonly #path: string;
   readonly #timestamps: boolean;
   readonly #now: () => number;
-  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+  readonly #server: BoundedHttpServer;
   readonly #url: string;
   #batch: EncodedBatch | undefined;
   #closing: Promise<void> | undefined;
@@ -151,16 +238,23 @@ export class HTTPMetricsStorage implements Storage {
     this.#now = io.now ?? Date.now;
     const { host, port: configured } = parseHostPort(parsed.listen)!; // the schema checked it
     const port = io.port ?? configured;
+    const limits = {
+      headerTimeout: parsed.header_timeout * 1000,
+      idleTimeout: parsed.idle_timeout * 1000,
+      maxConnections: parsed.max_connections,
+    };
+    const serverLog: HttpServerLog = {
+      warning: (message) => log.warning(message),
+      info: (message) => log.info(message),
+      debug: (message) => log.debug(message),
+    };
     try {
-      this.#server = Deno.serve({
-        hostname: host,
-        port,
-        onListen: () => {}, // we log the address ourselves, through the agent's logger
-        onError: (error) => {
-          log.error(`serving ${this.#url} failed: ${error instanceof Error ? error.message : String(error)}`);
-          return plainText(500, "Internal error\n");
-        },
-      }, (request) => this.#handle(request));
+      this.#server = new BoundedHttpServer(
+        { hostname: host, port },
+        limits,
+        (head) => this.#handle(head),
+        serverLog,
+      );
     } catch (error) {
       throw new ListenError(joinHostPort(host, port), listenFailureReason(error), { cause: error });
     }
@@ -184,40 +278,55 @@ export class HTTPMetricsStorage implements Storage {
    */
   store(metrics: readonly Metric[]): void {
     if (this.#closing) throw new Error(`HTTPMetricsStorage at ${this.#url} is closed`);
-    const text = encodeMetrics(metrics, { timestamps: this.#timestamps, now: this.#now() });
-    this.#batch = new EncodedBatch(text);
+    this.#batch = new EncodedBatch(metrics, this.#timestamps, this.#now());
   }
 
   /** Stops listening and waits for scrapes in flight; later calls return the same promise. */
   close(): Promise<void> {
-    return this.#closing ??= this.#server.shutdown().then(() => log.debug(`stopped serving ${this.#url}`));
+    return this.#closing ??= this.#server.close().then(() => log.debug(`stopped serving ${this.#url}`));
   }
 
-  #handle(request: Request): Response | Promise<Response> {
-    const { pathname } = new URL(request.url);
+  /** The number of connections being served now (for tests and the README's limits). */
+  get connections(): number {
+    return this.#server.connections;
+  }
+
+  #handle(head: RequestHead): HttpResponse | Promise<HttpResponse> {
+    const pathname = targetPath(head.target);
     const metrics = pathname === this.#path;
-    if (!metrics && pathname !== "/") return plainText(404, `Not found; metrics are at ${this.#path}\n`);
-    if (request.method !== "GET" && request.method !== "HEAD") {
+    const health = pathname !== undefined && HEALTH_PATHS.includes(pathname);
+    if (!metrics && !health && pathname !== "/") {
+      return plainText(404, `Not found; metrics are at ${this.#path}\n`);
+    }
+    if (head.method !== "GET" && head.method !== "HEAD") {
       return plainText(405, "Method not allowed; use GET or HEAD\n", { allow: "GET, HEAD" });
     }
+    if (health) return plainText(200, "OK\n");
     if (!metrics) return this.#indexPage();
     const batch = this.#batch;
     if (!batch) {
       return plainText(503, "No metrics yet: wca has not stored its first batch\n", { "retry-after": "5" });
     }
-    const headers = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "Accept-Encoding" };
-    if (batch.body.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers.get("accept-encoding"))) {
-      return batch.gzipped().then((body) =>
-        new Response(body, { headers: { ...headers, "content-encoding": "gzip" } })
-      );
+    const openMetrics = prefersOpenMetrics(head.headers.get("accept"));
+    const encoded = batch.get(openMetrics ? "openmetrics" : "prometheus");
+    const headers = {
+      "content-type": openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
+      vary: "Accept, Accept-Encoding",
+    };
+    if (encoded.body.length >= GZIP_MIN_BYTES && acceptsGzip(head.headers.get("accept-encoding") ?? null)) {
+      return encoded.gzipped().then((body) => ({
+        status: 200,
+        body,
+        headers: { ...headers, "content-encoding": "gzip" },
+      }));
     }
-    return new Response(batch.body, { headers });
+    return { status: 200, body: encoded.body, headers };
   }
 
-  #indexPage(): Response {
+  #indexPage(): HttpResponse {
     const path = escapeHtml(this.#path);
     const html = "<!DOCTYPE html>\n<html><head><title>wca</title></head><body>\n" +
       `<h1>wca — Workload Collocation Agent</h1>\n<p><a href="${path}">Metrics</a></p>\n</body></html>\n`;
-    return new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
+    return { status: 200, body: html, headers: { "content-type": "text/html; charset=utf-8" } };
   }
 }

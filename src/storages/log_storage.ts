@@ -4,13 +4,20 @@
  * Parameters match the original WCA. With `overwrite: true` each batch replaces the file atomically
  * (temporary file in the same directory, then rename), so a reader such as node_exporter's textfile
  * collector sees either the previous batch or the new one, never a half-written file.
+ *
+ * The constructor checks that the file can be written (so a wrong path stops the agent at start, at the
+ * config position of output_filename). A write that fails later is logged once per cause, counted in
+ * wca_storage_write_errors_total, and retried with the next batch.
  */
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Storage } from "../components/interfaces.ts";
 import type { ComponentContext } from "../components/component.ts";
+import { FieldError } from "../config/errors.ts";
 import { boolean, listOf, params, path, text, type z } from "../config/schema.ts";
-import type { Metric } from "../metrics/metric.ts";
+import { getLogger } from "../logging/mod.ts";
+import { type Metric, metric } from "../metrics/metric.ts";
 import { encodeMetrics } from "../metrics/prometheus.ts";
+import { outputFileProblem, type StorageLog, WriteFailures } from "./output_file.ts";
 
 const schema = params({
   output_filename: path().optional().describe(
@@ -41,10 +48,11 @@ const schema = params({
 
 export type LogStorageParams = z.input<typeof schema>;
 
-/** Seams for tests: where stderr text goes and what time it is. */
+/** Seams for tests: where stderr text goes, what time it is, where failures are reported. */
 export interface LogStorageIo {
   writeStderr?: (text: string) => void;
   now?: () => number;
+  log?: StorageLog;
 }
 
 /** The metrics without the named labels; metrics that lose nothing are passed through unchanged. */
@@ -62,10 +70,6 @@ export function dropLabels(metrics: readonly Metric[], names: readonly string[])
 function temporaryName(path: string): string {
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   return join(dirname(path), `.${path.slice(dirname(path).length + 1)}.${Deno.pid}.${random}.tmp`);
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Writes `text` to `path` via a temporary file and a rename; removes the temporary file on failure. */
@@ -96,10 +100,21 @@ export class LogStorage implements Storage {
   readonly #filterLabels: readonly string[];
   readonly #writeStderr: (text: string) => void;
   readonly #now: () => number;
+  readonly #failures: WriteFailures;
 
+  /** Throws FieldError (reported at output_filename) when the file cannot be written. */
   constructor(params: LogStorageParams = {}, _context?: ComponentContext, io: LogStorageIo = {}) {
     const parsed = schema.parse(params);
-    this.#path = parsed.output_filename;
+    // Resolved once: a relative name keeps meaning the file in the directory the agent started in.
+    this.#path = parsed.output_filename === undefined ? undefined : resolve(parsed.output_filename);
+    if (this.#path !== undefined) {
+      const problem = outputFileProblem(this.#path, parsed.overwrite);
+      if (problem) throw new FieldError("output_filename", problem);
+    }
+    this.#failures = new WriteFailures(
+      this.#path ?? "standard error",
+      io.log ?? getLogger("wca.storage.log"),
+    );
     this.#overwrite = parsed.overwrite;
     this.#timestamps = parsed.include_timestamp ?? !parsed.overwrite;
     this.#filterLabels = Object.freeze([...(parsed.filter_labels ?? [])]);
@@ -109,7 +124,7 @@ export class LogStorage implements Storage {
 
   /**
    * Encodes the whole batch first (an invalid batch throws before anything is written), then writes it.
-   * A write failure throws an error naming the file and the OS reason; the storage keeps no state, so
+   * A failed write does not throw: it is counted and logged once per cause (see WriteFailures), and
    * the next call writes its batch in full.
    */
   async store(metrics: readonly Metric[]): Promise<void> {
@@ -118,18 +133,26 @@ export class LogStorage implements Storage {
       now: this.#now(),
     });
     const output = text === "" ? "" : text + "\n"; // a blank line between batches, as between families
-    if (this.#path === undefined) {
-      if (output !== "") this.#writeStderr(output);
-      return;
-    }
     try {
-      if (this.#overwrite) await replaceFileAtomically(this.#path, text);
+      if (this.#path === undefined) {
+        if (output !== "") this.#writeStderr(output);
+      } else if (this.#overwrite) await replaceFileAtomically(this.#path, text);
       else if (output !== "") await Deno.writeTextFile(this.#path, output, { append: true, create: true });
     } catch (error) {
-      throw new Error(`LogStorage: cannot write metrics to ${this.#path}: ${reason(error)}`, {
-        cause: error,
-      });
+      this.#failures.failed(error);
+      return;
     }
+    this.#failures.succeeded();
+  }
+
+  /** wca_storage_write_errors_total for this output; the runner adds it to the next batch. */
+  healthMetrics(): Metric[] {
+    return [
+      metric("wca_storage_write_errors_total", this.#failures.total, {
+        storage: "LogStorage",
+        output: this.#path ?? "stderr",
+      }),
+    ];
   }
 
   /** Nothing to release: the file is opened per batch, so rotation and deletion are harmless. */

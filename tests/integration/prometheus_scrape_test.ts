@@ -1,7 +1,8 @@
 /**
  * A real Prometheus server (Debian package `prometheus`) scrapes HTTPMetricsStorage on loopback, and its
  * query API must return our series with our values and labels. A missing Prometheus fails the test: a
- * green run must mean a real scraper read us.
+ * green run must mean a real scraper read us. Prometheus asks for OpenMetrics first, so the scrape is
+ * OpenMetrics; the metadata Prometheus keeps (family names and types) shows it was.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -43,8 +44,13 @@ function prometheusConfig(target: string): string {
 
 /** The batch: a few WCA metrics with distinctive values, plus a realistic rest that makes it gzip-sized. */
 function wcaBatch(tasks: number): Metric[] {
-  const ours = new Set(["wca_up", "wca_tasks", "task_cpu_usage_seconds"]);
+  const ours = new Set(["wca_up", "wca_tasks", "task_cpu_usage_seconds", "wca_storage_write_errors_total"]);
   return [
+    metric("wca_storage_write_errors_total", 2, {
+      host: "it-host",
+      storage: "LogStorage",
+      output: "/x.prom",
+    }),
     metric("wca_up", 1_700_000_000.25, { host: "it-host" }),
     metric("wca_tasks", tasks, { host: "it-host" }),
     metric("task_cpu_usage_seconds", 12.75, { host: "it-host", task_id: "task-1", task_name: "web" }),
@@ -74,6 +80,17 @@ class PrometheusApi {
     const body = await response.json();
     assert.equal(body.status, "success", `query ${expression}: ${JSON.stringify(body)}`);
     return body.data.result as Sample[];
+  }
+
+  /** What Prometheus keeps of our TYPE lines: family name → type. */
+  async metadata(): Promise<Record<string, string>> {
+    const selector = encodeURIComponent(`{job="${JOB}"}`);
+    const response = await fetch(`${this.#base}/api/v1/targets/metadata?match_target=${selector}`);
+    const body = await response.json();
+    assert.equal(body.status, "success", JSON.stringify(body));
+    return Object.fromEntries(
+      (body.data as { metric: string; type: string }[]).map((entry) => [entry.metric, entry.type]),
+    );
   }
 
   /** The scrape target's health and last error, for failure messages. */
@@ -175,6 +192,26 @@ Deno.test("a real Prometheus scrapes HTTPMetricsStorage", async () => {
     assert.equal(byTask["task-1"]?.metric.task_name, "web");
     assert.equal(byTask["task-2"]?.value[1], "0.5");
     assert.equal((await api.query("wca_up"))[0]?.value[1], "1700000000.25");
+
+    // OpenMetrics was negotiated: the counter family is declared without _total (the text format would
+    // have declared wca_storage_write_errors_total), and WCA's counters named without _total keep their
+    // series names as `unknown` families.
+    const errors = await api.query("wca_storage_write_errors_total");
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.value[1], "2");
+    assert.deepEqual(errors[0]!.metric, {
+      __name__: "wca_storage_write_errors_total",
+      host: "it-host",
+      instance: target,
+      job: JOB,
+      output: "/x.prom",
+      storage: "LogStorage",
+    });
+    const metadata = await api.metadata();
+    assert.equal(metadata["wca_storage_write_errors"], "counter", JSON.stringify(metadata));
+    assert.equal(metadata["wca_storage_write_errors_total"], undefined);
+    assert.equal(metadata["task_cpu_usage_seconds"], "unknown");
+    assert.equal(metadata["wca_tasks"], "gauge");
 
     const scraped = await api.query(`scrape_samples_scraped{job="${JOB}"}`);
     assert.equal(scraped[0]?.value[1], String(batch.length), "every sample of the batch was ingested");

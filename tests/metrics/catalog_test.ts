@@ -30,6 +30,7 @@ const EXPECTED = [
   "wca_information",
   "wca_warning_count",
   "wca_error_count",
+  "wca_storage_write_errors_total",
   "platform_cpu_usage",
   "platform_mem_usage_bytes",
   "platform_mem_numa_free_bytes",

@@ -220,7 +220,7 @@ Deno.test("HTTPMetricsStorage: gzip when the client accepts it, made once per ba
     };
     const zipped = await raw("gzip, deflate");
     assert.match(zipped.headers, /content-encoding: gzip/);
-    assert.match(zipped.headers, /vary: accept-encoding/);
+    assert.match(zipped.headers, /vary: accept, accept-encoding/);
     assert.ok(zipped.body.length < text.length / 3);
     assert.equal(new TextDecoder().decode(gunzipSync(zipped.body)), text);
     const again = await raw("gzip");
@@ -366,9 +366,26 @@ Deno.test("HTTPMetricsStorage: serves on IPv6 loopback", async () => {
 
 Deno.test("HTTPMetricsStorage: parameters: defaults and validation", () => {
   const schema = HTTPMetricsStorage.schema;
-  assert.deepEqual(schema.parse({}), { listen: DEFAULT_LISTEN, path: "/metrics", include_timestamp: false });
+  assert.deepEqual(schema.parse({}), {
+    listen: DEFAULT_LISTEN,
+    path: "/metrics",
+    include_timestamp: false,
+    header_timeout: 5,
+    idle_timeout: 30,
+    max_connections: 64,
+  });
   assert.equal(DEFAULT_LISTEN, "127.0.0.1:9192");
-  for (const bad of [{ path: "metrics" }, { path: "/a b" }, { path: "/m?x=1" }, { listen: "127.0.0.1:0" }]) {
+  const refused = [
+    { path: "metrics" },
+    { path: "/a b" },
+    { path: "/m?x=1" },
+    { listen: "127.0.0.1:0" },
+    { header_timeout: 0 },
+    { idle_timeout: -1 },
+    { max_connections: 0 },
+    { max_connections: 1.5 },
+  ];
+  for (const bad of refused) {
     assert.equal(schema.safeParse(bad).success, false, JSON.stringify(bad));
   }
   assert.equal(schema.safeParse({ port: 1 }).success, false); // unknown fields are errors

@@ -187,6 +187,9 @@ export class MeasurementRunner {
         commonLabels,
       ),
     );
+    for (const health of this.#storage.healthMetrics?.() ?? []) {
+      metrics.push({ ...health, labels: { ...commonLabels, ...health.labels } });
+    }
     await timed("store", async () => {
       try {
         await this.#storage.store(metrics);
