@@ -1,26 +1,15 @@
 /** BoundedHttpServer over real sockets (Deno.connect): what a client can hold is bounded. */
 import assert from "node:assert/strict";
-import { BoundedHttpServer, type HttpLimits, type HttpServerLog } from "../../src/storages/http_server.ts";
-
-class RecordingServerLog implements HttpServerLog {
-  readonly warnings: string[] = [];
-  readonly infos: string[] = [];
-  warning(message: string): void {
-    this.warnings.push(message);
-  }
-  info(message: string): void {
-    this.infos.push(message);
-  }
-  debug(): void {}
-}
+import { BoundedHttpServer, type HttpLimits } from "../../src/storages/http_server.ts";
+import { RecordingLog } from "../helpers/recording_log.ts";
 
 const LIMITS: HttpLimits = { headerTimeout: 300, idleTimeout: 400, maxConnections: 8 };
 
 async function withServer(
   limits: Partial<HttpLimits>,
-  body: (server: BoundedHttpServer, log: RecordingServerLog) => Promise<void>,
+  body: (server: BoundedHttpServer, log: RecordingLog) => Promise<void>,
 ): Promise<void> {
-  const log = new RecordingServerLog();
+  const log = new RecordingLog();
   const server = new BoundedHttpServer(
     { hostname: "127.0.0.1", port: 0 },
     { ...LIMITS, ...limits },
@@ -170,7 +159,7 @@ Deno.test("BoundedHttpServer: connections over max_connections get 503 and are c
   }));
 
 Deno.test("BoundedHttpServer: close() drops open connections and stops listening", async () => {
-  const log = new RecordingServerLog();
+  const log = new RecordingLog();
   const server = new BoundedHttpServer({ hostname: "127.0.0.1", port: 0 }, {
     ...LIMITS,
     headerTimeout: 60_000,

@@ -1,17 +1,9 @@
 /** A StorageLog that keeps what it is told, and what the OS says when an action fails. */
-import { osReason, type StorageLog } from "../../src/storages/output_file.ts";
+import { osReason } from "../../src/storages/output_file.ts";
+import { RecordingLog } from "../helpers/recording_log.ts";
 
 /** A StorageLog that keeps what it is told. */
-export class RecordingStorageLog implements StorageLog {
-  readonly errors: string[] = [];
-  readonly infos: string[] = [];
-  error(message: string): void {
-    this.errors.push(message);
-  }
-  info(message: string): void {
-    this.infos.push(message);
-  }
-}
+export { RecordingLog as RecordingStorageLog };
 
 /** What the OS says when `action` fails, in the words osReason keeps. */
 export function reasonOf(action: () => unknown): string {

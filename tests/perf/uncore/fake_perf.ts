@@ -86,13 +86,4 @@ export const CLX_SOCKETS: ReadonlyMap<number, number> = new Map(
 );
 
 /** A logger that keeps what it is told. */
-export class RecordingLog {
-  readonly warnings: string[] = [];
-  readonly infos: string[] = [];
-  warning(message: string): void {
-    this.warnings.push(message);
-  }
-  info(message: string): void {
-    this.infos.push(message);
-  }
-}
+export { RecordingLog } from "../../helpers/recording_log.ts";
