@@ -3,6 +3,8 @@
  * loaded with `-r` may import its own copy of our modules, so `instanceof` would lie.
  */
 import type { Metric } from "../metrics/metric.ts";
+import type { AllocationResult, DetectionResult } from "./decisions.ts";
+import type { Platform, TasksData } from "./snapshot.ts";
 
 export interface Runner {
   /** Runs until done or until `signal` aborts; returns the process exit code (default 0). */
@@ -36,6 +38,18 @@ export interface Task {
 export interface Node {
   /** The tasks on this node now. A task that vanishes between calls is simply absent. */
   getTasks(): Promise<readonly Task[]> | readonly Task[];
+  /** Releases clients and connections; called once on shutdown. */
+  close?(): Promise<void> | void;
+}
+
+/** Finds interference from one iteration's picture of the node (DetectionRunner). */
+export interface AnomalyDetector {
+  detect(platform: Platform, tasksData: TasksData): DetectionResult | Promise<DetectionResult>;
+}
+
+/** Decides allocations from one iteration's picture; tasksData carries current allocations. */
+export interface Allocator {
+  allocate(platform: Platform, tasksData: TasksData): AllocationResult | Promise<AllocationResult>;
 }
 
 /** A named contract the config loader can check a nested component against. */
@@ -47,6 +61,14 @@ export interface ComponentInterface {
 export const RunnerInterface: ComponentInterface = Object.freeze({ name: "Runner", methods: ["run"] });
 export const StorageInterface: ComponentInterface = Object.freeze({ name: "Storage", methods: ["store"] });
 export const NodeInterface: ComponentInterface = Object.freeze({ name: "Node", methods: ["getTasks"] });
+export const AnomalyDetectorInterface: ComponentInterface = Object.freeze({
+  name: "AnomalyDetector",
+  methods: ["detect"],
+});
+export const AllocatorInterface: ComponentInterface = Object.freeze({
+  name: "Allocator",
+  methods: ["allocate"],
+});
 
 export function implementsInterface(value: unknown, iface: ComponentInterface): boolean {
   if (value === null || typeof value !== "object") return false;

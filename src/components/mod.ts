@@ -3,3 +3,5 @@ export { BUILTIN_COMPONENTS } from "./builtins.ts";
 export * from "./interfaces.ts";
 export { parseRegistration, registerFrom, type RegistrationSpec } from "./registration.ts";
 export { Registry, RegistryError } from "./registry.ts";
+export * from "./decisions.ts";
+export type * from "./snapshot.ts";
