@@ -3,7 +3,8 @@
  * The only place that calls Deno.exit. Exit codes: 0 ok, 1 runtime/config error, 2 usage or privilege.
  */
 import { checkPrivileges, parseCli, USAGE, UsageError } from "./cli/mod.ts";
-import { BUILTIN_COMPONENTS, registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
+import { BUILTIN_COMPONENTS } from "./builtins.ts";
+import { registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from "./config/default_config.ts";
 import { buildRunner, ConfigErrors, isUserError, parseConfigText, readConfigFile } from "./config/mod.ts";
 import { escapeControl, getLogger, processHub } from "./logging/mod.ts";

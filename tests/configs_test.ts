@@ -1,7 +1,8 @@
 /** Every example config under configs/ loads: tags exist, parameters validate. */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_COMPONENTS, Registry } from "../src/components/mod.ts";
+import { Registry } from "../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../src/builtins.ts";
 import { registerFrom } from "../src/components/registration.ts";
 import { buildRunner, parseConfigText } from "../src/config/mod.ts";
 

@@ -1,5 +1,4 @@
 export { type ComponentClass, type ComponentContext, isRegisteredClass, register } from "./component.ts";
-export { BUILTIN_COMPONENTS } from "./builtins.ts";
 export * from "./interfaces.ts";
 export { parseRegistration, registerFrom, type RegistrationSpec } from "./registration.ts";
 export { Registry, RegistryError } from "./registry.ts";

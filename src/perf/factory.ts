@@ -9,9 +9,10 @@ import { getLogger } from "../logging/mod.ts";
 import { type PerfEventPlacement, placePerfEvent } from "../platform/cgroup/mod.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
 import { readCpuinfo, readPerfAccess, readProcCgroups } from "../platform/procfs/mod.ts";
-import type { HostFacts } from "../runners/measurement/facts.ts";
-import type { MeasurementRunnerParams } from "../runners/measurement/schema.ts";
-import { type MeasurementSource, StartupError } from "../runners/measurement/sources.ts";
+import type { HostFacts } from "../sources/facts.ts";
+import type { PerfParams } from "./params.ts";
+import type { UncoreParams } from "./uncore/params.ts";
+import { type MeasurementSource, StartupError } from "../sources/contract.ts";
 import { counterLimitProblem, fdLimitAdvice, openRefusal, permissionProblem } from "./checks.ts";
 import { cpuCodename, cpuIdentity, describeCpu } from "./cpu_model.ts";
 import { type PerfEvent, resolveEvents } from "./events.ts";
@@ -90,7 +91,7 @@ function hybridAdvice(paths: HostPaths, root: string): string {
 const UNSUPPORTED = new Set(["ENOENT", "EOPNOTSUPP", "EINVAL", "ENODEV", "E2BIG"]);
 
 export function createPerfSource(
-  params: MeasurementRunnerParams,
+  params: PerfParams & Pick<UncoreParams, "enable_perf_uncore" | "uncore_event_names">,
   context: ComponentContext,
   facts: HostFacts,
 ): MeasurementSource | undefined {

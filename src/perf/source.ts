@@ -5,7 +5,7 @@
 import type { Task } from "../components/interfaces.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
-import type { MeasurementSource } from "../runners/measurement/sources.ts";
+import type { MeasurementSource } from "../sources/contract.ts";
 import { fdLimitAdvice } from "./checks.ts";
 import { type CounterSnapshot, derivePerfMetrics } from "./derived.ts";
 import type { PerfEvent } from "./events.ts";

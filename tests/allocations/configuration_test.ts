@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AllocationConfiguration } from "../../src/allocations/configuration.ts";
-import { BUILTIN_COMPONENTS } from "../../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 
 Deno.test("AllocationConfiguration: WCA's defaults, and the values WCA accepts", () => {
   assert.equal(BUILTIN_COMPONENTS.AllocationConfiguration, AllocationConfiguration);

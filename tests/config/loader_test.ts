@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_COMPONENTS, Registry } from "../../src/components/mod.ts";
+import { Registry } from "../../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 import { buildRunner, ConfigError, parseConfigText } from "../../src/config/mod.ts";
 import { TestLoop, testRegistry, TestSink, TestValue } from "./test_components.ts";
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { BUILTIN_COMPONENTS, registerFrom, Registry } from "../../src/components/mod.ts";
+import { registerFrom, Registry } from "../../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
 import { metric } from "../../src/metrics/metric.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";

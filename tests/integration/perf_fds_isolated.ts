@@ -9,6 +9,7 @@ import { openFdCount } from "../helpers/fds.ts";
 import { MemoryStorage, select } from "../helpers/memory_storage.ts";
 import { withV1PerfEvent } from "../helpers/perf_cgroup.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { MEASUREMENT_SOURCES } from "../../src/builtins.ts";
 
 const HOST_PATHS = defaultHostPaths();
 const LABELS = { host: "perf" };
@@ -40,6 +41,7 @@ Deno.test("perf fds: one per event per CPU per task, closed when tasks go and at
           perf_aggregate_cpus: false,
         }),
         { hostPaths: HOST_PATHS },
+        MEASUREMENT_SOURCES,
       );
       const facts = await runner.start();
       const cpus = facts.topology.cpus;

@@ -25,6 +25,7 @@ import {
 } from "../helpers/perf_cgroup.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
 import { assertWorkersInherit, delay, spawnStressNg } from "../helpers/stress.ts";
+import { MEASUREMENT_SOURCES } from "../../src/builtins.ts";
 
 const HOST_PATHS = defaultHostPaths();
 const LABELS = { host: "perf" };
@@ -68,6 +69,7 @@ function runnerFor(paths: readonly string[], extra: Record<string, unknown> = {}
       ...extra,
     }),
     { hostPaths: HOST_PATHS },
+    MEASUREMENT_SOURCES,
   );
 }
 

@@ -5,7 +5,8 @@ import { StaticNode } from "../../src/nodes/static_node.ts";
 import { defaultHostPaths, hostPathsUnder } from "../../src/platform/host_paths.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
 import { nodeContract } from "./contract.ts";
-import { BUILTIN_COMPONENTS, Registry } from "../../src/components/mod.ts";
+import { Registry } from "../../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 
 const HOSTS = fileURLToPath(new URL("../fixtures/hosts/", import.meta.url));
 const context = (scenario: string) => ({ hostPaths: hostPathsUnder(`${HOSTS}${scenario}`) });

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BUILTIN_COMPONENTS, Registry } from "../../src/components/mod.ts";
+import { Registry } from "../../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 import { buildRunner, FieldError, parseConfigText } from "../../src/config/mod.ts";
 import { type Metric, metric } from "../../src/metrics/metric.ts";
 import { encodeMetrics } from "../../src/metrics/prometheus.ts";

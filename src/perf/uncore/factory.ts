@@ -6,8 +6,8 @@
 import { getLogger } from "../../logging/mod.ts";
 import type { HostPaths } from "../../platform/host_paths.ts";
 import type { Topology } from "../../platform/topology.ts";
-import type { MeasurementRunnerParams } from "../../runners/measurement/schema.ts";
-import { type MeasurementSourceFactory, StartupError } from "../../runners/measurement/sources.ts";
+import type { UncoreParams } from "./params.ts";
+import { type MeasurementSourceFactory, StartupError } from "../../sources/contract.ts";
 import type { PerfSyscalls } from "../group.ts";
 import { loadLibc } from "../load_libc.ts";
 import { discoverUncorePmus } from "./discovery.ts";
@@ -25,12 +25,14 @@ export interface UncoreEnvironment {
 }
 
 /** Whether the parameters ask for uncore counters: events listed, and enable_perf_uncore not false. */
-export function wantsUncore(params: MeasurementRunnerParams): boolean {
+export function wantsUncore(
+  params: Pick<UncoreParams, "enable_perf_uncore" | "uncore_event_names">,
+): boolean {
   return params.enable_perf_uncore !== false && params.uncore_event_names.length > 0;
 }
 
 /** Parses the events, discovers their PMU families, plans and opens the groups. */
-export function createUncoreSource(params: MeasurementRunnerParams, env: UncoreEnvironment): UncoreSource {
+export function createUncoreSource(params: UncoreParams, env: UncoreEnvironment): UncoreSource {
   const devicesDir = `${env.hostPaths.sys}/devices`;
   let plans: GroupPlan[];
   try {
@@ -48,7 +50,7 @@ export function createUncoreSource(params: MeasurementRunnerParams, env: UncoreE
 }
 
 /** The MeasurementRunner's factory: no source unless uncore events are asked for. */
-export const uncoreSourceFactory: MeasurementSourceFactory = (params, context, facts) => {
+export const uncoreSourceFactory: MeasurementSourceFactory<UncoreParams> = (params, context, facts) => {
   if (!wantsUncore(params)) {
     if (params.enable_perf_uncore === true) {
       getLogger("wca.perf.uncore").warning(

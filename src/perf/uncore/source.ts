@@ -8,7 +8,7 @@
  */
 import type { Labels, Metric } from "../../metrics/metric.ts";
 import { getLogger, type Logger } from "../../logging/mod.ts";
-import { type MeasurementSource, StartupError } from "../../runners/measurement/sources.ts";
+import { type MeasurementSource, StartupError } from "../../sources/contract.ts";
 import { openRefusal } from "../checks.ts";
 import { PerfEventGroup, PerfOpenError, type PerfSyscalls } from "../group.ts";
 import { deriveUncoreMetrics, type UncoreSnapshot } from "./derived.ts";

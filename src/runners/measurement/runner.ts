@@ -17,29 +17,20 @@ import { WCA_VERSION } from "../../version.ts";
 import { runLoop } from "../loop.ts";
 import { internalMetrics } from "./internal.ts";
 import { defaultLabelGenerators, type TaskLabelGenerator, taskLabels } from "./labels.ts";
-import type { HostFacts } from "./facts.ts";
-import { zoneinfoPattern } from "../../platform/procfs/mod.ts";
-import { matchAtStart } from "../../platform/regexp.ts";
-import { platformMetrics, readPlatformSample } from "./platform.ts";
+import type { HostFacts } from "../../sources/facts.ts";
+import { platformMetrics, platformOptions, readPlatformSample } from "../../sources/platform.ts";
 import { type MeasurementRunnerParams, measurementRunnerSchema, unsupportedSettings } from "./schema.ts";
-import { SOURCE_FACTORIES } from "./source_factories.ts";
-import { type MeasurementSource, type MeasurementSourceFactory, StartupError } from "./sources.ts";
-import { taskMetrics } from "./task.ts";
+import {
+  type MeasurementSource,
+  type MeasurementSourceFactory,
+  StartupError,
+} from "../../sources/contract.ts";
+import { taskMetrics } from "../../sources/cgroup.ts";
 
 const log = getLogger("wca.runners.measurement");
 
 /** Lines of kernel files we could not read are left out; they are worth a debug line, not a warning. */
 const skipped = (message: string) => log.debug(message);
-
-/** `vmstat`: every key, none, or the keys a pattern matches at their start. */
-function vmstatKeys(value: boolean | string): RegExp | undefined {
-  return value === true ? /^/ : value === false ? undefined : matchAtStart(value);
-}
-
-/** `zoneinfo`: WCA's default line pattern, off, or the configured one (validated by the schema). */
-function zoneinfoLines(value: boolean | string): RegExp | undefined {
-  return value === true ? zoneinfoPattern() : value === false ? undefined : zoneinfoPattern(value);
-}
 
 export class MeasurementRunner {
   static readonly schema = measurementRunnerSchema;
@@ -49,7 +40,7 @@ export class MeasurementRunner {
   readonly #storage: Storage;
   readonly #generators: Readonly<Record<string, TaskLabelGenerator>>;
   readonly #warnedSources = new Set<string>();
-  readonly #sourceFactories: readonly MeasurementSourceFactory[];
+  readonly #sourceFactories: readonly MeasurementSourceFactory<MeasurementRunnerParams>[];
   #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
   #lastDurations: Record<string, number> = {};
@@ -59,7 +50,7 @@ export class MeasurementRunner {
   constructor(
     parameters: MeasurementRunnerParams,
     context: ComponentContext,
-    sourceFactories: readonly MeasurementSourceFactory[] = SOURCE_FACTORIES,
+    sourceFactories: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = [],
   ) {
     this.#params = parameters;
     this.#context = context;
@@ -228,11 +219,7 @@ export class MeasurementRunner {
       topology: readTopology(paths),
       layout: readCgroupLayout(paths),
       pageSize: readPageSize(paths),
-      platform: {
-        vmstat: vmstatKeys(this.#params.vmstat),
-        zoneinfo: zoneinfoLines(this.#params.zoneinfo),
-        numaNodes: readOnlineNodes(paths),
-      },
+      platform: platformOptions(this.#params, readOnlineNodes(paths)),
     };
     return this.#facts;
   }
@@ -307,4 +294,4 @@ export class MeasurementRunner {
   }
 }
 
-export type { HostFacts } from "./facts.ts";
+export type { HostFacts } from "../../sources/facts.ts";

@@ -5,58 +5,12 @@
  */
 import { AllocationConfiguration } from "../../allocations/configuration.ts";
 import { type Node, NodeInterface, type Storage, StorageInterface } from "../../components/interfaces.ts";
-import {
-  boolean,
-  component,
-  integer,
-  listOf,
-  mapOf,
-  number,
-  params,
-  regex,
-  text,
-  z,
-} from "../../config/schema.ts";
-import { canonicalEventNames } from "../../perf/event_aliases.ts";
-import { parseUncoreEvent, parseUncoreEvents } from "../../perf/uncore/events.ts";
-import { zoneinfoPattern } from "../../platform/procfs/zoneinfo.ts";
-import { matchAtStart } from "../../platform/regexp.ts";
+import { boolean, component, integer, mapOf, number, params, regex, text, z } from "../../config/schema.ts";
+import { perfParams } from "../../perf/params.ts";
+import { uncoreParams } from "../../perf/uncore/params.ts";
+import { platformParams } from "../../sources/platform.ts";
+import { rdtParams } from "../../sources/rdt.ts";
 import { type TaskLabelGenerator, TaskLabelGeneratorInterface } from "./labels.ts";
-
-/** One uncore_event_names entry, checked by the same parser the uncore source uses. */
-function uncoreEventName() {
-  return text(256).superRefine((value, ctx) => {
-    try {
-      parseUncoreEvent(value);
-    } catch (error) {
-      ctx.addIssue({ code: "custom", message: (error as Error).message });
-    }
-  });
-}
-
-function noRepeatedUncoreEvents(values: string[], ctx: z.RefinementCtx): void {
-  try {
-    parseUncoreEvents(values);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-  }
-}
-
-/** true, false, or a pattern that `compile` accepts (its error message becomes the config error). */
-function boolOrPattern(compile: (pattern: string) => RegExp) {
-  return z.union([boolean(), text(4096)], { error: "expected true, false or a regular expression" })
-    .superRefine((value, ctx) => {
-      if (typeof value !== "string") return;
-      try {
-        compile(value);
-      } catch (error) {
-        const reason = error instanceof SyntaxError
-          ? `expected a regular expression (${error.message})`
-          : (error as Error).message;
-        ctx.addIssue({ code: "custom", message: reason });
-      }
-    });
-}
 
 const regexOrBool = z.union([boolean(), regex()], { error: "expected true, false or a regular expression" });
 
@@ -65,41 +19,15 @@ export const measurementRunnerSchema = params({
   metrics_storage: component<Storage>(StorageInterface).optional()
     .describe("Where metrics go; default: !LogStorage on standard error."),
   interval: number(0.01, 3600).default(1).describe("Seconds between iterations."),
-  rdt_enabled: boolean().optional().describe(
-    "Intel RDT monitoring through resctrl: unset = on when resctrl is mounted with monitoring, " +
-      "true = required (exit 1 without it), false = off.",
-  ),
+  ...rdtParams,
   extra_labels: mapOf(text(1024)).default({}).describe("Labels added to every metric (values may use !Env)."),
   task_label_generators: mapOf(component<TaskLabelGenerator>(TaskLabelGeneratorInterface)).optional()
     .describe("Task labels derived from task names; default: application and application_version_name."),
-  event_names: listOf(text(256), 64).default([]).transform(canonicalEventNames).describe(
-    "perf events per task: task_instructions, task_cycles, task_cache_misses, task_cache_references, " +
-      "software events, predefined raw events or name__rEEUU[CC[config1]] (see README). WCA 1.0's names " +
-      "(instructions, cycles, cache_misses, cache_references, stalls_mem_load, memstalls) mean the task_* events.",
-  ),
-  perf_aggregate_cpus: boolean().default(true).describe(
-    "Sum perf counters over CPUs; false: one series per CPU with a cpu label.",
-  ),
-  enable_derived_metrics: boolean().default(false).describe(
-    "task_ipc, task_ips, task_cache_hit_ratio and task_cache_misses_per_kilo_instructions from event_names; " +
-      "platform bandwidth and latency (platform_dram_reads_bytes_per_second …) from uncore_event_names.",
-  ),
-  enable_perf_uncore: boolean().optional().describe(
-    "Uncore PMU counters: unset or true = measure uncore_event_names, false = off.",
-  ),
-  uncore_event_names: listOf(uncoreEventName(), 64).default([]).superRefine(noRepeatedUncoreEvents).describe(
-    "Uncore events per socket: predefined names (platform_cas_count_reads …) or name/uncore_imc/event=0x..,umask=0x../.",
-  ),
+  ...perfParams,
+  ...uncoreParams,
   include_optional_labels: boolean().default(false).describe("Accepted for WCA compatibility."),
   gather_hw_mm_topology: boolean().default(false).describe("Accepted for WCA compatibility."),
-  zoneinfo: boolOrPattern(zoneinfoPattern).default(true).describe(
-    "platform_zoneinfo: true = WCA's line pattern \\s+([a-z_]+)\\s+(\\d+), false = off, or a line pattern " +
-      "with exactly two groups (key, value), matched at the start of each zoneinfo line.",
-  ),
-  vmstat: boolOrPattern(matchAtStart).default(true).describe(
-    "platform_vmstat{key} and platform_node_vmstat keys: true = all, false = none, or a regular expression " +
-      "matched at the start of each key (Python re.match).",
-  ),
+  ...platformParams,
   sched: regexOrBool.default(false).describe("Per-task /proc/PID/sched (not yet supported)."),
   wss_reset_cycles: integer(0).optional().describe(
     "Working set size: reset referenced bytes every this many iterations; 0 = never (not yet supported).",

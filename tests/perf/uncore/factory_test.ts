@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_COMPONENTS, Registry } from "../../../src/components/mod.ts";
+import { Registry } from "../../../src/components/mod.ts";
+import { BUILTIN_COMPONENTS } from "../../../src/builtins.ts";
 import { buildRunner, parseConfigText } from "../../../src/config/mod.ts";
 import { StaticNode } from "../../../src/nodes/static_node.ts";
 import { createPerfSource } from "../../../src/perf/factory.ts";
@@ -15,10 +16,11 @@ import { hostPathsUnder } from "../../../src/platform/host_paths.ts";
 import { buildTopology } from "../../../src/platform/topology.ts";
 import { MeasurementRunner } from "../../../src/runners/measurement/runner.ts";
 import { unsupportedSettings } from "../../../src/runners/measurement/schema.ts";
-import type { HostFacts } from "../../../src/runners/measurement/facts.ts";
-import { StartupError } from "../../../src/runners/measurement/sources.ts";
+import type { HostFacts } from "../../../src/sources/facts.ts";
+import { StartupError } from "../../../src/sources/contract.ts";
 import { runIsolated } from "../../helpers/isolated.ts";
 import { CLX_SOCKETS, FakePerf, RecordingLog } from "./fake_perf.ts";
+import { MEASUREMENT_SOURCES } from "../../../src/builtins.ts";
 
 const HOSTS = fileURLToPath(new URL("../../fixtures/hosts/", import.meta.url));
 const host = (name: string) => hostPathsUnder(HOSTS + name);
@@ -151,6 +153,7 @@ Deno.test("MeasurementRunner: uncore events on a host without uncore PMUs exit 1
       uncore_event_names: ["platform_rpq_inserts"],
     }),
     context,
+    MEASUREMENT_SOURCES,
   );
   await assert.rejects(
     () => failing.start(),
@@ -166,6 +169,7 @@ Deno.test("MeasurementRunner: uncore events on a host without uncore PMUs exit 1
       uncore_event_names: ["platform_rpq_inserts"],
     }),
     context,
+    MEASUREMENT_SOURCES,
   );
   const metrics = await off.iterate(await off.start(), { host: "h" });
   assert.ok(!metrics.some((m) => m.name === "platform_rpq_inserts"));

@@ -12,7 +12,7 @@ import { StaticNode } from "../../../src/nodes/static_node.ts";
 import { createUncoreSource, uncoreSourceFactory } from "../../../src/perf/uncore/factory.ts";
 import { defaultHostPaths } from "../../../src/platform/host_paths.ts";
 import { readTopology } from "../../../src/platform/topology.ts";
-import type { HostFacts } from "../../../src/runners/measurement/facts.ts";
+import type { HostFacts } from "../../../src/sources/facts.ts";
 import { MeasurementRunner } from "../../../src/runners/measurement/runner.ts";
 import { openFdCount } from "../../helpers/fds.ts";
 import { RecordingLog } from "./fake_perf.ts";

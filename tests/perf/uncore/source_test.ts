@@ -12,7 +12,7 @@ import { discoverUncorePmus } from "../../../src/perf/uncore/discovery.ts";
 import { parseUncoreEvents } from "../../../src/perf/uncore/events.ts";
 import { planUncoreGroups } from "../../../src/perf/uncore/plan.ts";
 import { UncoreSource } from "../../../src/perf/uncore/source.ts";
-import { StartupError } from "../../../src/runners/measurement/sources.ts";
+import { StartupError } from "../../../src/sources/contract.ts";
 import { CLX_SOCKETS, FakePerf, RecordingLog } from "./fake_perf.ts";
 
 const CLX = hostPathsUnder(fileURLToPath(new URL("../../fixtures/hosts/uncore_clx_2s", import.meta.url)));

@@ -7,6 +7,7 @@ import type { Metric } from "../../../src/metrics/metric.ts";
 import { StaticNode } from "../../../src/nodes/static_node.ts";
 import { hostPathsUnder } from "../../../src/platform/host_paths.ts";
 import { MeasurementRunner } from "../../../src/runners/measurement/runner.ts";
+import { MEASUREMENT_SOURCES } from "../../../src/builtins.ts";
 
 const HOSTS = fileURLToPath(new URL("../../fixtures/hosts/", import.meta.url));
 
@@ -192,6 +193,7 @@ Deno.test("rdt_enabled: true on a host without resctrl stops start() with the re
   const required = new MeasurementRunner(
     MeasurementRunner.schema.parse({ node, rdt_enabled: true }),
     context,
+    MEASUREMENT_SOURCES,
   );
   await assert.rejects(
     () => required.start(),

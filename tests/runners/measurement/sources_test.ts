@@ -10,7 +10,7 @@ import {
   type MeasurementSource,
   type MeasurementSourceFactory,
   StartupError,
-} from "../../../src/runners/measurement/sources.ts";
+} from "../../../src/sources/contract.ts";
 
 const HOST = fileURLToPath(new URL("../../fixtures/hosts/v2_unified", import.meta.url));
 
@@ -41,7 +41,7 @@ class Recording implements MeasurementSource {
   }
 }
 
-function runnerWith(factories: MeasurementSourceFactory[]) {
+function runnerWith(factories: MeasurementSourceFactory<unknown>[]) {
   const context = { hostPaths: hostPathsUnder(HOST) };
   const storage = new Discard();
   const node = new StaticNode(StaticNode.schema.parse({ tasks: ["task1", "gone"] }), context);

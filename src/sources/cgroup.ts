@@ -1,7 +1,7 @@
 /** One task's cgroup measurements as task_* metrics. Pure. */
-import type { Task } from "../../components/interfaces.ts";
-import type { Labels, Metric } from "../../metrics/metric.ts";
-import type { CgroupMeasurements, Pressure } from "../../platform/cgroup/mod.ts";
+import type { Task } from "../components/interfaces.ts";
+import type { Labels, Metric } from "../metrics/metric.ts";
+import type { CgroupMeasurements, Pressure } from "../platform/cgroup/mod.ts";
 
 const PRESSURE_NAMES = [
   ["cpuPressure", "task_cpu_pressure_some_seconds", "task_cpu_pressure_full_seconds"],

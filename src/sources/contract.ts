@@ -1,13 +1,12 @@
 /**
- * Measurement sources that hold resources across iterations (perf fds, resctrl groups, uncore PMUs).
+ * The measurement-source contract. Sources hold resources across iterations (perf fds, resctrl groups, uncore PMUs).
  * The runner builds them once at start-up, tells them the current tasks every iteration, asks each
  * for task and platform metrics, and closes them on shutdown whatever happened.
  */
-import type { ComponentContext } from "../../components/component.ts";
-import type { Task } from "../../components/interfaces.ts";
-import type { Labels, Metric } from "../../metrics/metric.ts";
+import type { ComponentContext } from "../components/component.ts";
+import type { Task } from "../components/interfaces.ts";
+import type { Labels, Metric } from "../metrics/metric.ts";
 import type { HostFacts } from "./facts.ts";
-import type { MeasurementRunnerParams } from "./schema.ts";
 
 export interface MeasurementSource {
   /** Short name for logs and the wca_duration_seconds step label ("perf", "rdt", "uncore"). */
@@ -33,9 +32,10 @@ export class StartupError extends Error {
 /**
  * Builds a source from the runner's parameters, or returns undefined when the feature is off (or
  * absent in "auto" mode). Throws StartupError with a clear message when a required feature is missing.
+ * `P` is the fragment of the runner's parameters the source owns and reads (its schema lives beside it).
  */
-export type MeasurementSourceFactory = (
-  params: MeasurementRunnerParams,
+export type MeasurementSourceFactory<P = never> = (
+  params: P,
   context: ComponentContext,
   facts: HostFacts,
 ) => MeasurementSource | undefined | Promise<MeasurementSource | undefined>;

@@ -6,9 +6,10 @@
  * for the keys the `vmstat` pattern matches at their start, `platform_zoneinfo{numa_node,zone,key}` for
  * the lines the `zoneinfo` pattern takes, and six always-on `platform_vmstat_*` counters.
  */
-import { type Metric, metric } from "../../metrics/metric.ts";
-import type { SkipReporter } from "../../platform/flat_keyed.ts";
-import type { HostPaths } from "../../platform/host_paths.ts";
+import { boolean, text, z } from "../config/schema.ts";
+import { type Metric, metric } from "../metrics/metric.ts";
+import type { SkipReporter } from "../platform/flat_keyed.ts";
+import type { HostPaths } from "../platform/host_paths.ts";
 import {
   type Meminfo,
   readMeminfo,
@@ -17,9 +18,60 @@ import {
   readZoneinfo,
   type Vmstat,
   type Zoneinfo,
-} from "../../platform/procfs/mod.ts";
-import { type NodeMeminfo, readNodeMeminfo, readNodeVmstat } from "../../platform/sysfs/mod.ts";
-import type { Topology } from "../../platform/topology.ts";
+} from "../platform/procfs/mod.ts";
+import { type NodeMeminfo, readNodeMeminfo, readNodeVmstat } from "../platform/sysfs/mod.ts";
+import type { Topology } from "../platform/topology.ts";
+import { zoneinfoPattern } from "../platform/procfs/mod.ts";
+import { matchAtStart } from "../platform/regexp.ts";
+
+/** true, false, or a pattern that `compile` accepts (its error message becomes the config error). */
+function boolOrPattern(compile: (pattern: string) => RegExp) {
+  return z.union([boolean(), text(4096)], { error: "expected true, false or a regular expression" })
+    .superRefine((value, ctx) => {
+      if (typeof value !== "string") return;
+      try {
+        compile(value);
+      } catch (error) {
+        const reason = error instanceof SyntaxError
+          ? `expected a regular expression (${error.message})`
+          : (error as Error).message;
+        ctx.addIssue({ code: "custom", message: reason });
+      }
+    });
+}
+
+/** The fragment of MeasurementRunner's parameters the platform readings own. */
+export const platformParams = {
+  zoneinfo: boolOrPattern(zoneinfoPattern).default(true).describe(
+    "platform_zoneinfo: true = WCA's line pattern \\s+([a-z_]+)\\s+(\\d+), false = off, or a line pattern " +
+      "with exactly two groups (key, value), matched at the start of each zoneinfo line.",
+  ),
+  vmstat: boolOrPattern(matchAtStart).default(true).describe(
+    "platform_vmstat{key} and platform_node_vmstat keys: true = all, false = none, or a regular expression " +
+      "matched at the start of each key (Python re.match).",
+  ),
+};
+
+export interface PlatformParams {
+  readonly vmstat: boolean | string;
+  readonly zoneinfo: boolean | string;
+}
+
+/** The platform options of the parameters: compiled vmstat keys and zoneinfo line pattern. */
+export function platformOptions(params: PlatformParams, numaNodes: readonly number[]): PlatformOptions {
+  const { vmstat, zoneinfo } = params;
+  return {
+    // vmstat: every key, none, or the keys a pattern matches at their start.
+    vmstat: vmstat === true ? /^/ : vmstat === false ? undefined : matchAtStart(vmstat),
+    // zoneinfo: WCA's default line pattern, off, or the configured one (validated by the schema).
+    zoneinfo: zoneinfo === true
+      ? zoneinfoPattern()
+      : zoneinfo === false
+      ? undefined
+      : zoneinfoPattern(zoneinfo),
+    numaNodes,
+  };
+}
 
 export interface PlatformSample {
   readonly timestamp: number;

@@ -5,11 +5,11 @@
  * rdt_enabled: unset = on when resctrl is mounted with monitoring; true = required (refuses to start
  * without it); false = off.
  */
-import type { ComponentContext } from "../../components/component.ts";
-import type { Task } from "../../components/interfaces.ts";
-import { getLogger } from "../../logging/mod.ts";
-import type { Labels, Metric } from "../../metrics/metric.ts";
-import { type CgroupLayout, readThreadIds } from "../../platform/cgroup/mod.ts";
+import type { ComponentContext } from "../components/component.ts";
+import type { Task } from "../components/interfaces.ts";
+import { getLogger } from "../logging/mod.ts";
+import type { Labels, Metric } from "../metrics/metric.ts";
+import { type CgroupLayout, readThreadIds } from "../platform/cgroup/mod.ts";
 import {
   type GroupDirectories,
   groupNameFor,
@@ -20,10 +20,10 @@ import {
   readResctrlInfo,
   type ResctrlInfo,
   ResctrlLimitError,
-} from "../../platform/resctrl/mod.ts";
+} from "../platform/resctrl/mod.ts";
 import type { HostFacts } from "./facts.ts";
-import type { MeasurementRunnerParams } from "./schema.ts";
-import { type MeasurementSource, type MeasurementSourceFactory, StartupError } from "./sources.ts";
+import { boolean } from "../config/schema.ts";
+import { type MeasurementSource, type MeasurementSourceFactory, StartupError } from "./contract.ts";
 
 const log = getLogger("wca.rdt");
 
@@ -157,14 +157,26 @@ export class RdtSource implements MeasurementSource {
   }
 }
 
+/** The fragment of MeasurementRunner's parameters this source owns. */
+export const rdtParams = {
+  rdt_enabled: boolean().optional().describe(
+    "Intel RDT monitoring through resctrl: unset = on when resctrl is mounted with monitoring, " +
+      "true = required (exit 1 without it), false = off.",
+  ),
+};
+
+export interface RdtParams {
+  readonly rdt_enabled?: boolean | undefined;
+}
+
 export interface RdtSourceOptions {
   /** How group directories are made and removed (tests pass a model of the kernel). */
   readonly directories?: GroupDirectories;
 }
 
 /** The factory MeasurementRunner uses; see the module comment for rdt_enabled. */
-export function rdtSourceFactory(options: RdtSourceOptions = {}): MeasurementSourceFactory {
-  return (params: MeasurementRunnerParams, context: ComponentContext, facts: HostFacts) => {
+export function rdtSourceFactory(options: RdtSourceOptions = {}): MeasurementSourceFactory<RdtParams> {
+  return (params: RdtParams, context: ComponentContext, facts: HostFacts) => {
     const mode = params.rdt_enabled;
     if (mode === false) return undefined;
     const root = context.hostPaths.resctrl;

@@ -1,16 +1,16 @@
 /** The RDT source in MeasurementRunner, on modelled resctrl hosts: modes, groups per task, metrics, cleanup. */
 import assert from "node:assert/strict";
-import type { Storage, Task } from "../../../src/components/interfaces.ts";
-import { processHub } from "../../../src/logging/mod.ts";
-import type { Metric } from "../../../src/metrics/metric.ts";
-import { readCgroupLayout } from "../../../src/platform/cgroup/mod.ts";
-import { type HostPaths, hostPathsUnder } from "../../../src/platform/host_paths.ts";
-import { groupNameFor, listDirectories } from "../../../src/platform/resctrl/groups.ts";
-import { rdtSourceFactory } from "../../../src/runners/measurement/rdt_source.ts";
-import { MeasurementRunner } from "../../../src/runners/measurement/runner.ts";
-import { StartupError } from "../../../src/runners/measurement/sources.ts";
-import { fixtureRoot } from "../../platform/_helpers.ts";
-import { resctrlHost } from "../../helpers/resctrl_model.ts";
+import type { Storage, Task } from "../../src/components/interfaces.ts";
+import { processHub } from "../../src/logging/mod.ts";
+import type { Metric } from "../../src/metrics/metric.ts";
+import { readCgroupLayout } from "../../src/platform/cgroup/mod.ts";
+import { type HostPaths, hostPathsUnder } from "../../src/platform/host_paths.ts";
+import { groupNameFor, listDirectories } from "../../src/platform/resctrl/groups.ts";
+import { rdtSourceFactory } from "../../src/sources/rdt.ts";
+import { MeasurementRunner } from "../../src/runners/measurement/runner.ts";
+import { StartupError } from "../../src/sources/contract.ts";
+import { fixtureRoot } from "../platform/_helpers.ts";
+import { resctrlHost } from "../helpers/resctrl_model.ts";
 
 class Discard implements Storage {
   store() {}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { requested } from "../../../src/runners/measurement/task.ts";
+import { requested } from "../../src/sources/cgroup.ts";
 
 Deno.test("requested: numbers and numeric strings; anything else is no metric", () => {
   const table: Array<[number | string | undefined, number | undefined]> = [

@@ -1,0 +1,41 @@
+/**
+ * The composition root: the one explicit list of built-in components and of the measurement sources
+ * MeasurementRunner starts. Only the entry point imports this file; plugins import src/mod.ts. The key
+ * of a component is its YAML tag (`!LogStorage`): keys, not class names, because bundlers rename classes.
+ */
+import { AllocationConfiguration } from "./allocations/configuration.ts";
+import type { ComponentClass, ComponentContext } from "./components/component.ts";
+import { CgroupNode, StaticNode } from "./nodes/mod.ts";
+import { createPerfSource } from "./perf/factory.ts";
+import { uncoreSourceFactory } from "./perf/uncore/factory.ts";
+import { MeasurementRunner, TaskLabelRegexGenerator } from "./runners/measurement/mod.ts";
+import type { MeasurementRunnerParams } from "./runners/measurement/schema.ts";
+import type { MeasurementSourceFactory } from "./sources/contract.ts";
+import { rdtSourceFactory } from "./sources/rdt.ts";
+import { FilterStorage, HTTPMetricsStorage, LogStorage } from "./storages/mod.ts";
+
+/** The sources MeasurementRunner starts, in order: perf counters, then RDT, then uncore PMUs. */
+export const MEASUREMENT_SOURCES: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = Object
+  .freeze([
+    createPerfSource,
+    rdtSourceFactory(),
+    uncoreSourceFactory,
+  ]);
+
+/** MeasurementRunner as the config constructs it: with the built-in measurement sources. */
+class MeasurementRunnerWithSources extends MeasurementRunner {
+  constructor(parameters: MeasurementRunnerParams, context: ComponentContext) {
+    super(parameters, context, MEASUREMENT_SOURCES);
+  }
+}
+
+export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
+  LogStorage,
+  FilterStorage,
+  HTTPMetricsStorage,
+  StaticNode,
+  CgroupNode,
+  MeasurementRunner: MeasurementRunnerWithSources,
+  TaskLabelRegexGenerator,
+  AllocationConfiguration,
+});
