@@ -5,6 +5,9 @@
 import type { Metric } from "../metrics/metric.ts";
 import type { AllocationResult, DetectionResult } from "./decisions.ts";
 import type { Platform, TasksData } from "./snapshot.ts";
+import type { Task } from "./task.ts";
+
+export type { Task } from "./task.ts";
 
 export interface Runner {
   /** Runs until done or until `signal` aborts; returns the process exit code (default 0). */
@@ -21,18 +24,6 @@ export interface Storage {
    * next batch: a storage that cannot write still shows up in the others.
    */
   healthMetrics?(): readonly Metric[];
-}
-
-/** A task the agent measures: one cgroup (or, for a pod, a parent cgroup and its containers). */
-export interface Task {
-  readonly name: string;
-  readonly task_id: string;
-  /** cgroup path within each hierarchy, e.g. "/task1" or "/kubepods/burstable/pod…". */
-  readonly cgroup_path: string;
-  /** Containers of a pod; measured and summed under the task. Empty for a plain task. */
-  readonly subcgroups_paths: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
-  readonly resources: Readonly<Record<string, number | string>>;
 }
 
 export interface Node {

@@ -5,7 +5,7 @@
  * Types only: the measuring lives in the sources, the encoding in the runners.
  */
 import type { Labels } from "../metrics/metric.ts";
-import type { Task } from "./interfaces.ts";
+import type { Task } from "./task.ts";
 import type { TaskAllocations } from "./decisions.ts";
 
 /**

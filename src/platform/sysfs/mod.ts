@@ -4,3 +4,4 @@ export { type CpuTopologyIds, parseTopologyId, readCpuTopology } from "./cpu_top
 export { type NodeMeminfo, parseNodeMeminfo, readNodeMeminfo } from "./node_meminfo.ts";
 export { parseOnlineNodes, readOnlineNodes } from "./node_online.ts";
 export { parseNodeVmstat, readNodeVmstat } from "./node_vmstat.ts";
+export { type NodeTopology, parseNodeDistances, readNodeTopology } from "./node_topology.ts";

@@ -10,7 +10,7 @@ import type { Metric } from "../../metrics/metric.ts";
 import type { Labels } from "../../metrics/metric.ts";
 import { readCgroupLayout, readCgroupMeasurements } from "../../platform/cgroup/mod.ts";
 import { readPageSize } from "../../platform/procfs/mod.ts";
-import { readOnlineNodes } from "../../platform/sysfs/mod.ts";
+import { readNodeTopology, readOnlineNodes } from "../../platform/sysfs/mod.ts";
 import { readTopology } from "../../platform/topology.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import { WCA_VERSION } from "../../version.ts";
@@ -26,6 +26,8 @@ import {
   StartupError,
 } from "../../sources/contract.ts";
 import { taskMetrics } from "../../sources/cgroup.ts";
+import { buildPlatform, foldMeasurements, rdtInformation } from "../../sources/snapshot.ts";
+import { encodeMeasured, type Measured, type MeasuredTask, readResctrlInfoOrNothing } from "./measured.ts";
 
 const log = getLogger("wca.runners.measurement");
 
@@ -44,6 +46,7 @@ export class MeasurementRunner {
   #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
   #lastDurations: Record<string, number> = {};
+  #durations: Record<string, number> = {};
   /** Seconds and count per step since start, for wca_duration_seconds_avg. */
   readonly #totals = new Map<string, { seconds: number; count: number }>();
 
@@ -119,18 +122,12 @@ export class MeasurementRunner {
     return facts;
   }
 
-  /** One pass: exposed for tests and benchmarks. */
-  async iterate(facts: HostFacts, commonLabels: Record<string, string>): Promise<Metric[]> {
-    const durations: Record<string, number> = {};
-    const started = performance.now();
-    const timed = async <T>(step: string, work: () => T | Promise<T>): Promise<T> => {
-      const t0 = performance.now();
-      try {
-        return await work();
-      } finally {
-        durations[step] = (performance.now() - t0) / 1000;
-      }
-    };
+  /**
+   * Measures the node once: the tasks, the platform and every task, as a typed snapshot (for detectors
+   * and allocators) with the samples it was built from (for storing). A task that vanished is absent.
+   */
+  async measure(facts: HostFacts, commonLabels: Record<string, string>): Promise<Measured> {
+    const timed = this.#timer;
     const tasks = await timed("node", () => this.#tasks());
     for (const source of this.#sources) {
       await timed(source.name, async () => {
@@ -141,8 +138,8 @@ export class MeasurementRunner {
         }
       });
     }
-    const metrics: Metric[] = [];
-    await timed("platform", () => {
+    const base: Labels = Object.freeze({ ...commonLabels });
+    const platform = await timed("platform", () => {
       const sample = readPlatformSample(
         this.#context.hostPaths,
         facts.topology,
@@ -150,28 +147,64 @@ export class MeasurementRunner {
         (source, e) => this.#warnSource(source, e),
         skipped,
       );
-      metrics.push(...platformMetrics(sample, facts.platform, commonLabels));
-      const frozenCommon: Labels = Object.freeze({ ...commonLabels });
+      const samples = platformMetrics(sample, facts.platform, commonLabels);
       for (const source of this.#sources) {
         try {
-          metrics.push(...source.platformMetrics(frozenCommon));
+          samples.push(...source.platformMetrics(base));
         } catch (error) {
           this.#warnSource(`${source.name} platform metrics`, error);
         }
       }
+      const built = buildPlatform({
+        topology: facts.topology,
+        numaTopology: facts.numaTopology ?? new Map(),
+        rdt: facts.rdt,
+        sample,
+        samples,
+        base,
+      });
+      return { platform: built, samples };
     });
-    await timed("tasks", () => {
+    const measuredTasks = await timed("tasks", () => {
+      const out = new Map<string, MeasuredTask>();
       for (const task of tasks) {
         const measured = this.#measureTask(facts, task, commonLabels);
-        if (measured) metrics.push(...measured);
+        if (measured) out.set(task.task_id, measured);
       }
+      return out;
     });
-    durations.iteration = (performance.now() - started) / 1000;
+    return {
+      platform: platform.platform,
+      platformSamples: platform.samples,
+      tasks: measuredTasks,
+      taskCount: tasks.length,
+    };
+  }
+
+  /** One pass: measure, encode, add the agent's own metrics, store. Exposed for tests and benchmarks. */
+  async iterate(facts: HostFacts, commonLabels: Record<string, string>): Promise<Metric[]> {
+    this.#durations = {};
+    const started = performance.now();
+    const measured = await this.measure(facts, commonLabels);
+    const metrics = encodeMeasured(measured);
+    this.#durations.iteration = (performance.now() - started) / 1000;
+    await this.store(metrics, facts, commonLabels, measured.taskCount);
+    return metrics;
+  }
+
+  /**
+   * Adds the agent's own metrics (durations of this iteration's steps, averages, log counts) and the
+   * storage's health to `metrics`, then stores them. Runners that add anomalies or allocations call it
+   * with their extended batch.
+   */
+  async store(metrics: Metric[], facts: HostFacts, commonLabels: Record<string, string>, tasks: number) {
+    const timed = this.#timer;
+    const durations = this.#durations;
     // The storing step is timed too; its duration appears in the next iteration's metrics.
     const reported = { ...this.#lastDurations, ...durations };
     metrics.push(
       ...internalMetrics(
-        { tasks: tasks.length, durations: reported, averages: this.#average(reported) },
+        { tasks, durations: reported, averages: this.#average(reported) },
         facts.topology,
         WCA_VERSION,
         processHub(),
@@ -191,13 +224,20 @@ export class MeasurementRunner {
     this.#lastDurations = { store: durations.store ?? 0 };
     const ms = (seconds = 0) => (seconds * 1000).toFixed(1);
     log.debug(
-      `iteration: ${tasks.length} tasks, ${metrics.length} metrics, measured in ${
-        ms(durations.iteration)
-      } ms, ` +
+      `iteration: ${tasks} tasks, ${metrics.length} metrics, measured in ${ms(durations.iteration)} ms, ` +
         `stored in ${ms(durations.store)} ms`,
     );
-    return metrics;
   }
+
+  /** Runs `work` as step `step` of this iteration, recording its seconds for wca_duration_seconds. */
+  readonly #timer = async <T>(step: string, work: () => T | Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.#durations[step] = (performance.now() - t0) / 1000;
+    }
+  };
 
   /** Adds this iteration's step durations to the totals and returns the mean of each step so far. */
   #average(durations: Readonly<Record<string, number>>): Record<string, number> {
@@ -215,11 +255,14 @@ export class MeasurementRunner {
   /** Reads what does not change between iterations. */
   #readHostFacts(): HostFacts {
     const paths = this.#context.hostPaths;
+    const nodes = this.#facts?.platform.numaNodes ?? readOnlineNodes(paths);
     this.#facts ??= {
       topology: readTopology(paths),
       layout: readCgroupLayout(paths),
       pageSize: readPageSize(paths),
-      platform: platformOptions(this.#params, readOnlineNodes(paths)),
+      platform: platformOptions(this.#params, nodes),
+      numaTopology: readNodeTopology(paths, nodes),
+      rdt: rdtInformation(readResctrlInfoOrNothing(paths)),
     };
     return this.#facts;
   }
@@ -238,7 +281,7 @@ export class MeasurementRunner {
     }
   }
 
-  #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): Metric[] | undefined {
+  #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): MeasuredTask | undefined {
     let result;
     try {
       result = readCgroupMeasurements(facts.layout, task.cgroup_path, {
@@ -255,15 +298,21 @@ export class MeasurementRunner {
     }
     // One frozen copy of the task's labels, shared by all its metrics, the sources' included.
     const labels: Labels = Object.freeze(taskLabels(task, common, this.#generators));
-    const metrics = taskMetrics(task, result.measurements, labels, Date.now() / 1000);
+    const samples = taskMetrics(task, result.measurements, labels, Date.now() / 1000);
     for (const source of this.#sources) {
       try {
-        metrics.push(...source.taskMetrics(task, labels));
+        samples.push(...source.taskMetrics(task, labels));
       } catch (error) {
         this.#warnSource(`${source.name} for task ${task.task_id}`, error);
       }
     }
-    return metrics;
+    return {
+      task,
+      labels,
+      resources: task.resources,
+      measurements: foldMeasurements(samples, labels),
+      samples,
+    };
   }
 
   #warnSource(source: string, error: unknown): void {
@@ -295,3 +344,4 @@ export class MeasurementRunner {
 }
 
 export type { HostFacts } from "../../sources/facts.ts";
+export { encodeMeasured, type Measured, type MeasuredTask } from "./measured.ts";
