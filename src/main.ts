@@ -4,7 +4,7 @@
  */
 import { checkPrivileges, parseCli, USAGE, UsageError } from "./cli/mod.ts";
 import { BUILTIN_COMPONENTS } from "./builtins.ts";
-import { registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
+import { Lifecycle, registerFrom, Registry, RegistryError, type Runner } from "./components/mod.ts";
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_NAME } from "./config/default_config.ts";
 import { buildRunner, ConfigErrors, isUserError, parseConfigText, readConfigFile } from "./config/mod.ts";
 import { escapeControl, getLogger, processHub } from "./logging/mod.ts";
@@ -80,6 +80,11 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     return 2;
   }
   let runner: Runner;
+  const lifecycle = new Lifecycle();
+  const closeAll = () =>
+    lifecycle.closeAll((component, error) =>
+      log.warning(`closing ${component.constructor.name} failed: ${(error as Error).message}`)
+    );
   try {
     const registry = new Registry(BUILTIN_COMPONENTS);
     for (const argument of options.register) {
@@ -95,8 +100,13 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     log.debug(
       `started PID=${Deno.pid} version=${WCA_VERSION} config=${options.config ?? DEFAULT_CONFIG_NAME}`,
     );
-    runner = buildRunner(config, { components: registry, context: { hostPaths: options.hostPaths } });
+    runner = buildRunner(config, {
+      components: registry,
+      context: { hostPaths: options.hostPaths, lifecycle },
+    });
   } catch (error) {
+    // Components built before the mistake (an HTTP server, a file) are released before exiting.
+    await closeAll();
     return reportFailure(io, error);
   }
   if (Deno.env.get("WCA_DUMP_LOGGERS") === "True") io.out(hub.dump());
@@ -109,6 +119,7 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
     return reportFailure(io, error);
   } finally {
     removeSignals();
+    await closeAll();
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import type { HostPaths } from "../platform/host_paths.ts";
+import type { Lifecycle } from "./lifecycle.ts";
 
 // deno-lint-ignore no-explicit-any
 export type AnySchema = z.ZodType<any, any>;
@@ -14,6 +15,11 @@ export type AnySchema = z.ZodType<any, any>;
 /** What every component is constructed with besides its parameters: where the host's files are. */
 export interface ComponentContext {
   readonly hostPaths: HostPaths;
+  /**
+   * Closes the components the config constructed, at shutdown. Absent when a component is built by hand
+   * (tests): then whoever built it closes it.
+   */
+  readonly lifecycle?: Lifecycle;
 }
 
 export interface ComponentClass {

@@ -4,3 +4,4 @@ export { parseRegistration, registerFrom, type RegistrationSpec } from "./regist
 export { Registry, RegistryError } from "./registry.ts";
 export * from "./decisions.ts";
 export type * from "./snapshot.ts";
+export { Lifecycle } from "./lifecycle.ts";

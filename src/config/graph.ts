@@ -117,7 +117,9 @@ export class GraphBuilder {
     const params = this.#componentParams(node, cls, tag, depth);
     const parsed = this.#validate(node, cls, tag, params);
     try {
-      return new cls(parsed, this.#options.context);
+      const instance = new cls(parsed, this.#options.context);
+      this.#options.context.lifecycle?.track(instance);
+      return instance;
     } catch (error) {
       if (isFieldError(error)) throw this.#fieldError(node, tag, error.field, error.message, error);
       const reason = error instanceof Error ? error.message : String(error);

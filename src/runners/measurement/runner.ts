@@ -47,6 +47,7 @@ export class MeasurementRunner {
   #facts: HostFacts | undefined;
   #lastDurations: Record<string, number> = {};
   #durations: Record<string, number> = {};
+  #storageClosed = false;
   /** Seconds and count per step since start, for wca_duration_seconds_avg. */
   readonly #totals = new Map<string, { seconds: number; count: number }>();
 
@@ -324,17 +325,22 @@ export class MeasurementRunner {
     }
   }
 
-  /** Releases the sources and the storage; run() calls it on the way out, tests after start(). */
+  /**
+   * Releases the sources and, unless the config's lifecycle closes it, the storage; run() calls it on
+   * the way out, tests after start(). Safe to call twice.
+   */
   async close(): Promise<void> {
     const sources = this.#sources;
     this.#sources = [];
-    for (const source of sources) {
+    for (const source of sources.reverse()) {
       try {
         await source.close();
       } catch (error) {
         log.warning(`closing ${source.name} failed: ${(error as Error).message}`);
       }
     }
+    if (this.#storageClosed || this.#context.lifecycle?.owns(this.#storage)) return;
+    this.#storageClosed = true;
     try {
       await this.#storage.close?.();
     } catch (error) {
