@@ -5,10 +5,7 @@
  *
  * `register` marks the class, so `-r examples/http_storage.ts` needs no `:HttpStorage`.
  */
-import { register } from "../src/components/mod.ts";
-import { number, params, url, type z } from "../src/config/mod.ts";
-import { getLogger } from "../src/logging/mod.ts";
-import type { Metric } from "../src/metrics/metric.ts";
+import { getLogger, type Metric, number, params, register, url, type z } from "../src/mod.ts";
 
 const log = getLogger("example.http_storage");
 
