@@ -47,6 +47,7 @@ export class MeasurementRunner {
   #facts: HostFacts | undefined;
   #lastDurations: Record<string, number> = {};
   #durations: Record<string, number> = {};
+  #started = performance.now();
   #storageClosed = false;
   /** Seconds and count per step since start, for wca_duration_seconds_avg. */
   readonly #totals = new Map<string, { seconds: number; count: number }>();
@@ -71,6 +72,16 @@ export class MeasurementRunner {
     return this.#params.node;
   }
 
+  /** Seconds between iteration starts. */
+  get interval(): number {
+    return this.#params.interval;
+  }
+
+  /** The labels every metric carries: host and extra_labels. */
+  commonLabels(): Record<string, string> {
+    return { host: Deno.hostname(), ...this.#params.extra_labels };
+  }
+
   async run(signal: AbortSignal): Promise<number> {
     try {
       let facts: HostFacts;
@@ -80,7 +91,7 @@ export class MeasurementRunner {
         log.error((error as Error).message);
         return 1;
       }
-      const commonLabels = { host: Deno.hostname(), ...this.#params.extra_labels };
+      const commonLabels = this.commonLabels();
       log.info(
         `measuring every ${this.#params.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
       );
@@ -128,6 +139,8 @@ export class MeasurementRunner {
    * and allocators) with the samples it was built from (for storing). A task that vanished is absent.
    */
   async measure(facts: HostFacts, commonLabels: Record<string, string>): Promise<Measured> {
+    this.#durations = {};
+    this.#started = performance.now();
     const timed = this.#timer;
     const tasks = await timed("node", () => this.#tasks());
     for (const source of this.#sources) {
@@ -184,13 +197,15 @@ export class MeasurementRunner {
 
   /** One pass: measure, encode, add the agent's own metrics, store. Exposed for tests and benchmarks. */
   async iterate(facts: HostFacts, commonLabels: Record<string, string>): Promise<Metric[]> {
-    this.#durations = {};
-    const started = performance.now();
     const measured = await this.measure(facts, commonLabels);
     const metrics = encodeMeasured(measured);
-    this.#durations.iteration = (performance.now() - started) / 1000;
     await this.store(metrics, facts, commonLabels, measured.taskCount);
     return metrics;
+  }
+
+  /** Records a step of this iteration that another runner did (detect, allocate) for wca_duration_seconds. */
+  recordDuration(step: string, seconds: number): void {
+    this.#durations[step] = seconds;
   }
 
   /**
@@ -201,6 +216,7 @@ export class MeasurementRunner {
   async store(metrics: Metric[], facts: HostFacts, commonLabels: Record<string, string>, tasks: number) {
     const timed = this.#timer;
     const durations = this.#durations;
+    durations.iteration ??= (performance.now() - this.#started) / 1000;
     // The storing step is timed too; its duration appears in the next iteration's metrics.
     const reported = { ...this.#lastDurations, ...durations };
     metrics.push(

@@ -1,0 +1,88 @@
+/**
+ * The loop DetectionRunner and AllocationRunner share: start the MeasurementRunner, then every interval
+ * measure, let the runner decide (detect, or allocate and apply), and store the measurements with the
+ * agent's own metrics. Plugin calls go through `call`: a time limit and a shape check, so a plugin's
+ * failure is one clear error for that iteration.
+ */
+import type { Logger } from "../logging/mod.ts";
+import { runLoop } from "./loop.ts";
+import { encodeMeasured, type Measured } from "./measurement/measured.ts";
+import type { MeasurementRunner } from "./measurement/runner.ts";
+import { callPlugin, type PluginOutcome } from "./plugin_call.ts";
+
+export type Decide = (measured: Measured, labels: Record<string, string>) => Promise<void>;
+
+export class DecisionLoop {
+  readonly #runner: MeasurementRunner;
+  readonly #log: Logger;
+  readonly #step: string;
+
+  /** `step` names the decision in wca_duration_seconds{function} ("detect", "allocate"). */
+  constructor(runner: MeasurementRunner, log: Logger, step: string) {
+    this.#runner = runner;
+    this.#log = log;
+    this.#step = step;
+  }
+
+  async run(signal: AbortSignal, decide: Decide): Promise<number> {
+    const runner = this.#runner;
+    let facts;
+    try {
+      facts = await runner.start();
+    } catch (error) {
+      this.#log.error((error as Error).message);
+      return 1;
+    }
+    const labels = runner.commonLabels();
+    this.#log.info(
+      `${this.#step} every ${runner.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
+    );
+    await runLoop({
+      interval: runner.interval,
+      signal,
+      iteration: async () => {
+        await this.iterate(facts, labels, decide);
+      },
+      onOverrun: (skipped) =>
+        this.#log.warning(`an iteration took longer than the interval; skipped ${skipped}`),
+    });
+    return 0;
+  }
+
+  /** One iteration: measure, decide, store. Exposed for tests. */
+  async iterate(
+    facts: Awaited<ReturnType<MeasurementRunner["start"]>>,
+    labels: Record<string, string>,
+    decide: Decide,
+  ): Promise<Measured> {
+    const runner = this.#runner;
+    const measured = await runner.measure(facts, labels);
+    const metrics = encodeMeasured(measured);
+    const t0 = performance.now();
+    try {
+      await decide(measured, labels);
+    } catch (error) {
+      // decide() handles plugin failures itself; this is a bug of ours, still not worth the agent.
+      this.#log.error(`${this.#step} failed: ${(error as Error).message}`);
+    }
+    runner.recordDuration(this.#step, (performance.now() - t0) / 1000);
+    await runner.store(metrics, facts, labels, measured.taskCount);
+    return measured;
+  }
+
+  /** Calls a plugin under `limit` seconds and checks the shape of its answer with `check`. */
+  static async call<T>(
+    what: string,
+    call: () => unknown,
+    check: (value: unknown) => T,
+    limit: number,
+  ): Promise<PluginOutcome<T>> {
+    const outcome = await callPlugin(what, call, limit);
+    if (!outcome.ok) return outcome;
+    try {
+      return { ok: true, value: check(outcome.value), seconds: outcome.seconds };
+    } catch (error) {
+      return { ok: false, reason: `${what} returned ${(error as Error).message}`, seconds: outcome.seconds };
+    }
+  }
+}

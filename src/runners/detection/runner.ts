@@ -1,0 +1,124 @@
+/**
+ * DetectionRunner: every interval, measure through a MeasurementRunner, hand the snapshot to a detector,
+ * and store the measurements in metrics_storage and the anomalies (WCA's `anomaly` metrics with
+ * `anomaly_count` and `anomaly_last_occurrence`) plus the detector's own metrics in anomalies_storage.
+ * A detector that throws, answers wrongly or too late costs that iteration's anomalies only.
+ */
+import type { ComponentContext } from "../../components/component.ts";
+import {
+  type AnomalyDetector,
+  AnomalyDetectorInterface,
+  type Storage,
+  StorageInterface,
+} from "../../components/interfaces.ts";
+import type { DetectionResult } from "../../components/decisions.ts";
+import { component, number, params, type z } from "../../config/schema.ts";
+import { anomalyMetrics, AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
+import { checkDetectionResult } from "../../detectors/check_result.ts";
+import { getLogger } from "../../logging/mod.ts";
+import type { Metric } from "../../metrics/metric.ts";
+import type { MeasurementSourceFactory } from "../../sources/contract.ts";
+import { LogStorage } from "../../storages/log_storage.ts";
+import {
+  flatMeasurementParams,
+  measurementChoice,
+  oneMeasurementShape,
+  type ResolvedMeasurement,
+  resolveMeasurementRunner,
+} from "../composed.ts";
+import { DecisionLoop } from "../decision_loop.ts";
+import type { Measured } from "../measurement/measured.ts";
+import type { MeasurementRunnerParams } from "../measurement/schema.ts";
+
+const log = getLogger("wca.runners.detection");
+
+const schema = params({
+  ...flatMeasurementParams,
+  ...measurementChoice,
+  detector: component<AnomalyDetector>(AnomalyDetectorInterface).describe(
+    "The detector: a component with detect(platform, tasksData).",
+  ),
+  anomalies_storage: component<Storage>(StorageInterface).optional().describe(
+    "Where anomalies and the detector's metrics go; default: !LogStorage on standard error.",
+  ),
+  time_limit: number(0.001, 3600).optional().describe(
+    "Seconds a detect() call may take before that iteration's anomalies are given up; default: the interval.",
+  ),
+}).superRefine(oneMeasurementShape);
+
+export type DetectionRunnerParams = z.infer<typeof schema>;
+
+export class DetectionRunner {
+  static readonly schema = schema;
+  static readonly description = "Measures, calls a detector with the snapshot, and stores anomalies.";
+  readonly #params: DetectionRunnerParams;
+  readonly #measurement: ResolvedMeasurement;
+  readonly #anomaliesStorage: Storage;
+  readonly #ownsAnomaliesStorage: boolean;
+  readonly #statistics = new AnomalyStatistics();
+  readonly #context: ComponentContext;
+  #closed = false;
+
+  constructor(
+    parameters: DetectionRunnerParams,
+    context: ComponentContext,
+    sources: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = [],
+  ) {
+    this.#params = parameters;
+    this.#context = context;
+    this.#measurement = resolveMeasurementRunner(parameters, context, sources);
+    this.#ownsAnomaliesStorage = parameters.anomalies_storage === undefined;
+    this.#anomaliesStorage = parameters.anomalies_storage ?? new LogStorage({});
+  }
+
+  async run(signal: AbortSignal): Promise<number> {
+    const loop = new DecisionLoop(this.#measurement.runner, log, "detect");
+    try {
+      return await loop.run(signal, (measured, labels) => this.#decide(measured, labels));
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** The detector's part of one iteration: detect, then store anomalies and the detector's metrics. */
+  async #decide(measured: Measured, labels: Record<string, string>): Promise<void> {
+    const limit = this.#params.time_limit ?? this.#measurement.runner.interval;
+    const outcome = await DecisionLoop.call(
+      "detector",
+      () => this.#params.detector.detect(measured.platform, measured.tasks),
+      (value) => checkDetectionResult(value),
+      limit,
+    );
+    const result: DetectionResult = outcome.ok ? outcome.value : { anomalies: [] };
+    if (!outcome.ok) log.error(`${outcome.reason}; no anomalies this iteration`);
+    const batch: Metric[] = [
+      ...anomalyMetrics(result.anomalies, measured.tasks, labels),
+      ...(result.metrics ?? []).map((m) => ({ ...m, labels: { ...labels, ...m.labels } })),
+      ...this.#statistics.update(result.anomalies, Date.now(), labels),
+    ];
+    try {
+      await this.#anomaliesStorage.store(batch);
+    } catch (error) {
+      log.error(`storing ${batch.length} anomaly metrics failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Closes what this runner made: the MeasurementRunner of the flat and config shapes, default storages. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#measurement.owned || !this.#context.lifecycle) await this.#measurement.runner.close();
+    if (this.#ownsAnomaliesStorage || !this.#context.lifecycle?.owns(this.#anomaliesStorage)) {
+      await this.#anomaliesStorage.close?.();
+    }
+  }
+
+  /** One iteration, for tests: measure, detect, store. Call start() on the MeasurementRunner first. */
+  get measurementRunner() {
+    return this.#measurement.runner;
+  }
+
+  decide(measured: Measured, labels: Record<string, string>): Promise<void> {
+    return this.#decide(measured, labels);
+  }
+}

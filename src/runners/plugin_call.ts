@@ -1,0 +1,35 @@
+/**
+ * Calls a detector or allocator under a time limit. A plugin that throws, rejects or does not answer in
+ * time costs that iteration's decisions, never the agent: the caller gets a reason to log. A plugin that
+ * blocks the event loop synchronously cannot be interrupted from inside the process; the limit then
+ * shows as an overrun of the interval (and the README says so).
+ */
+
+export type PluginOutcome<T> =
+  | { readonly ok: true; readonly value: T; readonly seconds: number }
+  | { readonly ok: false; readonly reason: string; readonly seconds: number };
+
+export async function callPlugin<T>(
+  what: string,
+  call: () => T | Promise<T>,
+  timeLimitSeconds: number,
+): Promise<PluginOutcome<T>> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeLimitSeconds * 1000);
+  });
+  try {
+    const result = await Promise.race([Promise.resolve().then(call), timeout]);
+    if (result === "timeout") {
+      return { ok: false, reason: `${what} did not answer within ${timeLimitSeconds} s`, seconds: seconds() };
+    }
+    return { ok: true, value: result as T, seconds: seconds() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: `${what} failed: ${message}`, seconds: seconds() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
