@@ -8,7 +8,21 @@ import { ConfigError } from "../config/errors.ts";
 import { checkTrustedFile, type FileOwner } from "../config/file_checks.ts";
 import { describeIssue } from "../config/issues.ts";
 import { significantTag, tagText, YamlSource } from "../config/yaml_source.ts";
-import { type CompiledRule, compileRules, rulesSchema } from "./static_rules.ts";
+import { nearest } from "../config/suggest.ts";
+import {
+  allocationsSchema,
+  type CompiledRule,
+  compileRules,
+  ruleSchema,
+  rulesSchema,
+} from "./static_rules.ts";
+
+/** Known fields by the mapping that holds them (the last path segment; "" for a rule). */
+const KNOWN_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "": Object.keys(ruleSchema.shape),
+  allocations: Object.keys(allocationsSchema.shape),
+  rdt: ["name", "l3", "mb"],
+};
 
 const MAX_RULES_BYTES = 1024 * 1024;
 
@@ -39,11 +53,26 @@ export function parseRulesText(file: string, text: string): CompiledRule[] {
   const field = path.slice(1).map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join(
     "",
   );
-  const where = field === "" ? "" : ` field '${field}'`;
+  const missing = path.length > 0 && !source.doc.hasIn(path);
+  const where = field === "" ? "" : missing ? ` is missing field '${field}'` : ` field '${field}'`;
+  const expected = missing && field === "allocations"
+    ? "expected a mapping of allocations, e.g. { cpu_quota: 0.5 } ({} for none)"
+    : issue.code === "unrecognized_keys"
+    ? unknownField(
+      issue.keys[0]!,
+      KNOWN_FIELDS[typeof path.at(-1) === "string" ? String(path.at(-1)) : ""] ?? [],
+    )
+    : describeIssue(issue);
   throw new ConfigError(
-    `${rule === "" ? "rules" : rule}${where}: ${describeIssue(issue)}`,
+    `${rule === "" ? "rules" : rule}${where}: ${expected}`,
     node ? source.position(node) : undefined,
   );
+}
+
+function unknownField(key: string, known: readonly string[]): string {
+  const guess = nearest(key, known);
+  const hint = guess ? ` (did you mean '${guess}'?)` : "";
+  return `unknown field '${key}'${hint}; known fields: ${known.join(", ")}`;
 }
 
 function ruleLabel(value: unknown, index: number): string {
