@@ -6,6 +6,7 @@
 import type { AllocationResult } from "../components/decisions.ts";
 import type { Allocator } from "../components/interfaces.ts";
 import type { Platform, TasksData } from "../components/snapshot.ts";
+import { ConfigErrors } from "../config/errors.ts";
 import { params, path, type z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import { allocationsFromRules, type CompiledRule, compileRules, rulesSchema } from "./static_rules.ts";
@@ -71,7 +72,10 @@ export class StaticAllocator implements Allocator {
         this.#fileProblem = undefined;
       }
     } catch (error) {
-      const message = (error as Error).message;
+      // A YAML file with several syntax errors: the first one is enough to find the place.
+      const message = error instanceof ConfigErrors && error.errors.length > 1
+        ? `${error.errors[0]!.message} (and ${error.errors.length - 1} more problems)`
+        : (error as Error).message;
       if (message === this.#fileProblem) return;
       this.#fileProblem = message;
       const kept = this.#fileRules.length;
