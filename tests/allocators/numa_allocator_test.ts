@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NUMAAllocator } from "../../src/allocators/numa_allocator.ts";
+import type { NUMAAllocator } from "../../src/allocators/numa_allocator.ts";
 import { PAGE_SIZE } from "../../src/allocators/numa_memory.ts";
 import type { TaskAllocations } from "../../src/components/decisions.ts";
 import type { Platform, TasksData } from "../../src/components/snapshot.ts";
