@@ -8,6 +8,7 @@
  * src/platform/host_paths.ts may spell out the mount points.
  */
 import { type Catalog, type CatalogEntry, entry, INTERNAL } from "./catalog_entry.ts";
+import { DETECTION_CATALOG, NUMA_ALLOCATOR_CATALOG } from "./catalog_detection.ts";
 import { PERF_CATALOG } from "./catalog_perf.ts";
 import { RDT_CATALOG } from "./catalog_rdt.ts";
 import { UNCORE_CATALOG } from "./catalog_uncore.ts";
@@ -283,6 +284,8 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   ...PERF_CATALOG,
   ...UNCORE_CATALOG,
   ...RDT_CATALOG,
+  ...DETECTION_CATALOG,
+  ...NUMA_ALLOCATOR_CATALOG,
 });
 
 /** The catalog entry for `name`, or undefined; inherited object keys ("constructor") are not names. */

@@ -100,10 +100,21 @@ const EXPECTED_UNCORE: string[] = [];
 /** Intel RDT (resctrl) monitoring. */
 const EXPECTED_RDT: string[] = [];
 
+/** Anomalies and the NUMAAllocator's own metrics: WCA's names, outside the task_/platform_ families. */
+const EXPECTED_DETECTION = [
+  "anomaly",
+  "anomaly_count",
+  "anomaly_last_occurrence",
+  ...["task_current_node", "balanced_memory_tasks", "balanced_memory_size", "task_tasks_count"]
+    .map((n) => `numa__${n}`),
+  "numa__task_pages_to_move",
+  "numa__total_pages_to_move",
+];
+
 Deno.test("catalog: holds exactly the WCA names, each well-formed and described", () => {
   assert.deepEqual(
     catalogNames(),
-    [...EXPECTED, ...EXPECTED_PERF, ...EXPECTED_UNCORE, ...EXPECTED_RDT].sort(),
+    [...EXPECTED, ...EXPECTED_PERF, ...EXPECTED_UNCORE, ...EXPECTED_RDT, ...EXPECTED_DETECTION].sort(),
   );
   for (const name of catalogNames()) {
     const entry = lookupMetric(name)!;
@@ -111,7 +122,7 @@ Deno.test("catalog: holds exactly the WCA names, each well-formed and described"
     assert.ok(entry.type === "gauge" || entry.type === "counter", name);
     assert.ok(entry.help.length > 10 && !entry.help.includes("\n"), name);
     assert.ok(entry.unit.length > 0 && entry.source.length > 0, name);
-    assert.ok(/^(wca|platform|task)_/.test(name), name);
+    assert.ok(/^(wca|platform|task)_/.test(name) || EXPECTED_DETECTION.includes(name), name);
   }
   assert.match("numa_node", LABEL_NAME_PATTERN);
 });
@@ -137,6 +148,10 @@ Deno.test("catalog: types match the original WCA output", () => {
     task_requested_mem_bytes: "gauge",
     wca_duration_seconds_avg: "gauge",
     platform_dram_hit_ratio: "gauge",
+    // From WCA's detectors.py and runners/detection.py.
+    anomaly: "counter",
+    anomaly_count: "counter",
+    anomaly_last_occurrence: "counter",
   };
   for (const [name, type] of Object.entries(seen)) assert.equal(lookupMetric(name)?.type, type, name);
 });

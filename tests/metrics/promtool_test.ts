@@ -16,7 +16,9 @@ function complaints(stderr: string): string[] {
 }
 
 Deno.test("promtool: a realistic WCA gauge batch, with and without timestamps, passes with no complaints", async () => {
-  const gauges = realisticBatch({ tasks: 3, cpus: 8 }).filter((m) => lookupMetric(m.name)?.type === "gauge");
+  // WCA's gauge numa__task_tasks_count keeps its `_count` name, a lint the next test expects.
+  const gauges = realisticBatch({ tasks: 3, cpus: 8 })
+    .filter((m) => lookupMetric(m.name)?.type === "gauge" && !m.name.endsWith("_count"));
   const extra = [
     metric("task_scaling_factor_avg", NaN, { host: "node-1", task_id: "x", task_name: "x" }),
     metric("task_mem_limit_bytes", Infinity, { host: "node-1", task_id: "x", task_name: "x" }),
@@ -32,7 +34,7 @@ Deno.test("promtool: a realistic WCA gauge batch, with and without timestamps, p
   }
 });
 
-Deno.test("promtool: the whole catalog parses; the only complaints are WCA's counter names", async () => {
+Deno.test("promtool: the whole catalog parses; the only complaints are WCA's counter and _count names", async () => {
   const text = encodeMetrics(realisticBatch(), { timestamps: true, now: NOW });
   const result = await promtoolCheckMetrics(text);
   const counters = catalogNames().filter((name) => lookupMetric(name)!.type === "counter");
@@ -41,7 +43,7 @@ Deno.test("promtool: the whole catalog parses; the only complaints are WCA's cou
     ...counters.filter((name) => !name.endsWith("_total")).map((name) =>
       `${name} counter metrics should have "_total" suffix`
     ),
-    ...counters.filter((name) => name.endsWith("_count")).map((name) =>
+    ...catalogNames().filter((name) => name.endsWith("_count")).map((name) =>
       `${name} non-histogram and non-summary metrics should not have "_count" suffix`
     ),
   ];

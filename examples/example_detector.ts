@@ -1,0 +1,43 @@
+/**
+ * The seeds' external detector example: always reports that task1 suffers CPU contention from task2 and
+ * task3, with a threshold metric on the anomaly and one debugging metric.
+ *
+ *   deno task wca -- -c my.yaml -r examples/example_detector.ts:ExampleDetector
+ *   deno task wca -- -c my.yaml -r examples/example_detector.ts     (register marks the class)
+ *
+ * with `detector: !ExampleDetector {task_id: some_task_id}` under a DetectionRunner.
+ */
+import { register } from "../src/components/component.ts";
+import { ContendedResource, type DetectionResult } from "../src/components/decisions.ts";
+import type { Platform, TasksData } from "../src/components/snapshot.ts";
+import { params, text, type z } from "../src/config/schema.ts";
+
+const schema = params({
+  task_id: text(256).default("task1").describe(
+    "The task reported as contended (the seeds always said task1).",
+  ),
+});
+
+@register
+export class ExampleDetector {
+  static readonly schema = schema;
+  static readonly description = "Always reports a CPU contention anomaly (an example detector).";
+  readonly #taskId: string;
+
+  constructor(parameters: z.infer<typeof schema>) {
+    this.#taskId = parameters.task_id;
+  }
+
+  detect(_platform: Platform, _tasksData: TasksData): DetectionResult {
+    return {
+      anomalies: [{
+        resource: ContendedResource.CPUS,
+        contended_task_id: this.#taskId,
+        contending_task_ids: ["task2", "task3"],
+        metrics: [{ name: "a_threshold", value: 66.6, type: "gauge", labels: {} }],
+      }],
+      // The seeds' label was the number 2; label values are strings.
+      metrics: [{ name: "some_debug", value: 2, labels: { version: "2" } }],
+    };
+  }
+}
