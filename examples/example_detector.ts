@@ -7,10 +7,16 @@
  *
  * with `detector: !ExampleDetector {task_id: some_task_id}` under a DetectionRunner.
  */
-import { register } from "../src/components/component.ts";
-import { ContendedResource, type DetectionResult } from "../src/components/decisions.ts";
-import type { Platform, TasksData } from "../src/components/snapshot.ts";
-import { params, text, type z } from "../src/config/schema.ts";
+import {
+  ContendedResource,
+  type DetectionResult,
+  params,
+  type Platform,
+  register,
+  type TasksData,
+  text,
+  type z,
+} from "../src/mod.ts";
 
 const schema = params({
   task_id: text(256).default("task1").describe(

@@ -5,7 +5,11 @@
  */
 import { AllocationConfiguration } from "./allocations/configuration.ts";
 import type { ComponentClass, ComponentContext } from "./components/component.ts";
+import { NOPAllocator, NUMAAllocator, StaticAllocator } from "./allocators/mod.ts";
+import { NOPAnomalyDetector } from "./detectors/mod.ts";
 import { CgroupNode, StaticNode } from "./nodes/mod.ts";
+import { AllocationRunnerConfig, MeasurementRunnerConfig } from "./runners/composed.ts";
+import { DetectionRunner, type DetectionRunnerParams } from "./runners/detection/runner.ts";
 import { createPerfSource } from "./perf/factory.ts";
 import { uncoreSourceFactory } from "./perf/uncore/factory.ts";
 import { MeasurementRunner, TaskLabelRegexGenerator } from "./runners/measurement/mod.ts";
@@ -29,6 +33,13 @@ class MeasurementRunnerWithSources extends MeasurementRunner {
   }
 }
 
+/** DetectionRunner as the config constructs it: the flat and config shapes measure with the built-in sources. */
+class DetectionRunnerWithSources extends DetectionRunner {
+  constructor(parameters: DetectionRunnerParams, context: ComponentContext) {
+    super(parameters, context, MEASUREMENT_SOURCES);
+  }
+}
+
 export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
   LogStorage,
   FilterStorage,
@@ -36,6 +47,13 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Obje
   StaticNode,
   CgroupNode,
   MeasurementRunner: MeasurementRunnerWithSources,
+  MeasurementRunnerConfig,
+  DetectionRunner: DetectionRunnerWithSources,
+  AllocationRunnerConfig,
   TaskLabelRegexGenerator,
   AllocationConfiguration,
+  NOPAnomalyDetector,
+  NOPAllocator,
+  StaticAllocator,
+  NUMAAllocator,
 });

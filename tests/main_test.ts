@@ -35,8 +35,10 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
   assert.equal(
     run.stderr,
     "wca: configs/extending/hello_world.yaml:3:9: Unknown tag !HelloWorldRunner. Available tags: " +
-      "!AllocationConfiguration, !CgroupNode, !FilterStorage, !HTTPMetricsStorage, !LogStorage, !MeasurementRunner, !StaticNode, " +
-      "!TaskLabelRegexGenerator, !Env. External components are added with -r path/to/module.ts:ClassName\n",
+      "!AllocationConfiguration, !AllocationRunnerConfig, !CgroupNode, !DetectionRunner, !FilterStorage, " +
+      "!HTTPMetricsStorage, !LogStorage, !MeasurementRunner, !MeasurementRunnerConfig, !NOPAllocator, " +
+      "!NOPAnomalyDetector, !NUMAAllocator, !StaticAllocator, !StaticNode, !TaskLabelRegexGenerator, !Env. " +
+      "External components are added with -r path/to/module.ts:ClassName\n",
   );
 });
 
