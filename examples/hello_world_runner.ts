@@ -1,7 +1,8 @@
 /**
  * The smallest external component: a runner that prints a greeting and exits.
  *
- *   deno task wca -- -c configs/extending/hello_world.yaml -r examples/hello_world_runner.ts:HelloWorldRunner
+ *   npx -y deno@2.9.6 task wca -- -c configs/extending/hello_world.yaml \
+ *     -r examples/hello_world_runner.ts:HelloWorldRunner --root
  *
  * A component is a plain class; a runner is one with run(). It needs nothing from wca to be imported.
  */

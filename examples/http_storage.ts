@@ -1,7 +1,8 @@
 /**
  * An external storage that POSTs each batch as JSON to an HTTP endpoint (the seeds' HTTP storage example).
  *
- *   deno task wca -- -c my.yaml -r examples/http_storage.ts --root -l example.http_storage:info
+ *   npx -y deno@2.9.6 task wca -- -c configs/extending/http_storage.yaml -r examples/http_storage.ts --root \
+ *     -l example.http_storage:info
  *
  * `register` marks the class, so `-r examples/http_storage.ts` needs no `:HttpStorage`.
  */

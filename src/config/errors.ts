@@ -45,6 +45,14 @@ export function printable(text: string): string {
 }
 
 /**
+ * A value from the config in double quotes, as messages show what was written: control characters escaped
+ * as in log lines (`\x1b`, `\n`), backslashes as written, so a pattern reads `"(\d+)"` as in the file.
+ */
+export function quoted(text: string): string {
+  return `"${escapeControl(text)}"`;
+}
+
+/**
  * Thrown by a component's constructor when a parameter is well-formed but unusable on this host (a
  * directory that does not exist, a port in use). The config loader reports it at that field, in the
  * same words as a schema error: `file:line:col: Invalid value "…" for field 'x' in !Class: <message>`.

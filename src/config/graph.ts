@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type { z } from "zod";
 import type { ComponentClass, ComponentContext } from "../components/component.ts";
-import { ConfigError, ConfigErrors, isFieldError, printable } from "./errors.ts";
+import { ConfigError, ConfigErrors, isFieldError, printable, quoted } from "./errors.ts";
 import { describeIssue } from "./issues.ts";
 import { nearest } from "./suggest.ts";
 import { significantTag, tagText, type YamlSource } from "./yaml_source.ts";
@@ -132,7 +132,7 @@ export class GraphBuilder {
     if (isScalar(node)) {
       if (node.value === null || node.value === "") return {};
       if (cls.scalarParam) return { [cls.scalarParam]: node.value };
-      const written = JSON.stringify(node.source ?? String(node.value));
+      const written = quoted(String(node.source ?? node.value));
       throw this.#error(node, `${tag} takes a mapping of parameters, not the value ${written}`);
     }
     throw this.#error(node, `${tag} takes a mapping of parameters, not a list`);

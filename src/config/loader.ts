@@ -7,7 +7,7 @@ import type { ComponentContext } from "../components/component.ts";
 import { defaultHostPaths } from "../platform/host_paths.ts";
 import { implementsInterface, type Runner, RunnerInterface } from "../components/interfaces.ts";
 import { LEVEL_NAMES, type LevelName, parseLevel } from "../logging/mod.ts";
-import { ConfigError, printable } from "./errors.ts";
+import { ConfigError, printable, quoted } from "./errors.ts";
 import { type FileOwner, readTrustedConfig } from "./file_checks.ts";
 import { type ComponentLookup, GraphBuilder } from "./graph.ts";
 import { nearest } from "./suggest.ts";
@@ -100,7 +100,7 @@ function parseLoggers(
     else if (!tag && isScalar(resolved) && typeof resolved.value === "string") text = resolved.value;
     const level = text === undefined ? undefined : parseLevel(text);
     if (!level) {
-      const given = tag === "!Env" ? `${JSON.stringify(text)} (from ${source.describe(resolved)})` : source
+      const given = tag === "!Env" ? `${quoted(text ?? "")} (from ${source.describe(resolved)})` : source
         .describe(resolved);
       const tagNote = tag && tag !== "!Env" ? " (a level is plain text or !Env NAME, never a tag)" : "";
       throw new ConfigError(

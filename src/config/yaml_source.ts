@@ -11,7 +11,7 @@ import {
   Scalar,
   visit,
 } from "yaml";
-import { ConfigError, ConfigErrors, printable, type SourcePosition } from "./errors.ts";
+import { ConfigError, ConfigErrors, printable, quoted, type SourcePosition } from "./errors.ts";
 
 const YAML_TAG = "tag:yaml.org,2002:";
 /** The standard tags a config may spell out (`!!str 5`); the rest (`!!python/object:…`, `!!binary`) are refused. */
@@ -143,7 +143,7 @@ export class YamlSource {
       if (node.value === null) return "(empty)";
       const text = typeof node.source === "string" ? node.source : String(node.value);
       const short = text.length > 60 ? text.slice(0, 57) + "..." : text;
-      return typeof node.value === "string" ? JSON.stringify(short) : short;
+      return typeof node.value === "string" ? quoted(short) : printable(short);
     }
     return "a value";
   }

@@ -29,7 +29,8 @@ export interface DiscoveryReport {
 
 const TOP_LEVEL_SHOWN = 5;
 
-function plural(count: number, one: string, many = `${one}s`): string {
+/** `1 task`, `2 tasks`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 

@@ -17,7 +17,7 @@ import {
   type z,
 } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
-import { describeDiscovery } from "./cgroup_discovery.ts";
+import { describeDiscovery, plural } from "./cgroup_discovery.ts";
 import { CgroupTree, joinCgroupPath } from "./cgroup_tree.ts";
 import { labelsOf } from "./static_node.ts";
 
@@ -110,7 +110,9 @@ export class CgroupNode implements Node {
       const added = [...ids].filter((id) => !known.has(id));
       const removed = [...known].filter((id) => !ids.has(id));
       if (added.length || removed.length) {
-        log.debug(`CgroupNode: ${ids.size} tasks; new: ${namesOf(added)}; gone: ${namesOf(removed)}`);
+        log.debug(
+          `CgroupNode: ${plural(ids.size, "task")}; new: ${namesOf(added)}; gone: ${namesOf(removed)}`,
+        );
       }
     }
     this.#reported = { key: report.key, tasks: ids };

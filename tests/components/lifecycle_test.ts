@@ -35,7 +35,7 @@ Deno.test("Lifecycle: reverse order of construction, once each, an alias once, f
   assert.throws(() => lifecycle.track(closable("late")), /after shutdown/);
 });
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -45,7 +45,7 @@ async function freePort(): Promise<number> {
 Deno.test("main: a config mistake after an HTTP storage was built still releases its port (in this process)", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const port = await freePort();
+    const port = freePort();
     const config = `${dir}/config.yaml`;
     await Deno.writeTextFile(
       config,

@@ -71,7 +71,7 @@ const INVALID: Record<string, string> = {
     `3:10: Invalid value 5 for the merge key <<: expected a mapping or a list of mappings, e.g. <<: *defaults or <<: [*a, *b]`,
   "merge_itself.yaml": `4:9: A merge key refers to the mapping that contains it`,
   "path_control_char.yaml":
-    `4:11: Invalid value "/var/log/wca\\u001b[2J.prom" for field 'path' in !TestSink: expected a path without control characters (U+001B at character 13)`,
+    `4:11: Invalid value "/var/log/wca\\x1b[2J.prom" for field 'path' in !TestSink: expected a path without control characters (U+001B at character 13)`,
   "relative_path_control_char.yaml":
     `3:11: Invalid value "metrics\\nfake line.prom" for field 'file' in !TestSink: expected a path without control characters (U+000A at character 8)`,
   "path_invalid_utf8.yaml":
@@ -93,7 +93,7 @@ const INVALID: Record<string, string> = {
 /** Fixtures whose message comes from a built-in component's schema, loaded with the built-in registry. */
 const INVALID_BUILTIN: Record<string, string> = {
   "zoneinfo_groups.yaml":
-    `4:13: Invalid value "\\\\s+[a-z_]+\\\\s+(\\\\d+)" for field 'zoneinfo' in !MeasurementRunner: expected a regular expression with exactly two groups (key, value), like WCA's default \\s+([a-z_]+)\\s+(\\d+); this one has 1`,
+    `4:13: Invalid value "\\s+[a-z_]+\\s+(\\d+)" for field 'zoneinfo' in !MeasurementRunner: expected a regular expression with exactly two groups (key, value), like WCA's default \\s+([a-z_]+)\\s+(\\d+); this one has 1`,
 };
 
 Deno.test("every invalid fixture has an expected message, and every expectation a fixture", () => {

@@ -97,8 +97,8 @@ Deno.test("WCA 2.x working-set-size names are accepted and named as not supporte
   assert.equal(params.wss_membw_threshold, 0.01);
   assert.deepEqual(unsupportedSettings(params), [
     "wss_reset_cycles",
-    "wss_membw_threshold",
     "wss_stable_cycles",
+    "wss_membw_threshold",
   ]);
   const older = runnerParams("wss_1x.yaml");
   assert.deepEqual(unsupportedSettings(older), [

@@ -51,7 +51,12 @@ export class TaskLabelRegexGenerator implements TaskLabelGenerator {
 export function defaultLabelGenerators(): Record<string, TaskLabelGenerator> {
   return {
     application: new TaskLabelRegexGenerator({ pattern: "$", repl: "", source: "task_name" }),
-    application_version_name: new TaskLabelRegexGenerator({ pattern: "^.*$", repl: "", source: "task_name" }),
+    // WCA's pattern is ^.*$; JavaScript's "." stops at \r (Python's does not), and a cgroup name may hold one.
+    application_version_name: new TaskLabelRegexGenerator({
+      pattern: String.raw`^[\s\S]*$`,
+      repl: "",
+      source: "task_name",
+    }),
   };
 }
 

@@ -241,7 +241,9 @@ export class MeasurementRunner {
     this.#lastDurations = { store: durations.store ?? 0 };
     const ms = (seconds = 0) => (seconds * 1000).toFixed(1);
     log.debug(
-      `iteration: ${tasks} tasks, ${metrics.length} metrics, measured in ${ms(durations.iteration)} ms, ` +
+      `iteration: ${tasks} task${tasks === 1 ? "" : "s"}, ${metrics.length} metrics, measured in ${
+        ms(durations.iteration)
+      } ms, ` +
         `stored in ${ms(durations.store)} ms`,
     );
   }

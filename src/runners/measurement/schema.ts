@@ -25,8 +25,12 @@ export const measurementRunnerSchema = params({
     .describe("Task labels derived from task names; default: application and application_version_name."),
   ...perfParams,
   ...uncoreParams,
-  include_optional_labels: boolean().default(false).describe("Accepted for WCA compatibility."),
-  gather_hw_mm_topology: boolean().default(false).describe("Accepted for WCA compatibility."),
+  include_optional_labels: boolean().default(false).describe(
+    "WCA's optional task labels (accepted for WCA compatibility; not supported yet).",
+  ),
+  gather_hw_mm_topology: boolean().default(false).describe(
+    "WCA's memory topology metrics, platform_nvdimm_* (accepted for WCA compatibility; not supported yet).",
+  ),
   ...platformParams,
   sched: regexOrBool.default(false).describe("Per-task /proc/PID/sched (not yet supported)."),
   wss_reset_cycles: integer(0).optional().describe(
@@ -53,22 +57,22 @@ export const measurementRunnerSchema = params({
 
 export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
 
-/** Parameters set to something this version cannot do yet, for one clear warning each. */
+/**
+ * Parameters set to something this version cannot do yet, in the order the schema lists them, for one
+ * start-up warning that names them all.
+ */
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
-  const notes: string[] = [];
-  if (p.sched !== false) notes.push("sched");
-  for (
-    const key of [
-      "wss_reset_cycles",
-      "wss_reset_interval",
-      "wss_stable_duration",
-      "wss_threshold_divider",
-      "wss_membw_threshold",
-      "allocation_configuration",
-    ] as const
-  ) {
-    if (p[key] !== undefined) notes.push(key);
-  }
-  if (p.wss_stable_cycles !== 0) notes.push("wss_stable_cycles");
-  return notes;
+  const set: Array<[string, boolean]> = [
+    ["include_optional_labels", p.include_optional_labels],
+    ["gather_hw_mm_topology", p.gather_hw_mm_topology],
+    ["sched", p.sched !== false],
+    ["wss_reset_cycles", p.wss_reset_cycles !== undefined],
+    ["wss_reset_interval", p.wss_reset_interval !== undefined],
+    ["wss_stable_cycles", p.wss_stable_cycles !== 0],
+    ["wss_stable_duration", p.wss_stable_duration !== undefined],
+    ["wss_threshold_divider", p.wss_threshold_divider !== undefined],
+    ["wss_membw_threshold", p.wss_membw_threshold !== undefined],
+    ["allocation_configuration", p.allocation_configuration !== undefined],
+  ];
+  return set.filter(([, isSet]) => isSet).map(([name]) => name);
 }

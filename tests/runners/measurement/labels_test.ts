@@ -43,6 +43,14 @@ Deno.test("default generators give WCA's application and application_version_nam
   });
 });
 
+Deno.test("default application_version_name is empty for any cgroup name, control characters too", () => {
+  for (const name of ["/rvpar/evil\x1b[31mRED\rFAKE", "a\u2028b", "", "/docker/4f1c"]) {
+    const labels = taskLabels({ ...task, name, task_id: name }, {}, defaultLabelGenerators());
+    assert.equal(labels.application_version_name, "", JSON.stringify(name));
+    assert.equal(labels.application, name, JSON.stringify(name));
+  }
+});
+
 Deno.test("task_id and task_name cannot be overridden by node labels or generators", () => {
   const sneaky = { ...task, labels: { task_id: "forged" } };
   const labels = taskLabels(sneaky, {}, {

@@ -11,6 +11,8 @@ Deno.test("WCA 2.x and 1.x working-set names and allocation_configuration are ac
   assert.deepEqual(unsupportedSettings(plain), []);
   const all = measurementRunnerSchema.parse({
     node,
+    include_optional_labels: true,
+    gather_hw_mm_topology: true,
     sched: true,
     wss_reset_cycles: 0,
     wss_reset_interval: 1,
@@ -21,15 +23,23 @@ Deno.test("WCA 2.x and 1.x working-set names and allocation_configuration are ac
     allocation_configuration: new AllocationConfiguration({}),
   });
   assert.deepEqual(unsupportedSettings(all), [
+    "include_optional_labels",
+    "gather_hw_mm_topology",
     "sched",
     "wss_reset_cycles",
     "wss_reset_interval",
+    "wss_stable_cycles",
     "wss_stable_duration",
     "wss_threshold_divider",
     "wss_membw_threshold",
     "allocation_configuration",
-    "wss_stable_cycles",
   ]);
+  const off = measurementRunnerSchema.parse({
+    node,
+    include_optional_labels: false,
+    gather_hw_mm_topology: false,
+  });
+  assert.deepEqual(unsupportedSettings(off), [], "false is what this version does anyway");
 });
 
 Deno.test("the compatibility parameters are validated", () => {
