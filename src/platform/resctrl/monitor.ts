@@ -4,7 +4,7 @@
  * the task goes and on close. Groups named with GROUP_PREFIX that an earlier run left behind are
  * reused for the same task or removed after the first pass.
  */
-import type { ResctrlInfo } from "./info.ts";
+import type { ResctrlInfo } from "./types.ts";
 import {
   GROUP_PREFIX,
   type GroupDirectories,
