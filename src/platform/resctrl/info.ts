@@ -11,14 +11,7 @@ import { parseCpuinfo } from "../procfs/cpuinfo.ts";
 import { parseSchemata } from "./schemata.ts";
 import type { CacheInfo, CacheResource, MbInfo, MonitoringInfo, ResctrlInfo } from "./types.ts";
 
-export type {
-  CacheInfo,
-  CacheResource,
-  MbInfo,
-  MbUnit,
-  MonitoringInfo,
-  ResctrlInfo,
-} from "./types.ts";
+export type { CacheInfo, CacheResource, MbInfo, MbUnit, MonitoringInfo, ResctrlInfo } from "./types.ts";
 
 /** Files of info/, keyed by their path below info/ ("L3/cbm_mask"), plus what the mount says. */
 export interface ResctrlInfoSource {
