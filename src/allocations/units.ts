@@ -19,7 +19,10 @@ export interface AllocationUnits {
 }
 
 /** The quota the kernel will hold for a normalised cpu_quota; `raised` when lifted to 1000 µs. */
-export function quotaToKernel(quota: number, units: AllocationUnits): CpuLimit & { readonly raised: boolean } {
+export function quotaToKernel(
+  quota: number,
+  units: AllocationUnits,
+): CpuLimit & { readonly raised: boolean } {
   const periodUs = Math.round(units.cpuQuotaPeriod);
   if (quota >= 1.0) return { quotaUs: -1, periodUs, raised: false };
   const exact = Math.trunc(quota * units.cpuQuotaPeriod * units.cpus);

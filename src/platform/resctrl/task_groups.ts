@@ -87,7 +87,11 @@ export class ResctrlTaskGroups implements ControlPlacement {
    * The control group of a task whose threads are `ids`, as the system has it: the group holding most
    * of them ("" = root). Also brings the placement in line, so monitoring follows what the system says.
    */
-  locate(group: string, ids: readonly number[], byThread = this.controlGroupsByThread()): string {
+  locate(
+    group: string,
+    ids: readonly number[],
+    byThread: ReadonlyMap<number, string> = this.controlGroupsByThread(),
+  ): string {
     const counts = new Map<string, number>();
     for (const id of ids) {
       const name = byThread.get(id) ?? ROOT_GROUP;
