@@ -152,7 +152,8 @@ export interface CgroupWrite {
 export function writeCgroupFile(write: CgroupWrite): void {
   let file: Deno.FsFile;
   try {
-    file = Deno.openSync(write.path, { write: true, truncate: false, create: false });
+    // O_TRUNC is ignored by cgroupfs; it matters for the plain files of a test tree.
+    file = Deno.openSync(write.path, { write: true, truncate: true, create: false });
   } catch (error) {
     throw new CgroupWriteError(write.path, write.value, error);
   }
