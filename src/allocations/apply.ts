@@ -198,7 +198,10 @@ export function cpusetOrder(
   }
   if (version === 1 && have !== undefined) {
     const union = formatListFormat([...have, ...want]);
-    return [[task.cgroup_path, union], ...children, [task.cgroup_path, desired]];
+    const widening = union === formatListFormat(want);
+    return widening
+      ? [[task.cgroup_path, desired], ...children]
+      : [[task.cgroup_path, union], ...children, [task.cgroup_path, desired]];
   }
   return [[task.cgroup_path, desired], ...children];
 }
