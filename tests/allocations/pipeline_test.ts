@@ -210,7 +210,7 @@ Deno.test("a pod: quota and shares on the pod's cgroup (containers unlimited), c
 });
 
 Deno.test("an invalid allocation leaves every cgroup file untouched; so does a dry run, which reports the writes", async () => {
-  await withRealCgroups(["cpuset", "cpu"], 2, async (groups) => {
+  await withRealCgroups(["cpuset", "cpu"], 2, (groups) => {
     initCpusets(groups);
     const [a, b] = groups.paths;
     const tasks = [task("a", a), task("b", b)];
