@@ -1,11 +1,12 @@
 /**
- * Numbers that differ between CPU architectures: the perf_event_open syscall and open(2) flags.
- * Sources: arch/x86/entry/syscalls/syscall_64.tbl and include/uapi/asm-generic/unistd.h (arm64), and
- * the fcntl.h of each architecture (O_DIRECTORY differs).
+ * Numbers that differ between CPU architectures: the perf_event_open and migrate_pages syscalls and
+ * open(2) flags. Sources: arch/x86/entry/syscalls/syscall_64.tbl and include/uapi/asm-generic/unistd.h
+ * (arm64), and the fcntl.h of each architecture (O_DIRECTORY differs).
  */
 
 export interface ArchConstants {
   readonly perfEventOpenSyscall: number;
+  readonly migratePagesSyscall: number;
   readonly O_RDONLY: number;
   readonly O_DIRECTORY: number;
   readonly O_CLOEXEC: number;
@@ -14,12 +15,14 @@ export interface ArchConstants {
 const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
   x86_64: Object.freeze({
     perfEventOpenSyscall: 298,
+    migratePagesSyscall: 256,
     O_RDONLY: 0,
     O_DIRECTORY: 0o200000,
     O_CLOEXEC: 0o2000000,
   }),
   aarch64: Object.freeze({
     perfEventOpenSyscall: 241,
+    migratePagesSyscall: 238,
     O_RDONLY: 0,
     O_DIRECTORY: 0o40000,
     O_CLOEXEC: 0o2000000,
@@ -30,7 +33,9 @@ const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
 export function archConstants(arch: string = Deno.build.arch): ArchConstants {
   const found = Object.hasOwn(ARCHES, arch) ? ARCHES[arch] : undefined;
   if (!found) {
-    throw new Error(`perf counters are not supported on ${arch}: wca knows x86_64 and aarch64`);
+    throw new Error(
+      `perf counters and migrate_pages are not supported on ${arch}: wca knows x86_64 and aarch64`,
+    );
   }
   return found;
 }

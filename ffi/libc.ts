@@ -11,6 +11,12 @@ import { ErrnoError } from "./errno.ts";
 
 const SYMBOLS = {
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
+  // syscall(2) is variadic: a second binding of the same symbol with migrate_pages' argument shape.
+  syscall_migrate_pages: {
+    name: "syscall",
+    parameters: ["i64", "i64", "u64", "buffer", "buffer"],
+    result: "i64",
+  },
   ioctl: { parameters: ["i32", "u64", "u64"], result: "i32" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
@@ -57,6 +63,39 @@ export class Libc {
     );
     if (fd < 0) throw this.#error("perf_event_open");
     return fd;
+  }
+
+  /**
+   * migrate_pages(2): moves the pages of process `pid` that are on any of `fromNodes` to `toNodes`.
+   * Returns the number of pages that could not be moved (the kernel's return value). Node masks are
+   * arrays of unsigned longs, as the kernel reads them; maxnode is one more than the highest node
+   * (the kernel ignores the last bit of maxnode).
+   */
+  migratePages(pid: number, fromNodes: readonly number[], toNodes: readonly number[]): number {
+    const highest = Math.max(0, ...fromNodes, ...toNodes);
+    const maxnode = highest + 2;
+    const words = Math.ceil(maxnode / 64);
+    const mask = (nodes: readonly number[]) => {
+      const bytes = new Uint8Array(words * 8);
+      const view = new DataView(bytes.buffer);
+      for (const node of nodes) {
+        if (!Number.isInteger(node) || node < 0) throw new RangeError(`NUMA node ${node} is not a node id`);
+        const word = Math.floor(node / 64);
+        view.setBigUint64(word * 8, view.getBigUint64(word * 8, true) | (1n << BigInt(node % 64)), true);
+      }
+      return bytes;
+    };
+    const result = Number(
+      this.#sym.syscall_migrate_pages(
+        BigInt(this.#arch.migratePagesSyscall),
+        BigInt(pid),
+        BigInt(maxnode),
+        mask(fromNodes),
+        mask(toNodes),
+      ),
+    );
+    if (result < 0) throw this.#error(`migrate_pages pid ${pid}`);
+    return result;
   }
 
   ioctl(fd: number, request: number, argument = 0): void {

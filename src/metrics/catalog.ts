@@ -7,6 +7,7 @@
  * Sources name kernel files relative to their filesystem (procfs, sysfs, cgroup) because only
  * src/platform/host_paths.ts may spell out the mount points.
  */
+import { ALLOCATIONS_CATALOG } from "./catalog_allocations.ts";
 import { type Catalog, type CatalogEntry, entry, INTERNAL } from "./catalog_entry.ts";
 import { DETECTION_CATALOG, NUMA_ALLOCATOR_CATALOG } from "./catalog_detection.ts";
 import { PERF_CATALOG } from "./catalog_perf.ts";
@@ -286,6 +287,7 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   ...RDT_CATALOG,
   ...DETECTION_CATALOG,
   ...NUMA_ALLOCATOR_CATALOG,
+  ...ALLOCATIONS_CATALOG,
 });
 
 /** The catalog entry for `name`, or undefined; inherited object keys ("constructor") are not names. */

@@ -127,8 +127,42 @@ Deno.test("open with directory: an O_DIRECTORY fd, refused for a file", () => {
 Deno.test("architecture constants: x86-64 and arm64 known, others refused", () => {
   assert.equal(archConstants("x86_64").perfEventOpenSyscall, 298);
   assert.equal(archConstants("aarch64").perfEventOpenSyscall, 241);
+  assert.equal(archConstants("x86_64").migratePagesSyscall, 256);
+  assert.equal(archConstants("aarch64").migratePagesSyscall, 238);
   assert.notEqual(archConstants("x86_64").O_DIRECTORY, archConstants("aarch64").O_DIRECTORY);
   assert.throws(() => archConstants("riscv64"), /not supported on riscv64/);
   assert.equal(errnoName(ERRNO.EMFILE), "EMFILE");
   assert.equal(errnoName(4242), "errno 4242");
+});
+
+Deno.test("migrate_pages: a real process's pages to an online node; an offline node and a gone pid refused", async () => {
+  const libc = new Libc();
+  const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" }).spawn();
+  try {
+    const online = Deno.readTextFileSync("/sys/devices/system/node/online").trim();
+    const last = Number(online.split(/[,-]/).at(-1));
+    // Pages on any node to node 0 (always online): the kernel returns the pages it could not move.
+    const notMoved = libc.migratePages(child.pid, [0], [0]);
+    assert.ok(Number.isInteger(notMoved) && notMoved >= 0, `pages not moved: ${notMoved}`);
+    assert.throws(
+      () => libc.migratePages(child.pid, [0], [last + 1]),
+      (e: unknown) =>
+        e instanceof ErrnoError && e.code === "EINVAL" && /migrate_pages pid \d+/.test(e.message),
+    );
+    child.kill("SIGKILL");
+    await child.status;
+    assert.throws(
+      () => libc.migratePages(child.pid, [0], [0]),
+      (e: unknown) => e instanceof ErrnoError && e.code === "ESRCH",
+    );
+    assert.throws(() => libc.migratePages(1, [-1], [0]), /NUMA node -1 is not a node id/);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    libc.unload();
+  }
 });

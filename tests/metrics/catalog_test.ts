@@ -111,10 +111,24 @@ const EXPECTED_DETECTION = [
   "numa__total_pages_to_move",
 ];
 
+/** Allocations (AllocationRunner): per task, and the runner's statistics. */
+const EXPECTED_ALLOCATIONS = [
+  ...["cpu_quota", "cpu_shares", "cpuset_cpus_number_of_cpus", "cpuset_mems_number_of_mems"],
+  ...["cpuset_memory_migrate", "migrate_pages", "rdt_l3_cache_ways", "rdt_l3_mask", "rdt_mb", "duration"],
+].map((n) => `allocation_${n}`).concat(["allocations_count", "allocations_errors"]);
+
 Deno.test("catalog: holds exactly the WCA names, each well-formed and described", () => {
   assert.deepEqual(
     catalogNames(),
-    [...EXPECTED, ...EXPECTED_PERF, ...EXPECTED_UNCORE, ...EXPECTED_RDT, ...EXPECTED_DETECTION].sort(),
+    [
+      ...EXPECTED,
+      ...EXPECTED_PERF,
+      ...EXPECTED_UNCORE,
+      ...EXPECTED_RDT,
+      ...EXPECTED_DETECTION,
+      ...EXPECTED_ALLOCATIONS,
+    ]
+      .sort(),
   );
   for (const name of catalogNames()) {
     const entry = lookupMetric(name)!;
@@ -122,7 +136,8 @@ Deno.test("catalog: holds exactly the WCA names, each well-formed and described"
     assert.ok(entry.type === "gauge" || entry.type === "counter", name);
     assert.ok(entry.help.length > 10 && !entry.help.includes("\n"), name);
     assert.ok(entry.unit.length > 0 && entry.source.length > 0, name);
-    assert.ok(/^(wca|platform|task)_/.test(name) || EXPECTED_DETECTION.includes(name), name);
+    // WCA named allocation metrics allocation_* and allocations_* (docs/allocation.rst).
+    assert.ok(/^(wca|platform|task|allocations?)_/.test(name) || EXPECTED_DETECTION.includes(name), name);
   }
   assert.match("numa_node", LABEL_NAME_PATTERN);
 });

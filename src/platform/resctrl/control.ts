@@ -3,7 +3,7 @@
  * schemata writes, root-group defaults, and removing every group. Each refused write carries the
  * kernel's reason from info/last_cmd_status.
  */
-import type { ResctrlInfo } from "./info.ts";
+import type { ResctrlInfo } from "./types.ts";
 import {
   checkGroupName,
   type GroupDirectories,

@@ -33,7 +33,15 @@ export {
   parseMonValue,
   readMonData,
 } from "./mon_data.ts";
-export { MonitorGroups, type MonitorOutcome, type MonitorSyncReport, type MonitorTarget } from "./monitor.ts";
+export {
+  controlDir,
+  type ControlPlacement,
+  MonitorGroups,
+  type MonitorOutcome,
+  type MonitorSyncReport,
+  type MonitorTarget,
+} from "./monitor.ts";
+export { type AssignResult, ResctrlTaskGroups } from "./task_groups.ts";
 export {
   formatSchemataLine,
   parseSchemata,

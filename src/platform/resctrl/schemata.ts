@@ -6,7 +6,7 @@
  * (`MB:0=2048;1=  16`). A write may name only some domains; the kernel keeps the others.
  */
 import { linesOf, PlatformParseError } from "../parse.ts";
-import type { CacheInfo, ResctrlInfo } from "./info.ts";
+import type { CacheInfo, ResctrlInfo } from "./types.ts";
 
 /** Domain id → value text, in the order written. */
 export type SchemataValues = ReadonlyMap<number, string>;
