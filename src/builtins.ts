@@ -10,6 +10,7 @@ import { NOPAnomalyDetector } from "./detectors/mod.ts";
 import { CgroupNode, StaticNode } from "./nodes/mod.ts";
 import { AllocationRunnerConfig, MeasurementRunnerConfig } from "./runners/composed.ts";
 import { DetectionRunner, type DetectionRunnerParams } from "./runners/detection/runner.ts";
+import { AllocationRunner, type AllocationRunnerParams } from "./runners/allocation/runner.ts";
 import { createPerfSource } from "./perf/factory.ts";
 import { uncoreSourceFactory } from "./perf/uncore/factory.ts";
 import { MeasurementRunner, TaskLabelRegexGenerator } from "./runners/measurement/mod.ts";
@@ -40,6 +41,13 @@ class DetectionRunnerWithSources extends DetectionRunner {
   }
 }
 
+/** AllocationRunner as the config constructs it, likewise. */
+class AllocationRunnerWithSources extends AllocationRunner {
+  constructor(parameters: AllocationRunnerParams, context: ComponentContext) {
+    super(parameters, context, MEASUREMENT_SOURCES);
+  }
+}
+
 export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
   LogStorage,
   FilterStorage,
@@ -49,6 +57,7 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Obje
   MeasurementRunner: MeasurementRunnerWithSources,
   MeasurementRunnerConfig,
   DetectionRunner: DetectionRunnerWithSources,
+  AllocationRunner: AllocationRunnerWithSources,
   AllocationRunnerConfig,
   TaskLabelRegexGenerator,
   AllocationConfiguration,

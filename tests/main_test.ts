@@ -1,6 +1,7 @@
 /** The CLI as a user meets it: a subprocess, its exit code and what it prints. */
 import assert from "node:assert/strict";
 import { IS_ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
+import { BUILTIN_COMPONENTS } from "../src/builtins.ts";
 
 const HELLO = [
   "-c",
@@ -35,10 +36,8 @@ Deno.test("an unknown tag: exit 1, file:line:col and the available tags, no stac
   assert.equal(
     run.stderr,
     "wca: configs/extending/hello_world.yaml:3:9: Unknown tag !HelloWorldRunner. Available tags: " +
-      "!AllocationConfiguration, !AllocationRunnerConfig, !CgroupNode, !DetectionRunner, !FilterStorage, " +
-      "!HTTPMetricsStorage, !LogStorage, !MeasurementRunner, !MeasurementRunnerConfig, !NOPAllocator, " +
-      "!NOPAnomalyDetector, !NUMAAllocator, !StaticAllocator, !StaticNode, !TaskLabelRegexGenerator, !Env. " +
-      "External components are added with -r path/to/module.ts:ClassName\n",
+      Object.keys(BUILTIN_COMPONENTS).sort().map((tag) => `!${tag}, `).join("") +
+      "!Env. External components are added with -r path/to/module.ts:ClassName\n",
   );
 });
 

@@ -1,7 +1,7 @@
 /**
- * `!AllocationConfiguration`: WCA's fine-grained allocation settings, given to MeasurementRunner's
- * `allocation_configuration`. Plain data: this version applies no allocations yet, so configs that set it
- * load and are validated as WCA validated them, and the runner names the setting in its start warning.
+ * `!AllocationConfiguration`: WCA's fine-grained allocation settings, given to AllocationRunner's
+ * `allocation_configuration` (or to its MeasurementRunner's, as WCA configs do). A MeasurementRunner on
+ * its own applies no allocations and names the setting in its start warning.
  */
 import { number, params, text, type z } from "../config/schema.ts";
 
@@ -28,8 +28,8 @@ export type AllocationConfigurationParams = z.infer<typeof schema>;
 
 export class AllocationConfiguration {
   static readonly schema = schema;
-  static readonly description = "Allocation settings (cpu quota period, shares unit, default RDT); " +
-    "accepted for WCA compatibility, not applied yet.";
+  static readonly description = "Allocation settings for AllocationRunner: cpu quota period, shares unit, " +
+    "default RDT schemata of the root group.";
   readonly cpu_quota_period: number;
   readonly cpu_shares_unit: number;
   readonly default_rdt_l3: string | undefined;

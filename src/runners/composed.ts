@@ -96,7 +96,11 @@ export function resolveMeasurementRunner(
   const given = parameters.config instanceof MeasurementRunnerConfig
     ? { ...parameters.config.parameters }
     : Object.fromEntries(Object.keys(flatMeasurementParams).map((name) => [name, parameters[name]]));
-  const { action_delay: delay, ...rest } = given as Record<string, unknown>;
+  // allocation_configuration belongs to AllocationRunner, which reads it from the same parameters.
+  const { action_delay: delay, allocation_configuration: _allocation, ...rest } = given as Record<
+    string,
+    unknown
+  >;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   if (delay !== undefined && defined.interval === undefined) defined.interval = delay;
   const measurementParams = measurementRunnerSchema.parse(defined);

@@ -24,11 +24,13 @@ export class DecisionLoop {
     this.#step = step;
   }
 
-  async run(signal: AbortSignal, decide: Decide): Promise<number> {
+  /** `afterStart` starts what the deciding runner needs beyond measuring; a throw there exits 1 too. */
+  async run(signal: AbortSignal, decide: Decide, afterStart?: () => void | Promise<void>): Promise<number> {
     const runner = this.#runner;
     let facts;
     try {
       facts = await runner.start();
+      await afterStart?.();
     } catch (error) {
       this.#log.error((error as Error).message);
       return 1;

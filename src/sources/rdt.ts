@@ -10,11 +10,12 @@ import type { Task } from "../components/interfaces.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
 import { type CgroupLayout, readThreadIds } from "../platform/cgroup/mod.ts";
+import { ResctrlTaskGroups } from "../platform/resctrl/task_groups.ts";
 import {
   type GroupDirectories,
   groupNameFor,
   KERNEL_DIRECTORIES,
-  MonitorGroups,
+  type MonitorGroups,
   type MonitorOutcome,
   type MonitorTarget,
   readResctrlInfo,
@@ -37,13 +38,18 @@ export class RdtSource implements MeasurementSource {
   readonly name = "rdt";
   readonly #groups: MonitorGroups;
   readonly #layout: CgroupLayout;
+  /** The one owner of every task's resctrl groups; AllocationRunner moves tasks through it. */
+  readonly owner: ResctrlTaskGroups;
   /** task_id → monitoring group, for tasks whose group is in place. */
   readonly #taskGroups = new Map<string, string>();
   /** Problems already reported at warning level, by task and kind; later repeats go to debug. */
   readonly #reported = new Set<string>();
 
   constructor(info: ResctrlInfo, layout: CgroupLayout, directories: GroupDirectories = KERNEL_DIRECTORIES) {
-    this.#groups = new MonitorGroups(info, directories);
+    this.owner = new ResctrlTaskGroups(info, directories);
+    const monitor = this.owner.monitor;
+    if (monitor === undefined) throw new Error("resctrl has no monitoring");
+    this.#groups = monitor;
     this.#layout = layout;
     const leftovers = this.#groups.leftovers;
     if (leftovers.length > 0) {

@@ -72,6 +72,16 @@ export class MeasurementRunner {
     return this.#params.node;
   }
 
+  /** A started measurement source by name ("perf", "rdt", "uncore"), for runners that build on it. */
+  source(name: string): MeasurementSource | undefined {
+    return this.#sources.find((source) => source.name === name);
+  }
+
+  /** WCA's allocation settings given to this runner, for an AllocationRunner measuring with it. */
+  get allocationConfiguration(): MeasurementRunnerParams["allocation_configuration"] {
+    return this.#params.allocation_configuration;
+  }
+
   /** Seconds between iteration starts. */
   get interval(): number {
     return this.#params.interval;

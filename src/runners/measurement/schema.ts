@@ -52,7 +52,9 @@ export const measurementRunnerSchema = params({
   allocation_configuration: z.custom<AllocationConfiguration>(
     (value) => value instanceof AllocationConfiguration,
     { error: "expected !AllocationConfiguration" },
-  ).optional().describe("Allocation settings as in WCA (not applied yet: this version measures only)."),
+  ).optional().describe(
+    "Allocation settings as in WCA, used by an AllocationRunner measuring with this runner.",
+  ),
 });
 
 export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
@@ -61,6 +63,7 @@ export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
  * Parameters set to something this version cannot do yet, in the order the schema lists them, for one
  * start-up warning that names them all.
  */
+// allocation_configuration is not listed: AllocationRunner reads it from its MeasurementRunner, as WCA did.
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
   const set: Array<[string, boolean]> = [
     ["include_optional_labels", p.include_optional_labels],
@@ -72,7 +75,6 @@ export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
     ["wss_stable_duration", p.wss_stable_duration !== undefined],
     ["wss_threshold_divider", p.wss_threshold_divider !== undefined],
     ["wss_membw_threshold", p.wss_membw_threshold !== undefined],
-    ["allocation_configuration", p.allocation_configuration !== undefined],
   ];
   return set.filter(([, isSet]) => isSet).map(([name]) => name);
 }

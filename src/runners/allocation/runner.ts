@@ -1,0 +1,249 @@
+/**
+ * AllocationRunner: every interval, measure, read each task's current allocations back from the system,
+ * hand the snapshot to an allocator, validate its answer and apply only what changed (or, with dry_run,
+ * only report it). Measurements go to metrics_storage, allocations (WCA's allocation_* metrics with
+ * allocations_count, allocations_errors and allocation_duration) to allocations_storage, the allocator's
+ * anomalies and metrics to anomalies_storage. A plugin failure or an invalid allocation costs that
+ * iteration's allocations only, and is counted in allocations_errors.
+ */
+import { Libc } from "../../../ffi/mod.ts";
+import { AllocationConfiguration } from "../../allocations/configuration.ts";
+import { allocate, allocationMetrics, countAllocations, readTaskAllocations } from "../../allocations/mod.ts";
+import { checkAllocationResult } from "../../allocators/check_result.ts";
+import type { ComponentContext } from "../../components/component.ts";
+import type { TaskAllocations } from "../../components/decisions.ts";
+import {
+  type Allocator,
+  AllocatorInterface,
+  type Storage,
+  StorageInterface,
+} from "../../components/interfaces.ts";
+import type { TaskData, TasksData } from "../../components/snapshot.ts";
+import { boolean, component, number, params, type z } from "../../config/schema.ts";
+import { anomalyMetrics, AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
+import { getLogger } from "../../logging/mod.ts";
+import type { Metric } from "../../metrics/metric.ts";
+import type { MeasurementSourceFactory } from "../../sources/contract.ts";
+import { LogStorage } from "../../storages/log_storage.ts";
+import {
+  flatMeasurementParams,
+  measurementChoice,
+  MeasurementRunnerConfig,
+  oneMeasurementShape,
+  type ResolvedMeasurement,
+  resolveMeasurementRunner,
+} from "../composed.ts";
+import { DecisionLoop } from "../decision_loop.ts";
+import type { Measured } from "../measurement/measured.ts";
+import type { MeasurementRunnerParams } from "../measurement/schema.ts";
+import { AllocationStatisticsCounter, type RdtAllocation, startRdtAllocation } from "./rdt.ts";
+
+const log = getLogger("wca.runners.allocation");
+
+const schema = params({
+  ...flatMeasurementParams,
+  ...measurementChoice,
+  allocator: component<Allocator>(AllocatorInterface).describe(
+    "The allocator: a component with allocate(platform, tasksData).",
+  ),
+  allocations_storage: component<Storage>(StorageInterface).optional().describe(
+    "Where allocation metrics go; default: !LogStorage on standard error.",
+  ),
+  anomalies_storage: component<Storage>(StorageInterface).optional().describe(
+    "Where the allocator's anomalies and metrics go; default: !LogStorage on standard error.",
+  ),
+  rdt_mb_control_required: boolean().default(false).describe(
+    "Refuse to start (exit 1) without RDT memory bandwidth allocation.",
+  ),
+  rdt_cache_control_required: boolean().default(false).describe(
+    "Refuse to start (exit 1) without RDT cache allocation.",
+  ),
+  remove_all_resctrl_groups: boolean().default(false).describe(
+    "Remove every resctrl control group at start (a clean slate for the allocator).",
+  ),
+  dry_run: boolean().default(false).describe(
+    "Validate and report what would be applied (allocation_* metrics, logs) but write nothing.",
+  ),
+  time_limit: number(0.001, 3600).optional().describe(
+    "Seconds an allocate() call may take before that iteration's allocations are given up; default: the interval.",
+  ),
+}).superRefine(oneMeasurementShape);
+
+export type AllocationRunnerParams = z.infer<typeof schema>;
+
+export class AllocationRunner {
+  static readonly schema = schema;
+  static readonly description = "Measures, asks an allocator, validates and applies its allocations.";
+  readonly #params: AllocationRunnerParams;
+  readonly #context: ComponentContext;
+  readonly #measurement: ResolvedMeasurement;
+  readonly #configuration: AllocationConfiguration;
+  readonly #storages: { allocations: Storage; anomalies: Storage; made: Storage[] };
+  readonly #anomalyStatistics = new AnomalyStatistics();
+  readonly #statistics = new AllocationStatisticsCounter();
+  #rdt: RdtAllocation | undefined;
+  #libc: Libc | undefined;
+  #closed = false;
+
+  constructor(
+    parameters: AllocationRunnerParams,
+    context: ComponentContext,
+    sources: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = [],
+  ) {
+    this.#params = parameters;
+    this.#context = context;
+    this.#measurement = resolveMeasurementRunner(parameters, context, sources);
+    const fromConfig = parameters.config instanceof MeasurementRunnerConfig
+      ? parameters.config.parameters.allocation_configuration as AllocationConfiguration | undefined
+      : undefined;
+    const flat =
+      (parameters as { allocation_configuration?: AllocationConfiguration }).allocation_configuration;
+    const composed = this.#measurement.owned ? undefined : this.#measurement.runner.allocationConfiguration;
+    this.#configuration = flat ?? fromConfig ?? composed ??
+      new AllocationConfiguration({});
+    const made: Storage[] = [];
+    const orDefault = (storage: Storage | undefined) => {
+      if (storage) return storage;
+      const created = new LogStorage({});
+      made.push(created);
+      return created;
+    };
+    this.#storages = {
+      allocations: orDefault(parameters.allocations_storage),
+      anomalies: orDefault(parameters.anomalies_storage),
+      made,
+    };
+  }
+
+  get measurementRunner() {
+    return this.#measurement.runner;
+  }
+
+  async run(signal: AbortSignal): Promise<number> {
+    const loop = new DecisionLoop(this.#measurement.runner, log, "allocate");
+    try {
+      return await loop.run(signal, (measured, labels) => this.decide(measured, labels), () => this.start());
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** What starts after the MeasurementRunner: RDT control (required or not), the libc for migrate_pages. */
+  start(): void {
+    const runner = this.#measurement.runner;
+    this.#rdt = startRdtAllocation({
+      hostPaths: this.#context.hostPaths,
+      measurementOwner: (runner.source("rdt") as { owner?: RdtAllocation["owner"] } | undefined)?.owner,
+      cacheRequired: this.#params.rdt_cache_control_required,
+      mbRequired: this.#params.rdt_mb_control_required,
+      removeAllGroups: this.#params.remove_all_resctrl_groups,
+      defaults: { l3: this.#configuration.default_rdt_l3, mb: this.#configuration.default_rdt_mb },
+      dryRun: this.#params.dry_run,
+      log,
+    });
+    this.#libc = new Libc();
+  }
+
+  /** The allocator's part of one iteration (exposed for tests: call start() after the MeasurementRunner's). */
+  async decide(measured: Measured, labels: Record<string, string>): Promise<void> {
+    const facts = this.#measurement.runner.hostFacts();
+    const owner = this.#rdt?.owner;
+    const byThread = owner?.controlGroupsByThread();
+    const tasksData = new Map<string, TaskData>();
+    for (const [id, data] of measured.tasks) {
+      const allocations = readTaskAllocations(facts.layout, data.task, this.#configuration, {
+        cpus: measured.platform.cpus,
+        ...(owner ? { rdt: owner } : {}),
+        ...(byThread ? { byThread } : {}),
+      });
+      tasksData.set(id, allocations === undefined ? data : { ...data, allocations });
+    }
+    const limit = this.#params.time_limit ?? this.#measurement.runner.interval;
+    const t0 = performance.now();
+    const outcome = await DecisionLoop.call(
+      "allocator",
+      () => this.#params.allocator.allocate(measured.platform, tasksData),
+      (value) => checkAllocationResult(value),
+      limit,
+    );
+    let applied = new Map<string, TaskAllocations>();
+    if (!outcome.ok) {
+      log.error(`${outcome.reason}; no allocations this iteration`);
+      this.#statistics.errors(1);
+    } else {
+      const result = allocate({
+        platform: measured.platform,
+        tasksData,
+        desired: outcome.value.allocations,
+        layout: facts.layout,
+        config: this.#configuration,
+        ...(owner ? { rdt: owner } : {}),
+        migratePages: (pid, from, to) => this.#libc!.migratePages(pid, from, to),
+        dryRun: this.#params.dry_run,
+      });
+      for (const error of result.errors) log.error(`allocation refused: ${error}`);
+      this.#statistics.errors(result.errors.length);
+      if (result.valid) {
+        applied = new Map(result.changes);
+        this.#statistics.count(countAllocations(result.changes.values()));
+        if (result.changes.size > 0) {
+          const verb = result.dryRun ? "would apply (dry_run)" : "applied";
+          log.debug(
+            `${verb} ${
+              countAllocations(result.changes.values())
+            } allocation(s) to ${result.changes.size} task(s)`,
+          );
+        }
+      } else {
+        log.error(`${result.errors.length} invalid allocation(s): nothing applied this iteration`);
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await this.#storeAllocations(tasksData, applied, labels, seconds);
+    const result = outcome.ok ? outcome.value : { allocations: new Map(), anomalies: [], metrics: [] };
+    const anomalies = result.anomalies ?? [];
+    await store(this.#storages.anomalies, "anomaly", [
+      ...anomalyMetrics(anomalies, tasksData, labels),
+      ...(result.metrics ?? []).map((m) => ({ ...m, labels: { ...labels, ...m.labels } })),
+      ...this.#anomalyStatistics.update(anomalies, Date.now(), labels),
+    ]);
+  }
+
+  async #storeAllocations(
+    tasksData: TasksData,
+    applied: ReadonlyMap<string, TaskAllocations>,
+    labels: Record<string, string>,
+    seconds: number,
+  ): Promise<void> {
+    const batch: Metric[] = [];
+    for (const [id, data] of tasksData) {
+      // What the task holds after this iteration: read back, with what was (or would be) applied on top.
+      const now = { ...data.allocations, ...applied.get(id) };
+      batch.push(...allocationMetrics(now, data.labels));
+    }
+    batch.push(...this.#statistics.metrics(labels, seconds));
+    await store(this.#storages.allocations, "allocation", batch);
+  }
+
+  /** Closes what this runner made: its MeasurementRunner (flat and config shapes), default storages, RDT. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#measurement.owned || !this.#context.lifecycle) await this.#measurement.runner.close();
+    this.#rdt?.close();
+    this.#libc?.unload();
+    for (const storage of [this.#storages.allocations, this.#storages.anomalies]) {
+      if (this.#storages.made.includes(storage) || !this.#context.lifecycle?.owns(storage)) {
+        await storage.close?.();
+      }
+    }
+  }
+}
+
+async function store(storage: Storage, what: string, batch: Metric[]): Promise<void> {
+  try {
+    await storage.store(batch);
+  } catch (error) {
+    log.error(`storing ${batch.length} ${what} metrics failed: ${(error as Error).message}`);
+  }
+}
