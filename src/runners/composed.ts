@@ -20,9 +20,12 @@ export const MeasurementRunnerInterface: ComponentInterface = Object.freeze({
 
 const measurementShape = measurementRunnerSchema.shape;
 
-/** WCA 1.0's name for the interval. */
+/** WCA 1.0's name for the interval, and OWCA's first name for metrics_storage. */
 const actionDelay = {
   action_delay: number(0.01, 3600).optional().describe("WCA 1.0's name for interval (seconds)."),
+  storage: measurementRunnerSchema.shape.metrics_storage.describe(
+    "OWCA's first name for metrics_storage (the seeds' example.yaml).",
+  ),
 };
 
 /** MeasurementRunner's parameters, each optional, for the flat shape (checked again when used). */

@@ -24,13 +24,19 @@ export class DecisionLoop {
     this.#step = step;
   }
 
-  /** `afterStart` starts what the deciding runner needs beyond measuring; a throw there exits 1 too. */
-  async run(signal: AbortSignal, decide: Decide, afterStart?: () => void | Promise<void>): Promise<number> {
+  /**
+   * Runs until `signal` aborts: `start` (the MeasurementRunner's start and whatever the deciding runner
+   * needs; a throw is logged and exits 1), then one iteration per interval. The caller closes.
+   */
+  async run(
+    signal: AbortSignal,
+    start: () => Promise<Awaited<ReturnType<MeasurementRunner["start"]>>>,
+    decide: Decide,
+  ): Promise<number> {
     const runner = this.#runner;
     let facts;
     try {
-      facts = await runner.start();
-      await afterStart?.();
+      facts = await start();
     } catch (error) {
       this.#log.error((error as Error).message);
       return 1;

@@ -35,6 +35,7 @@ import {
 } from "../composed.ts";
 import { DecisionLoop } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
+import type { HostFacts } from "../../sources/facts.ts";
 import type { MeasurementRunnerParams } from "../measurement/schema.ts";
 import { AllocationStatisticsCounter, type RdtAllocation, startRdtAllocation } from "./rdt.ts";
 
@@ -84,6 +85,7 @@ export class AllocationRunner {
   #rdt: RdtAllocation | undefined;
   #libc: Libc | undefined;
   #closed = false;
+  readonly #loop: DecisionLoop;
 
   constructor(
     parameters: AllocationRunnerParams,
@@ -93,6 +95,7 @@ export class AllocationRunner {
     this.#params = parameters;
     this.#context = context;
     this.#measurement = resolveMeasurementRunner(parameters, context, sources);
+    this.#loop = new DecisionLoop(this.#measurement.runner, log, "allocate");
     const fromConfig = parameters.config instanceof MeasurementRunnerConfig
       ? parameters.config.parameters.allocation_configuration as AllocationConfiguration | undefined
       : undefined;
@@ -120,17 +123,26 @@ export class AllocationRunner {
   }
 
   async run(signal: AbortSignal): Promise<number> {
-    const loop = new DecisionLoop(this.#measurement.runner, log, "allocate");
     try {
-      return await loop.run(signal, (measured, labels) => this.decide(measured, labels), () => this.start());
+      return await this.#loop.run(
+        signal,
+        () => this.start(),
+        (measured, labels) => this.decide(measured, labels),
+      );
     } finally {
       await this.close();
     }
   }
 
-  /** What starts after the MeasurementRunner: RDT control (required or not), the libc for migrate_pages. */
-  start(): void {
+  /** One iteration (measure, allocate, store), for tests after start(). */
+  iterate(facts: HostFacts, labels: Record<string, string>): Promise<Measured> {
+    return this.#loop.iterate(facts, labels, (measured, l) => this.decide(measured, l));
+  }
+
+  /** Starts the MeasurementRunner, then RDT control (required or not) and the libc for migrate_pages. */
+  async start(): Promise<HostFacts> {
     const runner = this.#measurement.runner;
+    const facts = await runner.start();
     this.#rdt = startRdtAllocation({
       hostPaths: this.#context.hostPaths,
       measurementOwner: (runner.source("rdt") as { owner?: RdtAllocation["owner"] } | undefined)?.owner,
@@ -142,6 +154,7 @@ export class AllocationRunner {
       log,
     });
     this.#libc = new Libc();
+    return facts;
   }
 
   /** The allocator's part of one iteration (exposed for tests: call start() after the MeasurementRunner's). */

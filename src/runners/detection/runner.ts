@@ -28,6 +28,8 @@ import {
 } from "../composed.ts";
 import { DecisionLoop } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
+import type { MeasurementRunner } from "../measurement/runner.ts";
+import type { HostFacts } from "../../sources/facts.ts";
 import type { MeasurementRunnerParams } from "../measurement/schema.ts";
 
 const log = getLogger("wca.runners.detection");
@@ -58,6 +60,7 @@ export class DetectionRunner {
   readonly #statistics = new AnomalyStatistics();
   readonly #context: ComponentContext;
   #closed = false;
+  readonly #loop: DecisionLoop;
 
   constructor(
     parameters: DetectionRunnerParams,
@@ -67,17 +70,31 @@ export class DetectionRunner {
     this.#params = parameters;
     this.#context = context;
     this.#measurement = resolveMeasurementRunner(parameters, context, sources);
+    this.#loop = new DecisionLoop(this.#measurement.runner, log, "detect");
     this.#ownsAnomaliesStorage = parameters.anomalies_storage === undefined;
     this.#anomaliesStorage = parameters.anomalies_storage ?? new LogStorage({});
   }
 
   async run(signal: AbortSignal): Promise<number> {
-    const loop = new DecisionLoop(this.#measurement.runner, log, "detect");
     try {
-      return await loop.run(signal, (measured, labels) => this.#decide(measured, labels));
+      return await this.#loop.run(
+        signal,
+        () => this.start(),
+        (measured, labels) => this.#decide(measured, labels),
+      );
     } finally {
       await this.close();
     }
+  }
+
+  /** Starts the MeasurementRunner (its sources); run() calls it, tests before iterate(). */
+  start(): Promise<HostFacts> {
+    return this.#measurement.runner.start();
+  }
+
+  /** One iteration (measure, detect, store), for tests after start(). */
+  iterate(facts: HostFacts, labels: Record<string, string>): Promise<Measured> {
+    return this.#loop.iterate(facts, labels, (measured, l) => this.#decide(measured, l));
   }
 
   /** The detector's part of one iteration: detect, then store anomalies and the detector's metrics. */
@@ -113,12 +130,7 @@ export class DetectionRunner {
     }
   }
 
-  /** One iteration, for tests: measure, detect, store. Call start() on the MeasurementRunner first. */
-  get measurementRunner() {
+  get measurementRunner(): MeasurementRunner {
     return this.#measurement.runner;
-  }
-
-  decide(measured: Measured, labels: Record<string, string>): Promise<void> {
-    return this.#decide(measured, labels);
   }
 }
