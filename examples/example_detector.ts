@@ -8,6 +8,7 @@
  * with `detector: !ExampleDetector {task_id: some_task_id}` under a DetectionRunner.
  */
 import {
+  boolean,
   ContendedResource,
   type DetectionResult,
   params,
@@ -22,6 +23,9 @@ const schema = params({
   task_id: text(256).default("task1").describe(
     "The task reported as contended (the seeds always said task1).",
   ),
+  skew: boolean().default(false).describe(
+    "The seeds' Mesos example sets it: report the threshold 10% higher (a visible change, nothing more).",
+  ),
 });
 
 @register
@@ -29,9 +33,11 @@ export class ExampleDetector {
   static readonly schema = schema;
   static readonly description = "Always reports a CPU contention anomaly (an example detector).";
   readonly #taskId: string;
+  readonly #threshold: number;
 
   constructor(parameters: z.infer<typeof schema>) {
     this.#taskId = parameters.task_id;
+    this.#threshold = parameters.skew ? 73.26 : 66.6;
   }
 
   detect(_platform: Platform, _tasksData: TasksData): DetectionResult {
@@ -40,7 +46,7 @@ export class ExampleDetector {
         resource: ContendedResource.CPUS,
         contended_task_id: this.#taskId,
         contending_task_ids: ["task2", "task3"],
-        metrics: [{ name: "a_threshold", value: 66.6, type: "gauge", labels: {} }],
+        metrics: [{ name: "a_threshold", value: this.#threshold, type: "gauge", labels: {} }],
       }],
       // The seeds' label was the number 2; label values are strings.
       metrics: [{ name: "some_debug", value: 2, labels: { version: "2" } }],

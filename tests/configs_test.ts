@@ -1,10 +1,16 @@
-/** Every example config under configs/ loads: tags exist, parameters validate. */
+/**
+ * Every example config under configs/ loads: tags exist, parameters validate. The seeds' examples that
+ * need a component this version does not have yet (Mesos, Kubernetes, Kafka) are kept as the seeds wrote
+ * them and must fail with exactly the unknown-tag error, so they start loading as soon as it exists.
+ * The runnable ones run for two iterations.
+ */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Registry } from "../src/components/mod.ts";
 import { BUILTIN_COMPONENTS } from "../src/builtins.ts";
 import { registerFrom } from "../src/components/registration.ts";
-import { buildRunner, parseConfigText } from "../src/config/mod.ts";
+import { buildRunner, ConfigError, parseConfigText } from "../src/config/mod.ts";
+import { ROOT_FLAG } from "./helpers/wca_process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -21,22 +27,86 @@ async function exampleRegistry(): Promise<Registry> {
   const registry = new Registry(BUILTIN_COMPONENTS);
   await registerFrom(registry, `${ROOT}examples/hello_world_runner.ts:HelloWorldRunner`);
   await registerFrom(registry, `${ROOT}examples/http_storage.ts`);
+  await registerFrom(registry, `${ROOT}examples/example_detector.ts`);
   return registry;
 }
 
-const files = [...yamlFiles(`${ROOT}configs`)].sort();
+/** Components of later issues that some seed examples name: their tag must be the only problem. */
+const NOT_YET = new Set(["MesosNode", "KubernetesNode", "KafkaStorage"]);
+/** Data files beside configs, not configs themselves. */
+const NOT_CONFIGS = new Set(["configs/allocation/static_allocator_rules.yaml"]);
+
+const files = [...yamlFiles(`${ROOT}configs`)].sort().filter((f) => !NOT_CONFIGS.has(f.slice(ROOT.length)));
 
 Deno.test("configs/ has example configs", () => {
   assert.ok(files.length > 0);
 });
 
 for (const file of files) {
-  Deno.test(`config ${file.slice(ROOT.length)} loads`, async () => {
-    const config = parseConfigText(file, Deno.readTextFileSync(file));
-    const runner = buildRunner(config, {
-      components: await exampleRegistry(),
-      env: (name) => Deno.env.get(name) ?? `example-${name.toLowerCase()}`,
+  const name = file.slice(ROOT.length);
+  const text = Deno.readTextFileSync(file);
+  const missing = [...text.matchAll(/!([A-Za-z]+)/g)].map((m) => m[1]!).filter((tag) => NOT_YET.has(tag));
+  Deno.test(`config ${name} ${missing.length ? `names ${missing[0]}, not in this version yet` : "loads"}`, async () => {
+    const build = async () =>
+      buildRunner(parseConfigText(file, text), {
+        components: await exampleRegistry(),
+        env: (variable) => Deno.env.get(variable) ?? `example-${variable.toLowerCase()}`,
+      });
+    if (missing.length === 0) {
+      const runner = await build();
+      assert.equal(typeof runner.run, "function");
+      return;
+    }
+    await assert.rejects(build, (error: unknown) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, new RegExp(`Unknown tag !${missing[0]}[.;]`));
+      return true;
     });
-    assert.equal(typeof runner.run, "function");
+  });
+}
+
+/** Configs that need only this machine: run by the real agent until two iterations are done. */
+const RUNNABLE: ReadonlyArray<{ config: string; register?: string }> = [
+  { config: "configs/detection/example_detector.yaml", register: "examples/example_detector.ts" },
+  { config: "configs/allocation/static_allocator.yaml" },
+  { config: "configs/allocation/numa_allocator.yaml" },
+  { config: "configs/extra/static_measurements.yaml" },
+];
+
+for (const { config, register } of RUNNABLE) {
+  Deno.test(`config ${config} runs two iterations on this machine`, async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "src/main.ts",
+        "-c",
+        config,
+        ...(register ? ["-r", register] : []),
+        "-l",
+        "debug",
+        ...ROOT_FLAG,
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    let stderr = "";
+    const reader = (async () => {
+      for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) stderr += text;
+    })();
+    const stdout = new Response(child.stdout).text();
+    const deadline = Date.now() + 30_000;
+    while ((stderr.match(/\] iteration: /g) ?? []).length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill("SIGTERM");
+    const status = await child.status;
+    await reader;
+    await stdout;
+    assert.ok((stderr.match(/\] iteration: /g) ?? []).length >= 2, `two iterations:\n${stderr}`);
+    assert.equal(status.code, 0, stderr);
+    assert.doesNotMatch(stderr, /ERROR|CRITICAL/, stderr);
   });
 }

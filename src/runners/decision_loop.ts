@@ -90,7 +90,8 @@ export class DecisionLoop {
     try {
       return { ok: true, value: check(outcome.value), seconds: outcome.seconds };
     } catch (error) {
-      return { ok: false, reason: `${what} returned ${(error as Error).message}`, seconds: outcome.seconds };
+      // The check names the call and the path of what was wrong: "X.detect() anomalies[0].resource: …".
+      return { ok: false, reason: (error as Error).message, seconds: outcome.seconds };
     }
   }
 }

@@ -173,10 +173,11 @@ export class AllocationRunner {
     }
     const limit = this.#params.time_limit ?? this.#measurement.runner.interval;
     const t0 = performance.now();
+    const who = `${this.#params.allocator.constructor.name}.allocate()`;
     const outcome = await DecisionLoop.call(
-      "allocator",
+      who,
       () => this.#params.allocator.allocate(measured.platform, tasksData),
-      (value) => checkAllocationResult(value),
+      (value) => checkAllocationResult(value, who),
       limit,
     );
     let applied = new Map<string, TaskAllocations>();

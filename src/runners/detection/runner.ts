@@ -100,10 +100,11 @@ export class DetectionRunner {
   /** The detector's part of one iteration: detect, then store anomalies and the detector's metrics. */
   async #decide(measured: Measured, labels: Record<string, string>): Promise<void> {
     const limit = this.#params.time_limit ?? this.#measurement.runner.interval;
+    const who = `${this.#params.detector.constructor.name}.detect()`;
     const outcome = await DecisionLoop.call(
-      "detector",
+      who,
       () => this.#params.detector.detect(measured.platform, measured.tasks),
-      (value) => checkDetectionResult(value),
+      (value) => checkDetectionResult(value, who),
       limit,
     );
     const result: DetectionResult = outcome.ok ? outcome.value : { anomalies: [] };
