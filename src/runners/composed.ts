@@ -30,11 +30,19 @@ const actionDelay = {
 
 /** MeasurementRunner's parameters, each optional, for the flat shape (checked again when used). */
 export const flatMeasurementParams: Record<string, z.ZodType> = Object.fromEntries([
-  ...Object.entries(measurementShape).map(([name, schema]) => [name, (schema as z.ZodType).optional()]),
+  // Defaults are left to the MeasurementRunner's own schema, so that a given action_delay is not
+  // hidden behind interval's default.
+  ...Object.entries(measurementShape).map((
+    [name, schema],
+  ) => [name, withoutDefault(schema as z.ZodType).optional()]),
   ...Object.entries(actionDelay),
 ]);
 
-const configSchema = params({ ...measurementShape, ...actionDelay });
+function withoutDefault(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodDefault ? withoutDefault(schema.unwrap() as z.ZodType) : schema;
+}
+
+const configSchema = params({ ...flatMeasurementParams, node: measurementShape.node });
 
 /** `!MeasurementRunnerConfig`: MeasurementRunner's parameters as a value (WCA's `Config`). */
 export class MeasurementRunnerConfig {
@@ -73,7 +81,8 @@ export function oneMeasurementShape(value: Record<string, unknown>, ctx: z.Refin
   if (given.length === 1) return;
   ctx.addIssue({
     code: "custom",
-    path: [],
+    // Missing: reported as the field a flat config most often lacks; several: at the second one given.
+    path: given.length === 0 ? ["node"] : [given[1] as string],
     message: given.length === 0
       ? "expected one of measurement_runner (a !MeasurementRunner), config (a !MeasurementRunnerConfig) " +
         "or node with MeasurementRunner's parameters on the runner itself"
