@@ -28,6 +28,7 @@ async function exampleRegistry(): Promise<Registry> {
   await registerFrom(registry, `${ROOT}examples/hello_world_runner.ts:HelloWorldRunner`);
   await registerFrom(registry, `${ROOT}examples/http_storage.ts`);
   await registerFrom(registry, `${ROOT}examples/example_detector.ts`);
+  await registerFrom(registry, `${ROOT}examples/example_allocator.ts`);
   return registry;
 }
 
@@ -70,6 +71,7 @@ const RUNNABLE: ReadonlyArray<{ config: string; register?: string }> = [
   { config: "configs/detection/example_detector.yaml", register: "examples/example_detector.ts" },
   { config: "configs/allocation/static_allocator.yaml" },
   { config: "configs/allocation/numa_allocator.yaml" },
+  { config: "configs/allocation/example_allocator.yaml", register: "examples/example_allocator.ts" },
   { config: "configs/extra/static_measurements.yaml" },
 ];
 
