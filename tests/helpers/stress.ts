@@ -78,3 +78,18 @@ export function spawnStressNg(groups: RealCgroups, path: string, ...args: string
     ...args,
   ]);
 }
+
+/**
+ * Runs `body` holding a machine-wide lock for tests that load the CPUs and judge CPU rates: test files run
+ * in parallel on a 2-CPU machine, and two such tests at once starve each other's workloads. Tests that
+ * only load (or only measure) briefly need not take it. Lock order: the perf binding lock, then this one.
+ */
+export async function withCpuLoadLock<T>(body: () => Promise<T>): Promise<T> {
+  const file = await Deno.open("/tmp/wca-test-cpu-load.lock", { create: true, write: true });
+  try {
+    await file.lock(true);
+    return await body();
+  } finally {
+    file.close();
+  }
+}

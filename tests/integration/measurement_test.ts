@@ -13,7 +13,14 @@ import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { MeasurementRunner } from "../../src/runners/measurement/mod.ts";
 import { MemoryStorage, select, taskIds, taskValue } from "../helpers/memory_storage.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
-import { assertWorkersInherit, delay, descendants, spawnStressNg, waitFor } from "../helpers/stress.ts";
+import {
+  assertWorkersInherit,
+  delay,
+  descendants,
+  spawnStressNg,
+  waitFor,
+  withCpuLoadLock,
+} from "../helpers/stress.ts";
 import { ROOT } from "../helpers/wca_process.ts";
 
 const HOST_PATHS = defaultHostPaths();
@@ -64,46 +71,51 @@ function iterationSeconds(batch: readonly Metric[]): number | undefined {
 }
 
 Deno.test("stress-ng --cpu 1 in a task cgroup: task_cpu_usage_seconds rises by about one CPU-second per second", async () => {
-  await withRealCgroups(V1, 1, async (groups) => {
-    const path = groups.paths[0]!;
-    const stress = spawnStressNg(groups, path, "--cpu", "1", "--cpu-method", "int64");
-    await assertWorkersInherit(groups, path, stress.pid, 1);
-    const storage = new MemoryStorage();
-    const runner = measurementRunner(staticNode([path]), storage);
-    const facts = runner.hostFacts();
-    const samples: { at: number; cpu: number; procCpu: number }[] = [];
-    const durations: number[] = [];
-    const end = performance.now() + 3000;
-    for (;;) {
-      const batch = await runner.iterate(facts, LABELS);
-      const at = performance.now();
-      const cpu = taskValue(batch, "task_cpu_usage_seconds", idOf(path));
-      assert.ok(cpu !== undefined, `no task_cpu_usage_seconds for ${idOf(path)}`);
-      samples.push({ at, cpu, procCpu: processCpuSeconds([stress.pid, ...descendants(stress.pid)]) });
-      durations.push(iterationSeconds(batch)!);
-      if (at >= end) break;
-      await delay(500);
-    }
-    const first = samples[0]!;
-    const last = samples.at(-1)!;
-    const seconds = (last.at - first.at) / 1000;
-    const rate = (last.cpu - first.cpu) / seconds;
-    // The processes' own CPU time (utime + stime in /proc/PID/stat, 10 ms ticks): an independent count.
-    // Other tests share the two CPUs, so the absolute rate varies; the two counts must agree.
-    const procRate = (last.procCpu - first.procCpu) / seconds;
-    console.log(
-      `CPU: ${rate.toFixed(3)} CPU-s per wall second (processes' own: ${procRate.toFixed(3)}) over ` +
-        `${seconds.toFixed(2)} s; iterations ${durations.map((d) => (d * 1000).toFixed(1)).join(", ")} ms`,
-    );
-    assert.ok(
-      rate >= 0.3 && rate <= 1.15,
-      `one busy worker: expected 0.3..1.15 CPU-seconds per second, measured ${rate}`,
-    );
-    assert.ok(Math.abs(rate - procRate) <= 0.1 * procRate + 0.03, `cgroup ${rate} vs processes ${procRate}`);
-    for (let i = 1; i < samples.length; i++) {
-      assert.ok(samples[i]!.cpu >= samples[i - 1]!.cpu, "task_cpu_usage_seconds is a counter");
-    }
-    assert.equal(storage.batches.length, samples.length, "every iteration stored one batch");
+  await withCpuLoadLock(async () => {
+    await withRealCgroups(V1, 1, async (groups) => {
+      const path = groups.paths[0]!;
+      const stress = spawnStressNg(groups, path, "--cpu", "1", "--cpu-method", "int64");
+      await assertWorkersInherit(groups, path, stress.pid, 1);
+      const storage = new MemoryStorage();
+      const runner = measurementRunner(staticNode([path]), storage);
+      const facts = runner.hostFacts();
+      const samples: { at: number; cpu: number; procCpu: number }[] = [];
+      const durations: number[] = [];
+      const end = performance.now() + 3000;
+      for (;;) {
+        const batch = await runner.iterate(facts, LABELS);
+        const at = performance.now();
+        const cpu = taskValue(batch, "task_cpu_usage_seconds", idOf(path));
+        assert.ok(cpu !== undefined, `no task_cpu_usage_seconds for ${idOf(path)}`);
+        samples.push({ at, cpu, procCpu: processCpuSeconds([stress.pid, ...descendants(stress.pid)]) });
+        durations.push(iterationSeconds(batch)!);
+        if (at >= end) break;
+        await delay(500);
+      }
+      const first = samples[0]!;
+      const last = samples.at(-1)!;
+      const seconds = (last.at - first.at) / 1000;
+      const rate = (last.cpu - first.cpu) / seconds;
+      // The processes' own CPU time (utime + stime in /proc/PID/stat, 10 ms ticks): an independent count.
+      // Other tests share the two CPUs, so the absolute rate varies; the two counts must agree.
+      const procRate = (last.procCpu - first.procCpu) / seconds;
+      console.log(
+        `CPU: ${rate.toFixed(3)} CPU-s per wall second (processes' own: ${procRate.toFixed(3)}) over ` +
+          `${seconds.toFixed(2)} s; iterations ${durations.map((d) => (d * 1000).toFixed(1)).join(", ")} ms`,
+      );
+      assert.ok(
+        rate >= 0.3 && rate <= 1.15,
+        `one busy worker: expected 0.3..1.15 CPU-seconds per second, measured ${rate}`,
+      );
+      assert.ok(
+        Math.abs(rate - procRate) <= 0.1 * procRate + 0.03,
+        `cgroup ${rate} vs processes ${procRate}`,
+      );
+      for (let i = 1; i < samples.length; i++) {
+        assert.ok(samples[i]!.cpu >= samples[i - 1]!.cpu, "task_cpu_usage_seconds is a counter");
+      }
+      assert.equal(storage.batches.length, samples.length, "every iteration stored one batch");
+    });
   });
 });
 
@@ -333,33 +345,38 @@ Deno.test("open descriptors return to the baseline after 20 iterations with task
 });
 
 Deno.test("PSI: a task with a cgroup2 directory gets task_*_pressure_* metrics, a v1-only task none", async () => {
-  await withRealCgroups([...V1, UNIFIED], 2, async (groups) => {
-    const unified = groups.layout.unified;
-    assert.ok(unified, "this host has a cgroup2 mount");
-    const [withV2, v1Only] = groups.paths as [string, string];
-    assert.ok(groups.dirs(withV2).includes(unified.mountPoint + withV2), "the task has a cgroup2 directory");
-    Deno.removeSync(unified.mountPoint + v1Only);
-    // One busy worker more than there are CPUs: the task waits for a CPU now and then.
-    const workers = Math.max(1, navigator.hardwareConcurrency) + 1;
-    const stress = spawnStressNg(groups, withV2, "--cpu", String(workers), "--cpu-method", "int64");
-    await assertWorkersInherit(groups, withV2, stress.pid, workers);
-    const runner = measurementRunner(staticNode(groups.paths), new MemoryStorage());
-    const facts = runner.hostFacts();
-    const first = await runner.iterate(facts, LABELS);
-    const names = ["cpu", "mem", "io"].map((r) => `task_${r}_pressure_some_seconds`);
-    for (const name of names) {
-      assert.ok(taskValue(first, name, idOf(withV2)) !== undefined, `${name} for the cgroup2 task`);
-      assert.equal(taskValue(first, name, idOf(v1Only)), undefined, `no ${name} for the v1-only task`);
-    }
-    assert.ok(taskValue(first, "task_cpu_usage_seconds", idOf(v1Only)) !== undefined);
-    const some = await waitFor("CPU pressure to grow", 5000, async () => {
-      const batch = await runner.iterate(facts, LABELS);
-      const value = taskValue(batch, "task_cpu_pressure_some_seconds", idOf(withV2))!;
-      return value > taskValue(first, "task_cpu_pressure_some_seconds", idOf(withV2))! ? value : undefined;
-    }, 250);
-    const file = Deno.readTextFileSync(`${unified.mountPoint}${withV2}/cpu.pressure`);
-    const fileTotal = Number(/^some .*total=(\d+)/m.exec(file)?.[1]) / 1e6;
-    console.log(`PSI: cpu some ${some.toFixed(4)} s (file now ${fileTotal.toFixed(4)} s)`);
-    assert.ok(fileTotal >= some, "the metric is the cgroup's own cpu.pressure total");
+  await withCpuLoadLock(async () => {
+    await withRealCgroups([...V1, UNIFIED], 2, async (groups) => {
+      const unified = groups.layout.unified;
+      assert.ok(unified, "this host has a cgroup2 mount");
+      const [withV2, v1Only] = groups.paths as [string, string];
+      assert.ok(
+        groups.dirs(withV2).includes(unified.mountPoint + withV2),
+        "the task has a cgroup2 directory",
+      );
+      Deno.removeSync(unified.mountPoint + v1Only);
+      // One busy worker more than there are CPUs: the task waits for a CPU now and then.
+      const workers = Math.max(1, navigator.hardwareConcurrency) + 1;
+      const stress = spawnStressNg(groups, withV2, "--cpu", String(workers), "--cpu-method", "int64");
+      await assertWorkersInherit(groups, withV2, stress.pid, workers);
+      const runner = measurementRunner(staticNode(groups.paths), new MemoryStorage());
+      const facts = runner.hostFacts();
+      const first = await runner.iterate(facts, LABELS);
+      const names = ["cpu", "mem", "io"].map((r) => `task_${r}_pressure_some_seconds`);
+      for (const name of names) {
+        assert.ok(taskValue(first, name, idOf(withV2)) !== undefined, `${name} for the cgroup2 task`);
+        assert.equal(taskValue(first, name, idOf(v1Only)), undefined, `no ${name} for the v1-only task`);
+      }
+      assert.ok(taskValue(first, "task_cpu_usage_seconds", idOf(v1Only)) !== undefined);
+      const some = await waitFor("CPU pressure to grow", 5000, async () => {
+        const batch = await runner.iterate(facts, LABELS);
+        const value = taskValue(batch, "task_cpu_pressure_some_seconds", idOf(withV2))!;
+        return value > taskValue(first, "task_cpu_pressure_some_seconds", idOf(withV2))! ? value : undefined;
+      }, 250);
+      const file = Deno.readTextFileSync(`${unified.mountPoint}${withV2}/cpu.pressure`);
+      const fileTotal = Number(/^some .*total=(\d+)/m.exec(file)?.[1]) / 1e6;
+      console.log(`PSI: cpu some ${some.toFixed(4)} s (file now ${fileTotal.toFixed(4)} s)`);
+      assert.ok(fileTotal >= some, "the metric is the cgroup's own cpu.pressure total");
+    });
   });
 });

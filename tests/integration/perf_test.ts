@@ -24,7 +24,7 @@ import {
   withPerfBindingLock,
 } from "../helpers/perf_cgroup.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
-import { assertWorkersInherit, delay, spawnStressNg } from "../helpers/stress.ts";
+import { assertWorkersInherit, delay, spawnStressNg, withCpuLoadLock } from "../helpers/stress.ts";
 import { MEASUREMENT_SOURCES } from "../../src/builtins.ts";
 
 const HOST_PATHS = defaultHostPaths();
@@ -177,7 +177,7 @@ async function assertRefusal(binding: PerfBinding): Promise<void> {
 Deno.test("perf in every perf_event binding this host can reach: counts where the kernel counts, else refuses with advice", async () => {
   const covered = await forEachBinding(async (binding) => {
     if (binding === "lingering") await assertRefusal(binding);
-    else await measureStress(binding);
+    else await withCpuLoadLock(() => measureStress(binding));
   });
   const missing = (["unbound", "v1", "lingering"] as const).filter((b) => !covered.includes(b));
   // A host whose perf_event someone else mounted can only be tested as it is; the other states are
