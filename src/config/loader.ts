@@ -2,7 +2,7 @@
  * Config file → component graph. Two phases so the `loggers:` section takes effect before any component
  * is constructed (the seeds' agent could not log during construction; we can).
  */
-import { isMap, isScalar, type Node } from "yaml";
+import { isMap, isScalar, type Node, visit } from "yaml";
 import type { ComponentContext } from "../components/component.ts";
 import { defaultHostPaths } from "../platform/host_paths.ts";
 import { implementsInterface, type Runner, RunnerInterface } from "../components/interfaces.ts";
@@ -51,7 +51,11 @@ export function parseConfigText(
   for (const { name, key, value } of source.entries(root)) {
     if (name === "runner" && isScalar(key)) runnerNode = value ?? key;
     else if (name === "loggers" && isScalar(key)) loggers = parseLoggers(source, value, env);
-    else {
+    else if (definesAnchor(value) && !nearest(name, TOP_LEVEL_KEYS)) {
+      // A key that only holds anchors for the runner to alias (`defaults: &d {...}`), as WCA allowed:
+      // nothing in it is constructed unless the runner refers to it.
+      continue;
+    } else {
       const guess = nearest(name, TOP_LEVEL_KEYS);
       throw new ConfigError(
         `Unknown top-level key ${source.describe(key)}${guess ? `; did you mean '${guess}'?` : ""}` +
@@ -148,4 +152,16 @@ export function buildRunner(config: ParsedConfig, options: BuildOptions): Runner
 /** Reads a config file after the ownership and permission checks. */
 export function readConfigFile(path: string, owner?: FileOwner): ParsedConfig {
   return parseConfigText(path, readTrustedConfig(path, owner));
+}
+
+/** Whether `node` (or anything inside it) carries an anchor (`&name`). */
+function definesAnchor(node: Node | null | undefined): boolean {
+  if (!node) return false;
+  let found = false;
+  visit(node, (_key, visited) => {
+    if (!(visited as { anchor?: string }).anchor) return undefined;
+    found = true;
+    return visit.BREAK;
+  });
+  return found;
 }

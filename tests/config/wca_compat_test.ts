@@ -71,6 +71,7 @@ Deno.test("every WCA-shaped fixture builds with the real components", () => {
   const names = [...Deno.readDirSync(FIXTURES)].map((e) => e.name).filter((n) => n.endsWith(".yaml")).sort();
   assert.deepEqual(names, [
     "allocation_configuration.yaml",
+    "anchors_holder.yaml",
     "merge_keys.yaml",
     "relative_output.yaml",
     "wca10_event_names.yaml",
@@ -156,4 +157,28 @@ Deno.test("merge keys fill parameters of nodes, storages and plain mappings", ()
     filter_labels: ["task_id"],
   });
   assert.deepEqual(params.extra_labels, { owner: "wca", site: "lab", rack: "r1", env: "test" });
+});
+
+Deno.test("a top-level key that only holds anchors is allowed, as in WCA; one without anchors is still a mistake", () => {
+  const params = runnerParams("anchors_holder.yaml");
+  assert.equal(params.interval, 2);
+  assert.deepEqual(params.extra_labels, { site: "lab" });
+  assert.throws(
+    () =>
+      parseConfigText(
+        "x.yaml",
+        "storage: !LogStorage\nrunner: !MeasurementRunner\n  node: !StaticNode {tasks: []}\n",
+      ),
+    (e: Error) =>
+      /^x\.yaml:1:1: Unknown top-level key "storage"; allowed keys: runner, loggers$/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      parseConfigText(
+        "x.yaml",
+        "runer: &r {}\nrunner: !MeasurementRunner\n  node: !StaticNode {tasks: []}\n",
+      ),
+    (e: Error) => /did you mean 'runner'\?/.test(e.message),
+    "a near-typo of runner is a mistake even with an anchor",
+  );
 });
