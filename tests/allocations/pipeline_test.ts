@@ -82,6 +82,14 @@ function snapshotFiles(groups: RealCgroups, paths: string[]): Map<string, string
   return out;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(Deno.readTextFileSync(`/proc/${pid}/status`));
+  } catch {
+    return false;
+  }
+}
+
 /** The cgroup's directory in the cpu hierarchy. */
 function cpuDir(groups: RealCgroups, path: string): string {
   return groups.dirs(path).find((d) => d.includes("/cpu/"))!;
@@ -97,8 +105,9 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
       const parentCpu = groups.dirs(groups.parent).find((d) => d.includes("/cpu/"))!;
       Deno.writeTextFileSync(`${parentCpu}/cpu.shares`, "262144");
       const t = task("stress", path);
+      const spawned = performance.now();
       const stress = [path, control].map((p) =>
-        spawnStressNg(groups, p, "--cpu", "2", "--cpu-method", "int64")
+        spawnStressNg(groups, p, "--cpu", "2", "--cpu-method", "int64", "--timeout", "180s")
       );
       await assertWorkersInherit(groups, path, stress[0]!.pid, 2);
       await assertWorkersInherit(groups, control, stress[1]!.pid, 2);
@@ -127,6 +136,11 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
           cpuRate(groups, control, 1000),
         ]);
         seen.push(`${after.toFixed(2)}/${twin.toFixed(2)}`);
+        // Both at zero means the workload is gone (its processes exited), not that the quota works.
+        assert.ok(
+          after > 0 || twin > 0,
+          `stress-ng stopped running (${seen.join(", ")}); alive: ${stress.map((s) => isAlive(s.pid))}`,
+        );
         assert.ok(after < 0.58, `at most half a CPU under the quota, in every window: ${after.toFixed(2)}`);
         if (twin < 0.8) continue;
         assert.ok(
@@ -135,10 +149,12 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
         );
         proven = true;
       }
+      const since = ((performance.now() - spawned) / 1000).toFixed(1);
       console.log(
         `uncapped ${before.toFixed(2)} CPU; under cpu_quota 0.25 (capped/twin per window): ${
           seen.join(", ")
-        }`,
+        }` +
+          ` (${since} s after stress-ng started)`,
       );
       assert.ok(
         proven,

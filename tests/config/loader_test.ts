@@ -92,6 +92,8 @@ const INVALID: Record<string, string> = {
 
 /** Fixtures whose message comes from a built-in component's schema, loaded with the built-in registry. */
 const INVALID_BUILTIN: Record<string, string> = {
+  "event_name_typo.yaml":
+    `4:25: Invalid value "task_instrucions" for field 'event_names[1]' in !MeasurementRunner: expected a perf event (did you mean task_instructions?): one of task_instructions, task_cycles, task_cache_misses, task_cache_references, task_task_clock_seconds, task_context_switches, task_cpu_migrations, task_page_faults, task_minor_page_faults, task_major_page_faults, task_stalled_mem_loads, task_offcore_requests_l3_miss_demand_data_rd, task_offcore_requests_outstanding_l3_miss_demand_data_rd, task_offcore_requests_demand_data_rd, task_offcore_requests_demand_rfo, task_mem_load_retired_local_pmm, task_mem_load_retired_local_dram, task_mem_load_retired_remote_dram, task_mem_inst_retired_loads, task_mem_inst_retired_stores, task_dtlb_load_misses, a WCA 1.0 name, or a raw event name__rEEUU`,
   "zoneinfo_groups.yaml":
     `4:13: Invalid value "\\s+[a-z_]+\\s+(\\d+)" for field 'zoneinfo' in !MeasurementRunner: expected a regular expression with exactly two groups (key, value), like WCA's default \\s+([a-z_]+)\\s+(\\d+); this one has 1`,
 };

@@ -103,7 +103,7 @@ Deno.test("AllocationRunner: cpu_quota 0.25 holds stress-ng --cpu 2 to about hal
       cpusetInit(groups);
       const path = groups.paths[0]!;
       const id = path.slice(1);
-      const stress = spawnStressNg(groups, path, "--cpu", "2", "--cpu-method", "int64");
+      const stress = spawnStressNg(groups, path, "--cpu", "2", "--cpu-method", "int64", "--timeout", "180s");
       await assertWorkersInherit(groups, path, stress.pid, 2);
       const allocator = new ScriptedAllocator();
       const runner = build(allocator, groups);
