@@ -1,7 +1,7 @@
 /**
  * An external storage that POSTs each batch as JSON to an HTTP endpoint (the seeds' HTTP storage example).
  *
- *   npx -y deno@2.9.6 task wca -- -c configs/extending/http_storage.yaml -r examples/http_storage.ts --root \
+ *   npx -y deno@2.9.6 task wca -- -c configs/extending/measurement_http_storage.yaml -r examples/http_storage.ts --root \
  *     -l example.http_storage:info
  *
  * `register` marks the class, so `-r examples/http_storage.ts` needs no `:HttpStorage`.

@@ -35,7 +35,7 @@ async function exampleRegistry(): Promise<Registry> {
 /** Components of later issues that some seed examples name: their tag must be the only problem. */
 const NOT_YET = new Set(["MesosNode", "KubernetesNode", "KafkaStorage"]);
 /** Data files beside configs, not configs themselves. */
-const NOT_CONFIGS = new Set(["configs/allocation/static_allocator_rules.yaml"]);
+const NOT_CONFIGS = new Set(["configs/extra/static_allocator_config.yaml"]);
 
 const files = [...yamlFiles(`${ROOT}configs`)].sort().filter((f) => !NOT_CONFIGS.has(f.slice(ROOT.length)));
 
@@ -69,7 +69,7 @@ for (const file of files) {
 /** Configs that need only this machine: run by the real agent until two iterations are done. */
 const RUNNABLE: ReadonlyArray<{ config: string; register?: string }> = [
   { config: "configs/detection/example_detector.yaml", register: "examples/example_detector.ts" },
-  { config: "configs/allocation/static_allocator.yaml" },
+  { config: "configs/extra/static_allocator.yaml" },
   { config: "configs/allocation/numa_allocator.yaml" },
   { config: "configs/allocation/example_allocator.yaml", register: "examples/example_allocator.ts" },
   { config: "configs/extra/static_measurements.yaml" },
