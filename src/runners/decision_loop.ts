@@ -4,7 +4,12 @@
  * agent's own metrics. Plugin calls go through `call`: a time limit and a shape check, so a plugin's
  * failure is one clear error for that iteration.
  */
+import type { Anomaly } from "../components/decisions.ts";
+import type { Storage } from "../components/interfaces.ts";
+import type { TasksData } from "../components/snapshot.ts";
+import { anomalyMetrics, type AnomalyStatistics } from "../detectors/anomaly_metrics.ts";
 import type { Logger } from "../logging/mod.ts";
+import type { Metric } from "../metrics/metric.ts";
 import { runLoop } from "./loop.ts";
 import { encodeMeasured, type Measured } from "./measurement/measured.ts";
 import type { MeasurementRunner } from "./measurement/runner.ts";
@@ -93,5 +98,37 @@ export class DecisionLoop {
       // The check names the call and the path of what was wrong: "X.detect() anomalies[0].resource: …".
       return { ok: false, reason: (error as Error).message, seconds: outcome.seconds };
     }
+  }
+}
+
+/**
+ * What goes to anomalies_storage after a plugin answered (or failed: no anomalies): the `anomaly`
+ * metrics, the plugin's own metrics with the common labels, and the anomaly statistics.
+ */
+export function anomaliesBatch(
+  result: { readonly anomalies?: readonly Anomaly[]; readonly metrics?: readonly Metric[] },
+  tasksData: TasksData,
+  labels: Record<string, string>,
+  statistics: AnomalyStatistics,
+): Metric[] {
+  const anomalies = result.anomalies ?? [];
+  return [
+    ...anomalyMetrics(anomalies, tasksData, labels),
+    ...(result.metrics ?? []).map((m) => ({ ...m, labels: { ...labels, ...m.labels } })),
+    ...statistics.update(anomalies, Date.now(), labels),
+  ];
+}
+
+/** Stores a batch; a failing storage is logged and the iteration goes on. */
+export async function storeBatch(
+  storage: Storage,
+  what: string,
+  batch: Metric[],
+  log: Logger,
+): Promise<void> {
+  try {
+    await storage.store(batch);
+  } catch (error) {
+    log.error(`storing ${batch.length} ${what} metrics failed: ${(error as Error).message}`);
   }
 }

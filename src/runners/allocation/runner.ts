@@ -20,7 +20,7 @@ import {
 } from "../../components/interfaces.ts";
 import type { TaskData, TasksData } from "../../components/snapshot.ts";
 import { boolean, component, number, params, type z } from "../../config/schema.ts";
-import { anomalyMetrics, AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
+import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
 import { getLogger } from "../../logging/mod.ts";
 import type { Metric } from "../../metrics/metric.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
@@ -33,7 +33,7 @@ import {
   type ResolvedMeasurement,
   resolveMeasurementRunner,
 } from "../composed.ts";
-import { DecisionLoop } from "../decision_loop.ts";
+import { anomaliesBatch, DecisionLoop, storeBatch } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
 import type { HostFacts } from "../../sources/facts.ts";
 import type { MeasurementRunnerParams } from "../measurement/schema.ts";
@@ -215,12 +215,12 @@ export class AllocationRunner {
     const seconds = (performance.now() - t0) / 1000;
     await this.#storeAllocations(tasksData, applied, labels, seconds);
     const result = outcome.ok ? outcome.value : { allocations: new Map(), anomalies: [], metrics: [] };
-    const anomalies = result.anomalies ?? [];
-    await store(this.#storages.anomalies, "anomaly", [
-      ...anomalyMetrics(anomalies, tasksData, labels),
-      ...(result.metrics ?? []).map((m) => ({ ...m, labels: { ...labels, ...m.labels } })),
-      ...this.#anomalyStatistics.update(anomalies, Date.now(), labels),
-    ]);
+    await storeBatch(
+      this.#storages.anomalies,
+      "anomaly",
+      anomaliesBatch(result, tasksData, labels, this.#anomalyStatistics),
+      log,
+    );
   }
 
   async #storeAllocations(
@@ -236,7 +236,7 @@ export class AllocationRunner {
       batch.push(...allocationMetrics(now, data.labels));
     }
     batch.push(...this.#statistics.metrics(labels, seconds));
-    await store(this.#storages.allocations, "allocation", batch);
+    await storeBatch(this.#storages.allocations, "allocation", batch, log);
   }
 
   /** Closes what this runner made: its MeasurementRunner (flat and config shapes), default storages, RDT. */
@@ -251,13 +251,5 @@ export class AllocationRunner {
         await storage.close?.();
       }
     }
-  }
-}
-
-async function store(storage: Storage, what: string, batch: Metric[]): Promise<void> {
-  try {
-    await storage.store(batch);
-  } catch (error) {
-    log.error(`storing ${batch.length} ${what} metrics failed: ${(error as Error).message}`);
   }
 }

@@ -13,10 +13,9 @@ import {
 } from "../../components/interfaces.ts";
 import type { DetectionResult } from "../../components/decisions.ts";
 import { component, number, params, type z } from "../../config/schema.ts";
-import { anomalyMetrics, AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
+import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
 import { checkDetectionResult } from "../../detectors/check_result.ts";
 import { getLogger } from "../../logging/mod.ts";
-import type { Metric } from "../../metrics/metric.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import {
@@ -26,7 +25,7 @@ import {
   type ResolvedMeasurement,
   resolveMeasurementRunner,
 } from "../composed.ts";
-import { DecisionLoop } from "../decision_loop.ts";
+import { anomaliesBatch, DecisionLoop, storeBatch } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
 import type { MeasurementRunner } from "../measurement/runner.ts";
 import type { HostFacts } from "../../sources/facts.ts";
@@ -109,16 +108,8 @@ export class DetectionRunner {
     );
     const result: DetectionResult = outcome.ok ? outcome.value : { anomalies: [] };
     if (!outcome.ok) log.error(`${outcome.reason}; no anomalies this iteration`);
-    const batch: Metric[] = [
-      ...anomalyMetrics(result.anomalies, measured.tasks, labels),
-      ...(result.metrics ?? []).map((m) => ({ ...m, labels: { ...labels, ...m.labels } })),
-      ...this.#statistics.update(result.anomalies, Date.now(), labels),
-    ];
-    try {
-      await this.#anomaliesStorage.store(batch);
-    } catch (error) {
-      log.error(`storing ${batch.length} anomaly metrics failed: ${(error as Error).message}`);
-    }
+    const batch = anomaliesBatch(result, measured.tasks, labels, this.#statistics);
+    await storeBatch(this.#anomaliesStorage, "anomaly", batch, log);
   }
 
   /** Closes what this runner made: the MeasurementRunner of the flat and config shapes, default storages. */
