@@ -53,11 +53,13 @@ Deno.test("HTTPMetricsStorage: 2,000 idle connections: at most max_connections h
     const baseRss = rssMb();
 
     let peakFds = 0;
+    const burstStarted = performance.now();
     for (let i = 0; i < BURST; i++) {
       conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
       if (i % 100 === 0) peakFds = Math.max(peakFds, fds());
     }
     peakFds = Math.max(peakFds, fds());
+    const burstSeconds = (performance.now() - burstStarted) / 1000;
     assert.ok(
       peakFds <= baseFds + MAX_CONNECTIONS + 2,
       `the server held ${peakFds - baseFds} sockets; max_connections is ${MAX_CONNECTIONS}`,
@@ -66,14 +68,24 @@ Deno.test("HTTPMetricsStorage: 2,000 idle connections: at most max_connections h
     // Every client sees its connection closed: 503 for those over the cap, nothing for the silent ones.
     const buffer = new Uint8Array(4096);
     let refused = 0;
+    let silent = 0;
     await Promise.all(conns.map(async (conn) => {
       const first = await conn.read(buffer).catch(() => null);
       if (first !== null) {
         assert.match(new TextDecoder().decode(buffer.subarray(0, first)), /^HTTP\/1\.1 503 /);
         refused++;
-      }
+      } else silent++;
     })).then(undefined, (error) => assert.fail(String(error)));
-    assert.ok(refused >= BURST - MAX_CONNECTIONS, `${refused} refused`);
+    // Held connections are closed silently at the header timeout, which frees room for new ones while a
+    // slow burst goes on: at most max_connections per header timeout elapsed during the burst.
+    const heldAtMost = MAX_CONNECTIONS * (1 + Math.ceil(burstSeconds / HEADER_TIMEOUT_S));
+    assert.equal(refused + silent, BURST, "every connection was closed by the server");
+    assert.ok(
+      silent <= heldAtMost,
+      `${silent} held and timed out, ${refused} refused over ${
+        burstSeconds.toFixed(1)
+      } s; at most ${heldAtMost} held`,
+    );
     await until("the server's sockets are released", () => fds() <= baseFds, (HEADER_TIMEOUT_S + 5) * 1000);
     const after = rssMb();
     assert.ok(
