@@ -61,11 +61,15 @@ function assertCgroupCounting(sys: CounterSyscalls, rootFd: number, target: Prob
 /** What needs the privilege, for openRefusal's sentence. */
 const COUNTING = "counting perf events per cgroup";
 
-/** How to give the kernel a perf_event hierarchy on this host. */
-export function mountAdvice(paths: HostPaths): string {
+/** The commands that mount perf_event as a v1 hierarchy under this host's cgroup root. */
+function mountCommand(paths: HostPaths): string {
   const dir = `${paths.cgroup}/perf_event`;
-  return `Mount it as a v1 hierarchy (mkdir -p ${dir} && mount -t cgroup -o perf_event perf_event ${dir}) ` +
-    "or run on a pure cgroup v2 host";
+  return `mkdir -p ${dir} && mount -t cgroup -o perf_event perf_event ${dir}`;
+}
+
+/** How to give the kernel a perf_event hierarchy on this host. */
+function mountAdvice(paths: HostPaths): string {
+  return `Mount it as a v1 hierarchy (${mountCommand(paths)}) or run on a pure cgroup v2 host`;
 }
 
 /** Where to count, or a StartupError saying why nothing can count here and what would fix it. */
@@ -84,7 +88,7 @@ export function perfPlacementOrRefusal(
 function hybridAdvice(paths: HostPaths, root: string): string {
   return `perf_event counts in cgroup2 on this host (it is bound to no v1 hierarchy), so only tasks with a ` +
     `directory under ${root} are counted, as systemd and container runtimes create. To count every task, ` +
-    mountAdvice(paths).replace(" or run on a pure cgroup v2 host", "").replace(/^Mount/, "mount");
+    `mount it as a v1 hierarchy (${mountCommand(paths)})`;
 }
 
 /** Errnos that mean "this CPU or kernel cannot count this event": skip it, say so once. */

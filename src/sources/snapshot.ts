@@ -22,6 +22,19 @@ import type { PlatformSample } from "./platform.ts";
  * gives a map keyed by the values of the extra labels, joined with "/" in the order the sample lists them.
  */
 export function foldMeasurements(samples: readonly Metric[], base: Labels): Measurements {
+  return foldNow(samples, base);
+}
+
+/**
+ * A getter for `measurements` that folds on first use: a MeasurementRunner alone never reads them, so
+ * the per-task fold costs nothing on its iterations; a detector or allocator pays it once.
+ */
+export function lazyMeasurements(samples: readonly Metric[], base: Labels): () => Measurements {
+  let folded: Measurements | undefined;
+  return () => folded ??= foldNow(samples, base);
+}
+
+function foldNow(samples: readonly Metric[], base: Labels): Measurements {
   const out = new Map<string, Measurement>();
   for (const sample of samples) {
     const extra: string[] = [];
@@ -77,6 +90,7 @@ export function buildPlatform(inputs: PlatformInputs): Platform {
     })
   );
   const swapTotal = sample.meminfo?.values["SwapTotal"];
+  const measurements = lazyMeasurements(inputs.samples, inputs.base);
   return Object.freeze({
     sockets: topology.sockets,
     cores: topology.cores,
@@ -90,7 +104,9 @@ export function buildPlatform(inputs: PlatformInputs): Platform {
     numaNodes: Object.freeze(numaNodes),
     swapEnabled: swapTotal === undefined ? undefined : swapTotal > 0,
     rdt: inputs.rdt,
-    measurements: foldMeasurements(inputs.samples, inputs.base),
+    get measurements() {
+      return measurements();
+    },
     timestamp: sample.timestamp,
   });
 }

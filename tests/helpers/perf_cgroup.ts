@@ -15,6 +15,7 @@ import { placePerfEvent } from "../../src/platform/cgroup/mod.ts";
 import { readCgroupLayout } from "../../src/platform/cgroup/mounts.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { readProcCgroups } from "../../src/platform/procfs/cgroups.ts";
+import { withFileLock } from "./file_lock.ts";
 
 export type PerfBinding = "unbound" | "v1" | "lingering";
 
@@ -48,14 +49,8 @@ export function expectedPlacement() {
 }
 
 /** Runs `body` holding the machine-wide lock on the perf_event binding (other test processes wait). */
-export async function withPerfBindingLock<T>(body: () => Promise<T>): Promise<T> {
-  const file = await Deno.open(LOCK_FILE, { create: true, write: true });
-  try {
-    await file.lock(true);
-    return await body();
-  } finally {
-    file.close(); // releases the lock
-  }
+export function withPerfBindingLock<T>(body: () => Promise<T>): Promise<T> {
+  return withFileLock(LOCK_FILE, body);
 }
 
 async function run(command: string, ...args: string[]): Promise<void> {

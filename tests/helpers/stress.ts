@@ -1,5 +1,6 @@
 /** stress-ng in real task cgroups, and polling helpers, for integration tests. */
 import assert from "node:assert/strict";
+import { withFileLock } from "./file_lock.ts";
 import type { RealCgroups } from "./real_cgroups.ts";
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,12 +85,6 @@ export function spawnStressNg(groups: RealCgroups, path: string, ...args: string
  * in parallel on a 2-CPU machine, and two such tests at once starve each other's workloads. Tests that
  * only load (or only measure) briefly need not take it. Lock order: the perf binding lock, then this one.
  */
-export async function withCpuLoadLock<T>(body: () => Promise<T>): Promise<T> {
-  const file = await Deno.open("/tmp/wca-test-cpu-load.lock", { create: true, write: true });
-  try {
-    await file.lock(true);
-    return await body();
-  } finally {
-    file.close();
-  }
+export function withCpuLoadLock<T>(body: () => Promise<T>): Promise<T> {
+  return withFileLock("/tmp/wca-test-cpu-load.lock", body);
 }

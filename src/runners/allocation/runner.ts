@@ -24,6 +24,7 @@ import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
 import { getLogger } from "../../logging/mod.ts";
 import type { Metric } from "../../metrics/metric.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
+import { RdtSource } from "../../sources/rdt.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import {
   flatMeasurementParams,
@@ -35,6 +36,7 @@ import {
 } from "../composed.ts";
 import { anomaliesBatch, DecisionLoop, storeBatch } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
+import type { MeasurementRunner } from "../measurement/runner.ts";
 import type { HostFacts } from "../../sources/facts.ts";
 import type { MeasurementRunnerParams } from "../measurement/schema.ts";
 import { AllocationStatisticsCounter, type RdtAllocation, startRdtAllocation } from "./rdt.ts";
@@ -145,7 +147,7 @@ export class AllocationRunner {
     const facts = await runner.start();
     this.#rdt = startRdtAllocation({
       hostPaths: this.#context.hostPaths,
-      measurementOwner: (runner.source("rdt") as { owner?: RdtAllocation["owner"] } | undefined)?.owner,
+      measurementOwner: rdtSourceOf(runner)?.owner,
       cacheRequired: this.#params.rdt_cache_control_required,
       mbRequired: this.#params.rdt_mb_control_required,
       removeAllGroups: this.#params.remove_all_resctrl_groups,
@@ -252,4 +254,10 @@ export class AllocationRunner {
       }
     }
   }
+}
+
+/** The RDT measurement source, when MeasurementRunner started one: it owns the tasks' resctrl groups. */
+function rdtSourceOf(runner: MeasurementRunner): RdtSource | undefined {
+  const source = runner.source("rdt");
+  return source instanceof RdtSource ? source : undefined;
 }

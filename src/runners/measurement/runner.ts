@@ -26,7 +26,7 @@ import {
   StartupError,
 } from "../../sources/contract.ts";
 import { taskMetrics } from "../../sources/cgroup.ts";
-import { buildPlatform, foldMeasurements, rdtInformation } from "../../sources/snapshot.ts";
+import { buildPlatform, lazyMeasurements, rdtInformation } from "../../sources/snapshot.ts";
 import { encodeMeasured, type Measured, type MeasuredTask, readResctrlInfoOrNothing } from "./measured.ts";
 
 const log = getLogger("wca.runners.measurement");
@@ -335,11 +335,14 @@ export class MeasurementRunner {
         this.#warnSource(`${source.name} for task ${task.task_id}`, error);
       }
     }
+    const measurements = lazyMeasurements(samples, labels);
     return {
       task,
       labels,
       resources: task.resources,
-      measurements: foldMeasurements(samples, labels),
+      get measurements() {
+        return measurements();
+      },
       samples,
     };
   }
