@@ -4,6 +4,7 @@
  * of a component is its YAML tag (`!LogStorage`): keys, not class names, because bundlers rename classes.
  */
 import { AllocationConfiguration } from "./allocations/configuration.ts";
+import { SSL } from "./components/ssl.ts";
 import type { ComponentClass, ComponentContext } from "./components/component.ts";
 import { NOPAllocator, NUMAAllocator, StaticAllocator } from "./allocators/mod.ts";
 import { NOPAnomalyDetector } from "./detectors/mod.ts";
@@ -65,4 +66,5 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Obje
   NOPAllocator,
   StaticAllocator,
   NUMAAllocator,
+  SSL,
 });

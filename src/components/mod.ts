@@ -5,3 +5,4 @@ export { Registry, RegistryError } from "./registry.ts";
 export * from "./decisions.ts";
 export type * from "./snapshot.ts";
 export { Lifecycle } from "./lifecycle.ts";
+export { SSL, type TlsOptions } from "./ssl.ts";

@@ -1,0 +1,147 @@
+/**
+ * A throw-away PKI for TLS tests, made with the real openssl: a CA, a server certificate for localhost,
+ * 127.0.0.1 and ::1, and a client certificate, all signed by the CA, in a private temporary directory.
+ * `startOpensslServer` runs `openssl s_server` as a real TLS peer on a free loopback port.
+ */
+export interface TestPki {
+  readonly dir: string;
+  readonly caPath: string;
+  readonly serverCertPath: string;
+  readonly serverKeyPath: string;
+  readonly clientCertPath: string;
+  readonly clientKeyPath: string;
+  /** A second CA that signed nothing here: verification against it must fail. */
+  readonly otherCaPath: string;
+  remove(): Promise<void>;
+}
+
+async function openssl(args: string[], cwd: string): Promise<void> {
+  const { code, stderr } = await new Deno.Command("openssl", { args, cwd, stdout: "null", stderr: "piped" })
+    .output();
+  if (code !== 0) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(stderr)}`);
+}
+
+async function signed(dir: string, name: string, subject: string, extensions: string): Promise<void> {
+  await openssl([
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    subject,
+  ], dir);
+  await Deno.writeTextFile(`${dir}/${name}.ext`, extensions);
+  await openssl([
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    `${name}.pem`,
+    "-days",
+    "2",
+    "-extfile",
+    `${name}.ext`,
+  ], dir);
+  await Deno.chmod(`${dir}/${name}.key`, 0o600);
+}
+
+export async function makeTestPki(): Promise<TestPki> {
+  const dir = await Deno.makeTempDir({ prefix: "wca-pki-" });
+  const ca = (name: string) =>
+    openssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.pem`,
+      "-days",
+      "2",
+      "-subj",
+      `/CN=wca-test-${name}`,
+    ], dir);
+  await ca("ca");
+  await ca("other-ca");
+  await signed(
+    dir,
+    "server",
+    "/CN=localhost",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+  );
+  await signed(dir, "client", "/CN=wca-agent", "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n");
+  return {
+    dir,
+    caPath: `${dir}/ca.pem`,
+    serverCertPath: `${dir}/server.pem`,
+    serverKeyPath: `${dir}/server.key`,
+    clientCertPath: `${dir}/client.pem`,
+    clientKeyPath: `${dir}/client.key`,
+    otherCaPath: `${dir}/other-ca.pem`,
+    remove: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+export interface OpensslServer {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** `openssl s_server -www` on 127.0.0.1 and a free port; `extra` adds options (-Verify 1, -tls1_1 …). */
+export async function startOpensslServer(pki: TestPki, extra: string[] = []): Promise<OpensslServer> {
+  const child = new Deno.Command("openssl", {
+    args: [
+      "s_server",
+      "-accept",
+      "127.0.0.1:0",
+      "-cert",
+      pki.serverCertPath,
+      "-key",
+      pki.serverKeyPath,
+      "-www",
+      ...extra,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = Date.now() + 10_000;
+  while (!/ACCEPT .*:(\d+)/.test(seen)) {
+    if (Date.now() > deadline) throw new Error(`openssl s_server did not start: ${seen}`);
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`openssl s_server exited: ${seen}`);
+    seen += value;
+  }
+  const port = Number(/ACCEPT .*:(\d+)/.exec(seen)![1]);
+  // Keep draining stdout so the server never blocks on a full pipe.
+  const drained = (async () => {
+    while (!(await reader.read()).done) { /* discard */ }
+  })();
+  return {
+    port,
+    async stop() {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+      await child.stdin.close().catch(() => {});
+      await drained.catch(() => {});
+      await child.status;
+    },
+  };
+}
