@@ -21,7 +21,7 @@ import {
 import type { TaskData, TasksData } from "../../components/snapshot.ts";
 import { boolean, component, number, params, type z } from "../../config/schema.ts";
 import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
-import { getLogger } from "../../logging/mod.ts";
+import { FailureStreak, getLogger } from "../../logging/mod.ts";
 import type { Metric } from "../../metrics/metric.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
 import { RdtSource } from "../../sources/rdt.ts";
@@ -87,6 +87,9 @@ export class AllocationRunner {
   #rdt: RdtAllocation | undefined;
   #libc: Libc | undefined;
   #closed = false;
+  /** Repeated allocate() failures and refused allocations are logged once per reason. */
+  #allocateFailures: FailureStreak | undefined;
+  #refusals: FailureStreak | undefined;
   readonly #loop: DecisionLoop;
 
   constructor(
@@ -183,10 +186,12 @@ export class AllocationRunner {
       limit,
     );
     let applied = new Map<string, TaskAllocations>();
+    this.#allocateFailures ??= new FailureStreak(log, who);
     if (!outcome.ok) {
-      log.error(`${outcome.reason}; no allocations this iteration`);
+      this.#allocateFailures.fail(`${outcome.reason}; no allocations this iteration`);
       this.#statistics.errors(1);
     } else {
+      this.#allocateFailures.succeed();
       const result = allocate({
         platform: measured.platform,
         tasksData,
@@ -197,7 +202,12 @@ export class AllocationRunner {
         migratePages: (pid, from, to) => this.#libc!.migratePages(pid, from, to),
         dryRun: this.#params.dry_run,
       });
-      for (const error of result.errors) log.error(`allocation refused: ${error}`);
+      this.#refusals ??= new FailureStreak(log, `applying ${who}'s allocations`);
+      if (result.errors.length === 0) this.#refusals.succeed();
+      else {
+        const refused = result.errors.map((error) => `allocation refused: ${error}`).join("\n");
+        this.#refusals.fail(result.valid ? refused : `${refused}\nnothing applied this iteration`);
+      }
       this.#statistics.errors(result.errors.length);
       if (result.valid) {
         applied = new Map(result.changes);
@@ -210,8 +220,6 @@ export class AllocationRunner {
             } allocation(s) to ${result.changes.size} task(s)`,
           );
         }
-      } else {
-        log.error(`${result.errors.length} invalid allocation(s): nothing applied this iteration`);
       }
     }
     const seconds = (performance.now() - t0) / 1000;

@@ -15,7 +15,7 @@ import type { DetectionResult } from "../../components/decisions.ts";
 import { component, number, params, type z } from "../../config/schema.ts";
 import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
 import { checkDetectionResult } from "../../detectors/check_result.ts";
-import { getLogger } from "../../logging/mod.ts";
+import { FailureStreak, getLogger } from "../../logging/mod.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import {
@@ -59,6 +59,8 @@ export class DetectionRunner {
   readonly #statistics = new AnomalyStatistics();
   readonly #context: ComponentContext;
   #closed = false;
+  /** Repeated detect() failures are logged once per reason (see FailureStreak). */
+  #detectFailures: FailureStreak | undefined;
   readonly #loop: DecisionLoop;
 
   constructor(
@@ -107,7 +109,9 @@ export class DetectionRunner {
       limit,
     );
     const result: DetectionResult = outcome.ok ? outcome.value : { anomalies: [] };
-    if (!outcome.ok) log.error(`${outcome.reason}; no anomalies this iteration`);
+    this.#detectFailures ??= new FailureStreak(log, who);
+    if (outcome.ok) this.#detectFailures.succeed();
+    else this.#detectFailures.fail(`${outcome.reason}; no anomalies this iteration`);
     const batch = anomaliesBatch(result, measured.tasks, labels, this.#statistics);
     await storeBatch(this.#anomaliesStorage, "anomaly", batch, log);
   }

@@ -4,6 +4,7 @@
  * measurements go to metrics_storage; a detector that throws, answers wrongly or hangs costs only that
  * iteration's anomalies.
  */
+import { captureLogLines } from "../../helpers/log_capture.ts";
 import assert from "node:assert/strict";
 import { BUILTIN_COMPONENTS } from "../../../src/builtins.ts";
 import { ContendedResource, type DetectionResult } from "../../../src/components/decisions.ts";
@@ -115,6 +116,19 @@ Deno.test("DetectionRunner: the detector reads the snapshot; anomalies are store
         assert.equal(select(batch, "anomaly").length, 0, `${what}: no anomalies this iteration`);
         assert.equal(select(batch, "anomaly_count")[0]?.value, 1, `${what}: the count stays`);
       }
+
+      // The same failure every iteration is logged once; the recovery once.
+      detector.answer = () => {
+        throw new Error("same bug");
+      };
+      const { lines } = await captureLogLines(async () => {
+        for (let i = 0; i < 3; i++) await runner.iterate(facts, labels);
+        detector.answer = () => ({ anomalies: [] });
+        await runner.iterate(facts, labels);
+        await runner.iterate(facts, labels);
+      });
+      assert.equal(lines.filter((line) => line.includes("same bug")).length, 1, lines.join("\n"));
+      assert.equal(lines.filter((line) => /detect\(\) works again after 6 failed/.test(line)).length, 1);
     } finally {
       await runner.close();
     }

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { FailureStreak } from "../../src/logging/streak.ts";
+import { RecordingLog } from "../helpers/recording_log.ts";
+
+function streak(remindSeconds = 300) {
+  const log = new RecordingLog();
+  let now = 0;
+  const failures = new FailureStreak(log, "X.allocate()", { remindSeconds, now: () => now });
+  return { log, failures, advance: (seconds: number) => (now += seconds * 1000) };
+}
+
+Deno.test("FailureStreak logs a reason once, a new reason at once, and the recovery once", () => {
+  const { log, failures } = streak();
+  failures.succeed();
+  assert.deepEqual(log.infos, [], "no recovery without a failure");
+  for (let i = 0; i < 5; i++) failures.fail("X.allocate() failed: boom");
+  assert.deepEqual(log.errors, ["X.allocate() failed: boom; repeats are counted, not logged"]);
+  failures.fail("X.allocate() did not answer within 1 s");
+  assert.equal(log.errors.length, 2);
+  assert.equal(
+    log.errors[1],
+    "X.allocate() did not answer within 1 s (failure 6 in a row); repeats are counted, not logged",
+  );
+  assert.equal(failures.failures, 6);
+  failures.succeed();
+  failures.succeed();
+  assert.deepEqual(log.infos, ["X.allocate() works again after 6 failed attempt(s)"]);
+  assert.equal(failures.failures, 0);
+  failures.fail("X.allocate() failed: boom");
+  assert.equal(log.errors.length, 3, "after a recovery the old reason is news again");
+});
+
+Deno.test("FailureStreak reminds while a failure lasts, no more often than remindSeconds", () => {
+  const { log, failures, advance } = streak(60);
+  failures.fail("down");
+  for (let second = 1; second <= 150; second++) {
+    advance(1);
+    failures.fail("down");
+  }
+  assert.deepEqual(log.errors.slice(1), [
+    "X.allocate() still failing after 61 attempts: down",
+    "X.allocate() still failing after 121 attempts: down",
+  ]);
+});
