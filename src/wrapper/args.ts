@@ -4,6 +4,7 @@
  * value may start with a dash (`--command '-c "…"'`, as the seeds' shell examples pass it).
  */
 import { parseHostPort } from "../config/schema.ts";
+import { nearest } from "../config/suggest.ts";
 import { type LevelName, parseLevel } from "../logging/mod.ts";
 import { METRIC_NAME_PATTERN } from "../metrics/prometheus.ts";
 import { parseLabels } from "./labels.ts";
@@ -121,9 +122,8 @@ export function usage(program: string, description: string): string {
 
 /** The nearest option name, for "did you mean". */
 function suggestion(name: string): string {
-  const known = [...Object.keys(OPTIONS), ...Object.keys(ALIASES)];
-  const close = known.filter((k) => k.startsWith(name) || name.startsWith(k) || k.includes(name));
-  return close.length > 0 ? `; did you mean --${close[0]}?` : "";
+  const close = nearest(name, [...Object.keys(OPTIONS), ...Object.keys(ALIASES)]);
+  return close ? `; did you mean --${close}?` : "";
 }
 
 /** Python's named groups `(?P<name>…)` and back references `(?P=name)` in JavaScript syntax. */

@@ -11,6 +11,8 @@ export class LineSplitter {
   /** The current line grew past the limit: drop the rest of it up to its end. */
   #skipping = false;
   #dropped = 0;
+  /** The last chunk ended in "\r": a "\n" starting the next one belongs to it. */
+  #afterCarriageReturn = false;
 
   constructor(maxLineLength = MAX_LINE_LENGTH) {
     this.#max = maxLineLength;
@@ -24,8 +26,11 @@ export class LineSplitter {
   /** The complete lines `text` finishes. */
   push(text: string): string[] {
     const lines: string[] = [];
+    if (text === "") return lines;
     let start = 0;
-    for (let i = 0; i < text.length; i++) {
+    if (this.#afterCarriageReturn && text.charCodeAt(0) === 10) start = 1;
+    this.#afterCarriageReturn = text.charCodeAt(text.length - 1) === 13;
+    for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
       this.#finish(text.slice(start, i), lines);
