@@ -40,7 +40,10 @@ Deno.test("the seeds' command line: command, stream, labels, prefix, SLO", () =>
   assert.equal(o.sliMetricName, "stress_ng_bogo_ops_cpu");
   assert.equal(o.storageOutputFilename, "/tmp/metrics.txt");
   assert.ok(o.separator!.test("stress-ng: info:  [1] dispatching hogs: 1 cpu"));
-  assert.deepEqual([..."cpu   261".matchAll(o.regexp)].map((m) => ({ ...m.groups })), [{ name: "cpu", value: "261" }]);
+  assert.deepEqual([..."cpu   261".matchAll(o.regexp)].map((m) => ({ ...m.groups })), [{
+    name: "cpu",
+    value: "261",
+  }]);
 });
 
 Deno.test("defaults: stream of the parser, loopback port 8080, no Kafka, SLO +inf, level ERROR", () => {
