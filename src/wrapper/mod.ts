@@ -1,5 +1,7 @@
 /** What a workload parser module imports: the parser API and the wrapper's entry point. */
 export {
+  lineParser,
+  type LineParserSpec,
   MetricMaker,
   type ParseLines,
   parseNumber,

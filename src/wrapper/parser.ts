@@ -77,3 +77,24 @@ export function parseNumber(text: string | undefined): number | undefined {
 export function percentileName(text: string): string {
   return "p" + text.replace(/^p/i, "").replace(/th$/i, "").replace(".", "");
 }
+
+/** What a line-by-line parser is made of; see lineParser. */
+export interface LineParserSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly defaultStream?: 0 | 1;
+  /** Called once per run; returns the function that reads one line (it may keep state between lines). */
+  readonly perLine: (make: MetricMaker, options: ParserOptions) => (line: string) => Metric[];
+}
+
+/** A WorkloadParser that reads its lines one at a time, as every reference workload's parser does. */
+export function lineParser(spec: LineParserSpec): WorkloadParser {
+  const { perLine, ...described } = spec;
+  return {
+    ...described,
+    create(options: ParserOptions): ParseLines {
+      const parseLine = perLine(new MetricMaker(options), options);
+      return (lines) => lines.flatMap((line) => parseLine(line));
+    },
+  };
+}

@@ -1,4 +1,5 @@
 /** Feeding workload output to a parser the way the wrapper does, for table tests of parsers. */
+import { deepStrictEqual as assertEqual } from "node:assert/strict";
 import { LineSplitter } from "../../src/wrapper/lines.ts";
 import type { Metric, ParserOptions, WorkloadParser } from "../../src/wrapper/mod.ts";
 
@@ -52,5 +53,23 @@ export function latest(metrics: readonly Metric[]): Record<string, number> {
 export function assertDescribed(metrics: readonly Metric[]): void {
   for (const metric of metrics) {
     if (!metric.type || !metric.help) throw new Error(`${metric.name} has no type or help`);
+  }
+}
+
+export interface ParserCase {
+  readonly name: string;
+  readonly text: string;
+  /** latest() of what the parser returns. */
+  readonly expected: Record<string, number>;
+}
+
+/** One test per case: the parser's metrics for the text, each with a type and help. */
+export function parserCases(title: string, parser: WorkloadParser, cases: readonly ParserCase[]): void {
+  for (const { name, text, expected } of cases) {
+    Deno.test(`${title} parser: ${name}`, () => {
+      const metrics = parseText(parser, text);
+      assertEqual(latest(metrics), expected);
+      assertDescribed(metrics);
+    });
   }
 }

@@ -9,15 +9,7 @@
  *
  * Gives qps and p99 (the seeds' names), p95 and p999; latencies in milliseconds.
  */
-import {
-  type Metric,
-  MetricMaker,
-  type ParseLines,
-  parseNumber,
-  type ParserOptions,
-  type WorkloadParser,
-  wrapperMain,
-} from "../../src/wrapper/mod.ts";
+import { lineParser, type Metric, parseNumber, wrapperMain } from "../../src/wrapper/mod.ts";
 
 const PROGRESS_COLUMNS: Readonly<Record<string, readonly [string, string]>> = {
   "op/s": ["qps", "Operations per second"],
@@ -33,12 +25,11 @@ function cells(line: string): string[] {
   return line.split(",").map((cell) => cell.trim());
 }
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "cassandra-stress",
   description: "cassandra-stress: op rate and latency percentiles from the progress table and the " +
     "Results block (Cassandra 3.11/4.x tools, on stdout).",
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
+  perLine(make) {
     let header: string[] | undefined;
     const parseLine = (line: string): Metric[] => {
       const rate = OP_RATE.exec(line);
@@ -71,8 +62,8 @@ export const parser: WorkloadParser = {
       });
       return found;
     };
-    return (lines) => lines.flatMap(parseLine);
+    return parseLine;
   },
-};
+});
 
 if (import.meta.main) await wrapperMain(parser);

@@ -10,16 +10,7 @@
  * Latencies are in milliseconds. The seeds' wrapper read the table from a JSON file after the run;
  * reading the streams gives figures during the run too.
  */
-import {
-  type Metric,
-  MetricMaker,
-  type ParseLines,
-  parseNumber,
-  type ParserOptions,
-  percentileName,
-  type WorkloadParser,
-  wrapperMain,
-} from "../../src/wrapper/mod.ts";
+import { lineParser, type Metric, parseNumber, percentileName, wrapperMain } from "../../src/wrapper/mod.ts";
 
 const PROGRESS =
   /^\[RUN #\d+ +\d+%, +\d+ secs\] +\d+ threads?: +\d+ ops, +(\d+(?:\.\d+)?) \(avg: +[\d.]+\) ops\/sec, .*?, +(\d+(?:\.\d+)?) \(avg: +[\d.]+\) msec latency/;
@@ -32,13 +23,12 @@ function column(name: string): readonly [string, string] | undefined {
   return undefined;
 }
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "memtier_benchmark",
   description: "memtier_benchmark: ops/sec and latency from its progress line (stderr, default) and " +
     "the ALL STATS table (stdout, --stderr 0) (memtier_benchmark 1.3-2.x).",
   defaultStream: 1,
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
+  perLine(make) {
     let header: string[] | undefined;
     const parseLine = (line: string): Metric[] => {
       const progress = PROGRESS.exec(line.trim());
@@ -62,8 +52,8 @@ export const parser: WorkloadParser = {
       });
       return found;
     };
-    return (lines) => lines.flatMap(parseLine);
+    return parseLine;
   },
-};
+});
 
 if (import.meta.main) await wrapperMain(parser);

@@ -14,15 +14,7 @@
  * in --scan mode scan_read_avg, scan_read_p90, scan_read_p95, scan_read_p99 and scan_qps (the seeds'
  * names). Columns are found by the `#type` header, so both layouts read the same way.
  */
-import {
-  type Metric,
-  MetricMaker,
-  type ParseLines,
-  parseNumber,
-  type ParserOptions,
-  type WorkloadParser,
-  wrapperMain,
-} from "../../src/wrapper/mod.ts";
+import { lineParser, type Metric, parseNumber, wrapperMain } from "../../src/wrapper/mod.ts";
 
 const WANTED: Readonly<Record<string, readonly [string, string]>> = {
   avg: ["avg", "Average latency (us)"],
@@ -32,12 +24,11 @@ const WANTED: Readonly<Record<string, readonly [string, string]>> = {
 };
 const TOTAL_QPS = /^Total QPS = (\d+(?:\.\d+)?) /;
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "mutilate",
   description: "mutilate: latency percentiles of reads and updates and total QPS (leverich/mutilate, " +
     "plain and --scan output, on stdout).",
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
+  perLine(make) {
     let header: string[] | undefined;
     const parseLine = (line: string): Metric[] => {
       const words = line.trim().split(/\s+/);
@@ -63,8 +54,8 @@ export const parser: WorkloadParser = {
       });
       return found;
     };
-    return (lines) => lines.flatMap(parseLine);
+    return parseLine;
   },
-};
+});
 
 if (import.meta.main) await wrapperMain(parser);

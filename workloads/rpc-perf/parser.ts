@@ -10,12 +10,10 @@
  * response latency in microseconds (the seeds' names).
  */
 import {
+  lineParser,
   type Metric,
-  MetricMaker,
-  type ParseLines,
+  type MetricMaker,
   parseNumber,
-  type ParserOptions,
-  type WorkloadParser,
   wrapperMain,
 } from "../../src/wrapper/mod.ts";
 
@@ -51,14 +49,11 @@ function parseLine(line: string, make: MetricMaker): Metric[] {
   return found;
 }
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "rpc-perf",
   description: "rpc-perf: request rate, success and hit rate, latency percentiles from its window " +
     "summaries (rpc-perf 2.x).",
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
-    return (lines) => lines.flatMap((line) => parseLine(line, make));
-  },
-};
+  perLine: (make) => (line) => parseLine(line, make),
+});
 
 if (import.meta.main) await wrapperMain(parser);

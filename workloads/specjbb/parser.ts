@@ -9,15 +9,7 @@
  * The TotalPurchase row gives p99_total_purchase (the seeds' name) and min_, p50_, p90_, p95_ and
  * max_total_purchase, as SPECjbb prints them. Columns are found by the header.
  */
-import {
-  type Metric,
-  MetricMaker,
-  type ParseLines,
-  parseNumber,
-  type ParserOptions,
-  type WorkloadParser,
-  wrapperMain,
-} from "../../src/wrapper/mod.ts";
+import { lineParser, type Metric, parseNumber, wrapperMain } from "../../src/wrapper/mod.ts";
 
 const WANTED = ["min", "p50", "p90", "p95", "p99", "max"];
 
@@ -27,12 +19,11 @@ function cells(line: string): string[] {
   return parts;
 }
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "specjbb",
   description: "SPECjbb2015: TotalPurchase response-time percentiles from the controller's " +
     "Performance info blocks (SPECjbb2015 1.0x, on stdout).",
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
+  perLine(make) {
     /** undefined: outside a table; []: after "Response times:", waiting for the header. */
     let header: string[] | undefined;
     const parseLine = (line: string): Metric[] => {
@@ -62,8 +53,8 @@ export const parser: WorkloadParser = {
       });
       return found;
     };
-    return (lines) => lines.flatMap(parseLine);
+    return parseLine;
   },
-};
+});
 
 if (import.meta.main) await wrapperMain(parser);

@@ -10,14 +10,12 @@
  * give bogo_ops_counter with an `id_proc_stress_ng` label.
  */
 import {
-  MetricMaker,
-  type ParseLines,
+  lineParser,
+  type Metric,
+  type MetricMaker,
   parseNumber,
-  type ParserOptions,
-  type WorkloadParser,
   wrapperMain,
 } from "../../src/wrapper/mod.ts";
-import type { Metric } from "../../src/wrapper/mod.ts";
 
 const NUM = String.raw`[0-9.]+(?:[eE][+-]?\d+)?`;
 const SUMMARY = new RegExp(
@@ -56,15 +54,12 @@ function parseLine(line: string, make: MetricMaker): Metric[] {
   return [];
 }
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "stress-ng",
   description: "stress-ng: bogo ops and times per stressor from the --metrics-brief summary (stress-ng " +
     "0.09-0.15, on stderr).",
   defaultStream: 1,
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
-    return (lines) => lines.flatMap((line) => parseLine(line, make));
-  },
-};
+  perLine: (make) => (line) => parseLine(line, make),
+});
 
 if (import.meta.main) await wrapperMain(parser);

@@ -11,13 +11,11 @@
  * seeds' names).
  */
 import {
+  lineParser,
   type Metric,
-  MetricMaker,
-  type ParseLines,
+  type MetricMaker,
   parseNumber,
-  type ParserOptions,
   percentileName,
-  type WorkloadParser,
   wrapperMain,
 } from "../../src/wrapper/mod.ts";
 
@@ -49,15 +47,12 @@ function parseLine(line: string, make: MetricMaker): Metric[] {
   return found;
 }
 
-export const parser: WorkloadParser = {
+export const parser = lineParser({
   name: "ycsb",
   description: "YCSB: operations, throughput and latency percentiles per operation from the client's " +
     "status lines (YCSB 0.17.0 with -s, on stderr).",
   defaultStream: 1,
-  create(options: ParserOptions): ParseLines {
-    const make = new MetricMaker(options);
-    return (lines) => lines.flatMap((line) => parseLine(line, make));
-  },
-};
+  perLine: (make) => (line) => parseLine(line, make),
+});
 
 if (import.meta.main) await wrapperMain(parser);

@@ -1,11 +1,10 @@
-import assert from "node:assert/strict";
 import { parser } from "../../../workloads/cassandra-stress/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
 const HEADER =
   "type       total ops,    op/s,    pk/s,   row/s,    mean,     med,     .95,     .99,    .999,     max,   time,   stderr, errors,  gc: #,  max ms,  sum ms,  sdv ms,      mb\n";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "modelled cassandra-stress 3.11: progress rows, then the Results block wins",
     text: fixture("cassandra-stress/modelled_3.11_write.txt"),
@@ -35,10 +34,4 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`cassandra-stress parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("cassandra-stress", parser, CASES);

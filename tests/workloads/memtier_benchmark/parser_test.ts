@@ -1,8 +1,7 @@
-import assert from "node:assert/strict";
 import { parser } from "../../../workloads/memtier_benchmark/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "modelled 2.x progress lines on stderr, rewritten with \\r",
     text: fixture("memtier_benchmark/modelled_2.x_progress_stderr.txt"),
@@ -40,10 +39,4 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   { name: "garbage gives nothing", text: "Totals x y z\n[RUN #x]\n\u0000\u0000\r\r\n", expected: {} },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`memtier_benchmark parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("memtier_benchmark", parser, CASES);

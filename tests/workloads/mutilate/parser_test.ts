@@ -1,8 +1,7 @@
-import assert from "node:assert/strict";
 import { parser } from "../../../workloads/mutilate/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "modelled end-of-run report",
     text: fixture("mutilate/modelled_plain.txt"),
@@ -49,10 +48,4 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`mutilate parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("mutilate", parser, CASES);

@@ -1,8 +1,7 @@
-import assert from "node:assert/strict";
 import { parser } from "../../../workloads/rpc-perf/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "modelled rpc-perf 2.x window summary",
     text: fixture("rpc-perf/modelled_2.x_window.txt"),
@@ -38,10 +37,4 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`rpc-perf parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("rpc-perf", parser, CASES);

@@ -1,11 +1,10 @@
-import assert from "node:assert/strict";
 import { parser } from "../../../workloads/specjbb/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
 const BLOCK = "         Response times:\n" +
   "             Request,    Success,    Partial,     Failed,   SkipFail,     Probes,    Samples,      min,      p50,      p90,      p95,      p99,      max, \n";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "modelled SPECjbb2015 controller output: the latest TotalPurchase row",
     text: fixture("specjbb/modelled_2015_performance_info.txt"),
@@ -47,10 +46,4 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`SPECjbb parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("SPECjbb", parser, CASES);

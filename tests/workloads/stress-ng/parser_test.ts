@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { parser } from "../../../workloads/stress-ng/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "real stress-ng 0.15.06 --metrics-brief, one stressor",
     text: fixture("stress-ng/real_0.15.06_cpu_metrics_brief.txt"),
@@ -85,13 +85,7 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`stress-ng parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("stress-ng", parser, CASES);
 
 Deno.test("stress-ng parser: the prefix goes before every name, and only the current lines count", () => {
   const parse = parser.create({

@@ -1,11 +1,10 @@
-import assert from "node:assert/strict";
 import { parser } from "../../../workloads/ycsb/parser.ts";
-import { assertDescribed, fixture, latest, parseText } from "../../helpers/workload_parsers.ts";
+import { fixture, type ParserCase, parserCases } from "../../helpers/workload_parsers.ts";
 
 const STATUS = "2024-03-04 10:15:30:098 10 sec: 48213 operations; 4821.3 current ops/sec; est completion " +
   "in 3 minutes [READ: Count=24101, Max=9871, Min=181, Avg=402.7, 90=612, 99=1403, 99.9=4011, 99.99=8127]";
 
-const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string, number> }> = [
+const CASES: readonly ParserCase[] = [
   {
     name: "modelled YCSB 0.17.0 status lines: the latest of each figure",
     text: fixture("ycsb/modelled_0.17.0_status.txt"),
@@ -46,10 +45,4 @@ const CASES: ReadonlyArray<{ name: string; text: string; expected: Record<string
   },
 ];
 
-for (const { name, text, expected } of CASES) {
-  Deno.test(`YCSB parser: ${name}`, () => {
-    const metrics = parseText(parser, text);
-    assert.deepEqual(latest(metrics), expected);
-    assertDescribed(metrics);
-  });
-}
+parserCases("YCSB", parser, CASES);
