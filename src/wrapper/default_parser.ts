@@ -10,6 +10,9 @@ import { type ParseLines, parseNumber, type ParserOptions, type WorkloadParser }
 
 const log = getLogger("wca.wrapper.parser");
 
+/** A block keeps at most its last this many lines: a separator that never comes must not hold memory. */
+export const MAX_BLOCK_LINES = 10_000;
+
 function matches(text: string, options: ParserOptions): Metric[] {
   const found: Metric[] = [];
   for (const match of text.matchAll(options.regexp)) {
@@ -35,7 +38,7 @@ export const defaultParser: WorkloadParser = {
       const found: Metric[] = [];
       for (const line of lines) {
         if (!options.separator.test(line)) {
-          block.push(line);
+          if (block.push(line) > MAX_BLOCK_LINES) block.shift();
           continue;
         }
         log.debug(`found separator in ${JSON.stringify(line)}`);

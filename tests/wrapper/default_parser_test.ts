@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { pythonRegExp } from "../../src/wrapper/args.ts";
-import { defaultParser } from "../../src/wrapper/default_parser.ts";
+import { defaultParser, MAX_BLOCK_LINES } from "../../src/wrapper/default_parser.ts";
 import { latest, parseText } from "../helpers/workload_parsers.ts";
 
 Deno.test("generic parser: name=value pairs, line by line, with the prefix", () => {
@@ -32,4 +32,16 @@ Deno.test("generic parser: the seeds' stress-ng regexp and separator make one bl
 Deno.test("generic parser: a match whose value is not a number or whose name is not a metric name is skipped", () => {
   const regexp = pythonRegExp(String.raw`(?P<name>[\w-]+):(?P<value>\S+)`, "--regexp", "g");
   assert.deepEqual(latest(parseText(defaultParser, "ok:1 bad-name:2 nan:x\n", { regexp })), { ok: 1 });
+});
+
+Deno.test("generic parser: a block keeps only its last MAX_BLOCK_LINES lines", () => {
+  const separator = pythonRegExp("^(?:---)", "--separator");
+  const parse = defaultParser.create({
+    labels: {},
+    metricNamePrefix: "",
+    regexp: /(?<name>\w+?)=(?<value>\d+)/g,
+    separator,
+  });
+  const lines = ["first=1", ...Array.from({ length: MAX_BLOCK_LINES - 1 }, () => "x"), "last=2"];
+  assert.deepEqual(parse([...lines, "---"]).map((m) => m.name), ["last"]);
 });
