@@ -25,6 +25,7 @@ export const LAYERS: ReadonlyArray<{ readonly name: string; readonly prefixes: r
   { name: "runners", prefixes: ["src/runners/"] },
   { name: "composition root", prefixes: ["src/builtins.ts"] },
   { name: "entry point", prefixes: ["src/main.ts"] },
+  { name: "workload wrappers", prefixes: ["src/wrapper/", "workloads/"] },
 ];
 
 export function layerOf(path: string): number | undefined {
@@ -95,7 +96,7 @@ function collect(root: string, dir: string, into: Map<string, string>): void {
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const files = new Map<string, string>();
-  for (const dir of ["ffi", "src"]) collect(root, dir, files);
+  for (const dir of ["ffi", "src", "workloads"]) collect(root, dir, files);
   const violations = layerViolations(files);
   for (const v of violations) console.error(`layers: ${v.message}`);
   if (violations.length) {

@@ -2,7 +2,36 @@
  * `deno task bundle` and `deno task compile`: build every entry point into dist/.
  * One list of entry points and their permissions, so the two stay in step.
  */
-const ENTRY_POINTS = [
+interface EntryPoint {
+  readonly name: string;
+  readonly source: string;
+  readonly permissions: readonly string[];
+}
+
+/**
+ * Workload wrappers: `dist/wrapper-<name>` from `workloads/<name>/parser.ts`. Adding a workload is
+ * adding its name here (README: "Adding a workload parser").
+ */
+export const WORKLOADS: readonly string[] = [
+  "stress-ng",
+  "ycsb",
+  "rpc-perf",
+  "mutilate",
+  "memtier_benchmark",
+  "specjbb",
+  "cassandra-stress",
+];
+
+/** A wrapper runs any --command, serves HTTP, reads its flags' files and writes the output file. */
+export const WRAPPER_PERMISSIONS: readonly string[] = [
+  "--allow-run",
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+];
+
+const ENTRY_POINTS: readonly EntryPoint[] = [
   {
     name: "wca",
     source: "src/main.ts",
@@ -10,7 +39,13 @@ const ENTRY_POINTS = [
     // counters, is all-access anyway). The agent's least privilege is the OS user it runs as.
     permissions: ["--allow-all"],
   },
-] as const;
+  { name: "wrapper", source: "src/wrapper/main.ts", permissions: WRAPPER_PERMISSIONS },
+  ...WORKLOADS.map((workload) => ({
+    name: `wrapper-${workload}`,
+    source: `workloads/${workload}/parser.ts`,
+    permissions: WRAPPER_PERMISSIONS,
+  })),
+];
 
 const DIST = "dist";
 

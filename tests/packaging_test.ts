@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../.ci/package.ts";
 import { ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
 
-Deno.test("deno task bundle builds every entry point, and the bundled wca runs the hello world", async () => {
+Deno.test("deno task bundle builds every entry point, the bundled wca runs the hello world, the wrappers start", async () => {
   const build = await new Deno.Command(Deno.execPath(), {
     args: ["task", "bundle"],
     cwd: ROOT,
@@ -28,4 +28,16 @@ Deno.test("deno task bundle builds every entry point, and the bundled wca runs t
   );
   assert.equal(run.stdout, "Hello world!\n", run.stderr);
   assert.equal(run.code, 0);
+  // Each workload wrapper's bundle starts and names itself.
+  for (const entry of ENTRY_POINTS.filter((e) => e.name.startsWith("wrapper"))) {
+    const wrapper = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...entry.permissions, `dist/${entry.name}.js`, "--version"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(wrapper.stdout);
+    assert.equal(wrapper.code, 0, new TextDecoder().decode(wrapper.stderr));
+    assert.ok(stdout.startsWith(`${entry.name} `), stdout);
+  }
 });
