@@ -30,7 +30,7 @@ export function errnoName(errno: number): string {
 /** A failed libc call: which call, the errno, its name, and the C library's text for it. */
 export class ErrnoError extends Error {
   override readonly name = "ErrnoError";
-  constructor(readonly call: string, readonly errno: number, description: string) {
+  constructor(readonly call: string, readonly errno: number, readonly description: string) {
     super(`${call}: ${errnoName(errno)} (${description})`);
   }
   get code(): string {
