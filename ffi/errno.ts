@@ -12,6 +12,7 @@ export const ERRNO = Object.freeze({
   EBUSY: 16,
   ENODEV: 19,
   ENOTDIR: 20,
+  EISDIR: 21,
   EINVAL: 22,
   ENFILE: 23,
   EMFILE: 24,
