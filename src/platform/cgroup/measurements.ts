@@ -28,6 +28,11 @@ export interface CgroupReadOptions {
    * open, read and close. The caller closes them when the task goes.
    */
   readonly files?: OpenFiles;
+  /**
+   * Whether to list the thread ids (v1 tasks, v2 cgroup.threads) as `pids`; default true. The runner
+   * turns it off: no metric uses them, and a v1 pid list needs a fresh open every read.
+   */
+  readonly pids?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 4096;
@@ -51,8 +56,8 @@ export function readCgroupMeasurements(
     const cpu: CpuMeasurements = cpuMount === undefined
       ? {}
       : cpuMount.version === 1
-      ? readV1Cpu(reader(cpuMount, true))
-      : readV2Cpu(reader(cpuMount, true));
+      ? readV1Cpu(reader(cpuMount, true), options)
+      : readV2Cpu(reader(cpuMount, true), options);
     const memory: MemoryMeasurements = memoryMount === undefined
       ? {}
       : memoryMount.version === 1

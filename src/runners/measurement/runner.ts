@@ -325,7 +325,8 @@ export class MeasurementRunner {
   #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): MeasuredTask | undefined {
     let result;
     try {
-      const options = { pageSize: facts.pageSize, onSkip: skipped };
+      // Thread ids are not measured: no metric uses them (RDT and allocations list them on their own).
+      const options = { pageSize: facts.pageSize, onSkip: skipped, pids: false };
       result = this.#files
         ? this.#files.tasks.read(facts.layout, task, options)
         : readCgroupMeasurements(facts.layout, task.cgroup_path, options);
