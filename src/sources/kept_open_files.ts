@@ -6,6 +6,9 @@
  */
 import type { Task } from "../components/interfaces.ts";
 import { ErrnoError } from "../../ffi/errno.ts";
+import { getLogger } from "../logging/mod.ts";
+import type { HostPaths } from "../platform/host_paths.ts";
+import { parseMaxOpenFiles } from "../platform/procfs/mod.ts";
 import {
   type CgroupLayout,
   type CgroupReadOptions,
@@ -21,6 +24,8 @@ import {
   type ReadText,
 } from "../platform/open_files.ts";
 
+const log = getLogger("wca.sources.files");
+
 interface Held {
   readonly cgroupPath: string;
   readonly files: OpenFiles;
@@ -31,21 +36,27 @@ export class OutOfDescriptors extends Error {
   override readonly name = "OutOfDescriptors";
 }
 
-/** Every task's cgroup files. All tasks share one read buffer. */
+/**
+ * Every task's cgroup files. All tasks share one read buffer. Past `maxOpen` descriptors, tasks not yet
+ * holding files are read with open, read and close each time (measured, at the old cost) rather than
+ * taking the descriptors perf counters, sockets and the storage need.
+ */
 export class TaskCgroupFiles {
   readonly #calls: FileCalls;
+  readonly #maxOpen: number;
   readonly #buffer = new ReadBuffer();
   readonly #held = new Map<string, Held>();
+  #open = 0;
+  #warnedFull = false;
 
-  constructor(calls: FileCalls) {
+  constructor(calls: FileCalls, { maxOpen = Infinity }: { maxOpen?: number } = {}) {
     this.#calls = calls;
+    this.#maxOpen = maxOpen;
   }
 
   /** Descriptors held for all tasks. */
   get openCount(): number {
-    let count = 0;
-    for (const { files } of this.#held.values()) count += files.openCount;
-    return count;
+    return this.#open;
   }
 
   /** Closes the files of tasks that are no longer listed. */
@@ -70,13 +81,17 @@ export class TaskCgroupFiles {
       held = undefined;
     }
     if (held === undefined) {
+      if (this.#open >= this.#maxOpen) return this.#readWithoutKeeping(layout, task, options);
       held = { cgroupPath: task.cgroup_path, files: new OpenFiles(this.#calls, this.#buffer) };
       this.#held.set(id, held);
     }
+    const opened = held.files.openCount;
     let result: CgroupReadResult;
     try {
       result = readCgroupMeasurements(layout, task.cgroup_path, { ...options, files: held.files });
+      this.#open += held.files.openCount - opened;
     } catch (error) {
+      this.#open += held.files.openCount - opened;
       this.#drop(id, held);
       if (error instanceof ErrnoError && (error.code === "EMFILE" || error.code === "ENFILE")) {
         throw new OutOfDescriptors(
@@ -96,7 +111,19 @@ export class TaskCgroupFiles {
     for (const [id, held] of this.#held) this.#drop(id, held);
   }
 
+  #readWithoutKeeping(layout: CgroupLayout, task: Task, options: CgroupReadOptions): CgroupReadResult {
+    if (!this.#warnedFull) {
+      this.#warnedFull = true;
+      log.warning(
+        `${this.#open} cgroup files kept open, the most this agent's open-file limit allows; further ` +
+          `tasks are read with open, read and close every iteration (raise LimitNOFILE, see the README)`,
+      );
+    }
+    return readCgroupMeasurements(layout, task.cgroup_path, options);
+  }
+
   #drop(id: string, held: Held): void {
+    this.#open -= held.files.openCount;
     held.files.closeAll();
     this.#held.delete(id);
   }
@@ -110,10 +137,15 @@ export class KeptOpenFiles {
   readonly #platform: OpenFiles;
   readonly #libc: Libc;
 
-  /** Loads libc; throws when it cannot (no FFI permission), and the caller reads without it. */
-  constructor() {
+  /**
+   * Loads libc; throws when it cannot (no FFI permission), and the caller reads without it. Task files
+   * may take half of the process's open-file limit; perf counters, sockets and the storage the rest.
+   */
+  constructor(paths: HostPaths) {
+    const limits = `${paths.proc}/self/limits`;
+    const maxOpen = Math.floor(parseMaxOpenFiles(Deno.readTextFileSync(limits), limits) / 2);
     this.#libc = new Libc();
-    this.tasks = new TaskCgroupFiles(this.#libc);
+    this.tasks = new TaskCgroupFiles(this.#libc, { maxOpen });
     this.#platform = new OpenFiles(this.#libc, new ReadBuffer());
     this.readPlatform = openFilesReader(this.#platform);
   }

@@ -8,6 +8,7 @@ import { ERRNO, ErrnoError, Libc } from "../../ffi/mod.ts";
 import type { Task } from "../../src/components/interfaces.ts";
 import type { CgroupMeasurements } from "../../src/platform/cgroup/mod.ts";
 import { KeptOpenFiles, OutOfDescriptors, TaskCgroupFiles } from "../../src/sources/kept_open_files.ts";
+import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { countingCalls } from "../helpers/counting_calls.ts";
 import { runIsolated } from "../helpers/isolated.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
@@ -96,6 +97,28 @@ Deno.test("tasks the node no longer lists give their files back; a changed cgrou
   });
 });
 
+Deno.test("past its share of the fd limit, a new task is measured with open-read-close, holding nothing", async () => {
+  await withRealCgroups(CONTROLLERS, 2, (groups) => {
+    const libc = new Libc();
+    const files = new TaskCgroupFiles(libc, { maxOpen: 10 });
+    try {
+      const [a, b] = groups.paths.map(taskOf) as [Task, Task];
+      measured(files.read(groups.layout, a));
+      assert.equal(files.openCount, 10);
+      const other = measured(files.read(groups.layout, b));
+      assert.ok(other.cpuPressure && other.memoryLimitBytes, "measured all the same");
+      assert.equal(files.openCount, 10, "b holds no files");
+      files.sync([b]);
+      assert.equal(files.openCount, 0);
+      measured(files.read(groups.layout, b));
+      assert.equal(files.openCount, 10, "room again: b keeps its files open");
+    } finally {
+      files.close();
+      libc.unload();
+    }
+  });
+});
+
 Deno.test("out of descriptors: a clear error naming LimitNOFILE, the task's files given back", async () => {
   await withRealCgroups(CONTROLLERS, 2, (groups) => {
     const libc = new Libc();
@@ -134,7 +157,7 @@ Deno.test("out of descriptors: a clear error naming LimitNOFILE, the task's file
 });
 
 Deno.test("KeptOpenFiles: platform files read through kept-open descriptors, all closed with it", () => {
-  const files = new KeptOpenFiles();
+  const files = new KeptOpenFiles(defaultHostPaths());
   try {
     const stat = files.readPlatform("/proc/stat");
     assert.match(stat, /^cpu /);

@@ -136,7 +136,7 @@ export class MeasurementRunner {
       throw new Error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
     }
     try {
-      this.#files ??= new KeptOpenFiles();
+      this.#files ??= new KeptOpenFiles(this.#context.hostPaths);
     } catch (error) {
       log.warning(`reading kernel files with open, read and close each time: ${(error as Error).message}`);
     }
