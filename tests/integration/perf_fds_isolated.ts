@@ -8,7 +8,7 @@ import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { openFdCount } from "../helpers/fds.ts";
 import { MemoryStorage, select } from "../helpers/memory_storage.ts";
 import { withV1PerfEvent } from "../helpers/perf_cgroup.ts";
-import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { taskAt, withRealCgroups } from "../helpers/real_cgroups.ts";
 import { MEASUREMENT_SOURCES } from "../../src/builtins.ts";
 
 const HOST_PATHS = defaultHostPaths();
@@ -23,15 +23,7 @@ Deno.test("perf fds: one per event per CPU per task, closed when tasks go and at
       const before = openFdCount();
       const node = { tasks: [...groups.paths] };
       const staticNode = {
-        getTasks: () =>
-          node.tasks.map((path) => ({
-            name: path,
-            task_id: path,
-            cgroup_path: path,
-            subcgroups_paths: [],
-            labels: {},
-            resources: {},
-          })),
+        getTasks: () => node.tasks.map(taskAt),
       };
       const runner = new MeasurementRunner(
         MeasurementRunner.schema.parse({

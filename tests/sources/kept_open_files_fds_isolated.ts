@@ -7,7 +7,7 @@ import { MeasurementRunner } from "../../src/runners/measurement/mod.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { openFdCount } from "../helpers/fds.ts";
 import { MemoryStorage, select } from "../helpers/memory_storage.ts";
-import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { taskAt, withRealCgroups } from "../helpers/real_cgroups.ts";
 
 const LABELS = { host: "fds" };
 /** cpuacct.usage; memory usage, max usage, limit, soft limit, numa_stat, stat; cpu, memory, io pressure. */
@@ -29,15 +29,7 @@ Deno.test("cgroup and platform fds: held per listed task, released when tasks go
     const runner = new MeasurementRunner(
       MeasurementRunner.schema.parse({
         node: {
-          getTasks: () =>
-            node.tasks.map((path) => ({
-              name: path,
-              task_id: path,
-              cgroup_path: path,
-              subcgroups_paths: [],
-              labels: {},
-              resources: {},
-            })),
+          getTasks: () => node.tasks.map(taskAt),
         },
         metrics_storage: new MemoryStorage(),
       }),

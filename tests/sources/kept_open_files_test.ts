@@ -11,20 +11,11 @@ import { KeptOpenFiles, OutOfDescriptors, TaskCgroupFiles } from "../../src/sour
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { countingCalls } from "../helpers/counting_calls.ts";
 import { runIsolated } from "../helpers/isolated.ts";
-import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { taskAt, withRealCgroups } from "../helpers/real_cgroups.ts";
 
 /** Not a v1 controller: withRealCgroups resolves it to the cgroup2 mount (the PSI files). */
 const CONTROLLERS = ["cpuacct", "cpu", "memory", "unified"];
 const MiB = 1024 * 1024;
-
-const taskOf = (path: string): Task => ({
-  name: path,
-  task_id: path,
-  cgroup_path: path,
-  subcgroups_paths: [],
-  labels: {},
-  resources: {},
-});
 
 function measured(result: ReturnType<TaskCgroupFiles["read"]>): CgroupMeasurements {
   assert.equal(result.kind, "ok", JSON.stringify(result));
@@ -40,7 +31,7 @@ Deno.test("a cgroup removed and created again under the same name is read from t
     try {
       Deno.writeTextFileSync(`${memoryDir}/memory.limit_in_bytes`, String(64 * MiB));
       const first = groups.spawnIn(path);
-      const before = measured(files.read(groups.layout, taskOf(path)));
+      const before = measured(files.read(groups.layout, taskAt(path)));
       assert.equal(before.memoryLimitBytes, 64 * MiB);
       assert.deepEqual(before.pids, [first.pid]);
       assert.ok(before.cpuPressure, "PSI from the cgroup2 side");
@@ -53,7 +44,7 @@ Deno.test("a cgroup removed and created again under the same name is read from t
       for (const dir of groups.dirs(path)) Deno.mkdirSync(dir);
       Deno.writeTextFileSync(`${memoryDir}/memory.limit_in_bytes`, String(32 * MiB));
       const second = groups.spawnIn(path);
-      const after = measured(files.read(groups.layout, taskOf(path)));
+      const after = measured(files.read(groups.layout, taskAt(path)));
       assert.equal(after.memoryLimitBytes, 32 * MiB, "the new cgroup's limit, not a stale descriptor's");
       assert.deepEqual(after.pids, [second.pid]);
       assert.ok(after.cpuPressure, "PSI from the new cgroup2 directory");
@@ -63,7 +54,7 @@ Deno.test("a cgroup removed and created again under the same name is read from t
       // Removed for good: gone, and its files given back.
       await groups.kill(second);
       groups.remove(path);
-      const gone = files.read(groups.layout, taskOf(path));
+      const gone = files.read(groups.layout, taskAt(path));
       assert.equal(gone.kind, "gone");
       assert.equal(files.openCount, 0);
     } finally {
@@ -78,7 +69,7 @@ Deno.test("tasks the node no longer lists give their files back; a changed cgrou
     const libc = new Libc();
     const files = new TaskCgroupFiles(libc);
     try {
-      const [a, b] = groups.paths.map(taskOf) as [Task, Task];
+      const [a, b] = groups.paths.map(taskAt) as [Task, Task];
       files.sync([a, b]);
       measured(files.read(groups.layout, a));
       measured(files.read(groups.layout, b));
@@ -102,7 +93,7 @@ Deno.test("past its share of the fd limit, a new task is measured with open-read
     const libc = new Libc();
     const files = new TaskCgroupFiles(libc, { maxOpen: 10 });
     try {
-      const [a, b] = groups.paths.map(taskOf) as [Task, Task];
+      const [a, b] = groups.paths.map(taskAt) as [Task, Task];
       measured(files.read(groups.layout, a));
       assert.equal(files.openCount, 10);
       const other = measured(files.read(groups.layout, b));
@@ -133,7 +124,7 @@ Deno.test("out of descriptors: a clear error naming LimitNOFILE, the task's file
     };
     const files = new TaskCgroupFiles(limited);
     try {
-      const [a, b] = groups.paths.map(taskOf) as [Task, Task];
+      const [a, b] = groups.paths.map(taskAt) as [Task, Task];
       const options = { pids: false }; // as the runner reads: no file opened afresh per read
       measured(files.read(groups.layout, a, options));
       const held = files.openCount;
