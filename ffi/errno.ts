@@ -12,6 +12,7 @@ export const ERRNO = Object.freeze({
   EBUSY: 16,
   ENODEV: 19,
   ENOTDIR: 20,
+  EISDIR: 21,
   EINVAL: 22,
   ENFILE: 23,
   EMFILE: 24,
@@ -30,7 +31,7 @@ export function errnoName(errno: number): string {
 /** A failed libc call: which call, the errno, its name, and the C library's text for it. */
 export class ErrnoError extends Error {
   override readonly name = "ErrnoError";
-  constructor(readonly call: string, readonly errno: number, description: string) {
+  constructor(readonly call: string, readonly errno: number, readonly description: string) {
     super(`${call}: ${errnoName(errno)} (${description})`);
   }
   get code(): string {

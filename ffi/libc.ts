@@ -20,6 +20,8 @@ const SYMBOLS = {
   ioctl: { parameters: ["i32", "u64", "u64"], result: "i32" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  // glibc's pread is pread64 on 64-bit targets: a 64-bit offset.
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
   strerror: { parameters: ["i32"], result: "pointer" },
@@ -40,7 +42,7 @@ export class Libc {
     try {
       this.#lib = Deno.dlopen(path, SYMBOLS);
     } catch (error) {
-      throw new Error(`cannot load ${path} for perf counters: ${(error as Error).message}`);
+      throw new Error(`cannot load the C library ${path}: ${(error as Error).message}`);
     }
     this.#sym = this.#lib.symbols;
     this.#arch = arch;
@@ -115,6 +117,17 @@ export class Libc {
   read(fd: number, buffer: Uint8Array<ArrayBuffer>): number {
     const n = Number(this.#sym.read(fd, buffer, BigInt(buffer.byteLength)));
     if (n < 0) throw this.#error("read");
+    return n;
+  }
+
+  /**
+   * pread(2): reads into `buffer` from `offset` without moving the file position, so a kept-open kernel
+   * file is re-read from offset 0 with one call (read(2) would need an lseek first). Returns the byte
+   * count; 0 at the end of the file.
+   */
+  pread(fd: number, buffer: Uint8Array<ArrayBuffer>, offset: number): number {
+    const n = Number(this.#sym.pread(fd, buffer, BigInt(buffer.byteLength), BigInt(offset)));
+    if (n < 0) throw this.#error("pread");
     return n;
   }
 

@@ -10,6 +10,7 @@ import { boolean, text, z } from "../config/schema.ts";
 import { type Metric, metric } from "../metrics/metric.ts";
 import type { SkipReporter } from "../platform/flat_keyed.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
+import { type ReadText, readTextFile } from "../platform/open_files.ts";
 import {
   type Meminfo,
   readMeminfo,
@@ -105,13 +106,21 @@ export const VMSTAT_COUNTERS: Readonly<Record<string, string>> = Object.freeze({
   platform_vmstat_pgfaults: "pgfault",
 });
 
+export interface PlatformReadHooks {
+  /** Told about a source that failed; its part of the sample is left out. */
+  readonly onError: (source: string, error: unknown) => void;
+  /** Told about unreadable lines skipped in key-value files. */
+  readonly onSkip?: SkipReporter;
+  /** How files are read: kept-open descriptors in the runner, open-read-close by default. */
+  readonly read?: ReadText;
+}
+
 /** Reads every source; a failing one is reported through `onError` and left out. */
 export function readPlatformSample(
   paths: HostPaths,
   topology: Topology,
   options: PlatformOptions,
-  onError: (source: string, error: unknown) => void,
-  onSkip?: SkipReporter,
+  { onError, onSkip, read = readTextFile }: PlatformReadHooks,
 ): PlatformSample {
   const attempt = <T>(source: string, read: () => T): T | undefined => {
     try {
@@ -126,19 +135,20 @@ export function readPlatformSample(
   return {
     timestamp: Date.now(),
     topology,
-    cpuUsage: attempt(`${paths.proc}/stat`, () => readProcStat(paths)),
-    meminfo: attempt(`${paths.proc}/meminfo`, () => readMeminfo(paths)),
+    cpuUsage: attempt(`${paths.proc}/stat`, () => readProcStat(paths, read)),
+    meminfo: attempt(`${paths.proc}/meminfo`, () => readMeminfo(paths, read)),
     nodeMeminfo: attempt(
       `${paths.sys}/devices/system/node/node*/meminfo`,
-      () => readNodeMeminfo(paths, nodes),
+      () => readNodeMeminfo(paths, nodes, { read }),
     ),
-    vmstat: attempt(`${paths.proc}/vmstat`, () => readVmstat(paths, onSkip)),
+    vmstat: attempt(`${paths.proc}/vmstat`, () => readVmstat(paths, { onSkip, read })),
     nodeVmstat: options.vmstat === undefined
       ? undefined
-      : attempt(`${paths.sys}/devices/system/node/node*/vmstat`, () => readNodeVmstat(paths, nodes, onSkip)),
+      : attempt(`${paths.sys}/devices/system/node/node*/vmstat`, () =>
+        readNodeVmstat(paths, nodes, { onSkip, read })),
     zoneinfo: zoneinfo === undefined
       ? undefined
-      : attempt(`${paths.proc}/zoneinfo`, () => readZoneinfo(paths, { pattern: zoneinfo, onSkip })),
+      : attempt(`${paths.proc}/zoneinfo`, () => readZoneinfo(paths, { pattern: zoneinfo, onSkip, read })),
   };
 }
 

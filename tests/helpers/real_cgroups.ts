@@ -2,6 +2,7 @@
  * Real cgroups on this machine for integration tests: a private parent per test in each requested
  * controller's hierarchy, children under it, processes moved in, and everything removed afterwards.
  */
+import type { Task } from "../../src/components/interfaces.ts";
 import { type CgroupLayout, controllerMount, readCgroupLayout } from "../../src/platform/cgroup/mod.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 
@@ -18,6 +19,11 @@ export interface RealCgroups {
   kill(child: Deno.ChildProcess): Promise<void>;
   /** Removes one child cgroup now (its processes must be gone). */
   remove(path: string): void;
+}
+
+/** A task at a cgroup path, named and identified by the path, with no labels or resources. */
+export function taskAt(path: string): Task {
+  return { name: path, task_id: path, cgroup_path: path, subcgroups_paths: [], labels: {}, resources: {} };
 }
 
 export async function withRealCgroups<T>(

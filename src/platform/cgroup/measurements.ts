@@ -6,7 +6,8 @@
  * field undefined. Malformed file contents throw PlatformParseError (a kernel format change, not a race).
  */
 import type { SkipReporter } from "../flat_keyed.ts";
-import { CgroupGoneSignal, dirReader } from "./dir_reader.ts";
+import type { OpenFiles } from "../open_files.ts";
+import { CgroupGoneSignal, dirReader, openFilesDirReader } from "./dir_reader.ts";
 import { type CgroupLayout, type CgroupMount, controllerMount } from "./mounts.ts";
 import { type CpuMeasurements, type MemoryMeasurements, readV1Cpu, readV1Memory } from "./v1.ts";
 import { type PressureMeasurements, readPressure, readV2Cpu, readV2Memory } from "./v2.ts";
@@ -22,6 +23,16 @@ export interface CgroupReadOptions {
   readonly pageSize?: number;
   /** Told about unreadable lines skipped in key-value files (memory.stat, cpu.stat). */
   readonly onSkip?: SkipReporter;
+  /**
+   * The task's kept-open files (src/platform/open_files.ts): read with one pread each instead of an
+   * open, read and close. The caller closes them when the task goes.
+   */
+  readonly files?: OpenFiles;
+  /**
+   * Whether to list the thread ids (v1 tasks, v2 cgroup.threads) as `pids`; default true. The runner
+   * turns it off: no metric uses them, and a v1 pid list needs a fresh open every read.
+   */
+  readonly pids?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 4096;
@@ -36,13 +47,17 @@ export function readCgroupMeasurements(
   const cpuMount = layout.v1.get("cpuacct") ?? layout.unified;
   const memoryMount = controllerMount(layout, "memory");
   const at = (mount: CgroupMount) => mount.mountPoint + (cgroupPath === "/" ? "" : cgroupPath);
-  const reader = (mount: CgroupMount, primary: boolean) => dirReader(at(mount), primary, options.onSkip);
+  const files = options.files;
+  const reader = (mount: CgroupMount, primary: boolean) =>
+    files === undefined
+      ? dirReader(at(mount), primary, options.onSkip)
+      : openFilesDirReader(files, at(mount), primary, options.onSkip);
   try {
     const cpu: CpuMeasurements = cpuMount === undefined
       ? {}
       : cpuMount.version === 1
-      ? readV1Cpu(reader(cpuMount, true))
-      : readV2Cpu(reader(cpuMount, true));
+      ? readV1Cpu(reader(cpuMount, true), options)
+      : readV2Cpu(reader(cpuMount, true), options);
     const memory: MemoryMeasurements = memoryMount === undefined
       ? {}
       : memoryMount.version === 1

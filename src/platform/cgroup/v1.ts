@@ -24,10 +24,10 @@ export interface MemoryMeasurements {
   readonly pageFaults?: number;
 }
 
-/** cpuacct.usage (nanoseconds) and tasks, both read from the cpuacct hierarchy. */
-export function readV1Cpu(dir: DirReader): CpuMeasurements {
+/** cpuacct.usage (nanoseconds) and, unless `pids` is false, tasks, both from the cpuacct hierarchy. */
+export function readV1Cpu(dir: DirReader, { pids = true }: { pids?: boolean } = {}): CpuMeasurements {
   const usage = dir.read("cpuacct.usage");
-  const tasks = dir.read("tasks");
+  const tasks = pids ? dir.read("tasks") : undefined;
   return {
     cpuUsageSeconds: usage === undefined
       ? undefined

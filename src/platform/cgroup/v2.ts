@@ -17,9 +17,9 @@ export interface PressureMeasurements {
  * cpu.stat usage_usec (present even without the cpu controller enabled) and cgroup.threads, which like
  * v1's tasks lists every thread; cgroup.procs would list processes only.
  */
-export function readV2Cpu(dir: DirReader): CpuMeasurements {
+export function readV2Cpu(dir: DirReader, { pids = true }: { pids?: boolean } = {}): CpuMeasurements {
   const stat = dir.read("cpu.stat");
-  const threads = dir.read("cgroup.threads");
+  const threads = pids ? dir.read("cgroup.threads") : undefined;
   const usageUs = stat === undefined
     ? undefined
     : pickFlatKeyed(stat, `${dir.dir}/cpu.stat`, ["usage_usec"], dir.onSkip)[0];

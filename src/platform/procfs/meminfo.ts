@@ -2,6 +2,7 @@
  * /proc/meminfo: host memory, the source of platform_mem_usage_bytes.
  */
 import type { HostPaths } from "../host_paths.ts";
+import { type ReadText, readTextFile } from "../open_files.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
 
 export interface Meminfo {
@@ -44,7 +45,7 @@ export function parseMeminfo(text: string, source = "meminfo"): Meminfo {
 }
 
 /** Reads and parses `<proc>/meminfo`. */
-export function readMeminfo(paths: HostPaths): Meminfo {
+export function readMeminfo(paths: HostPaths, read: ReadText = readTextFile): Meminfo {
   const path = `${paths.proc}/meminfo`;
-  return parseMeminfo(Deno.readTextFileSync(path), path);
+  return parseMeminfo(read(path), path);
 }

@@ -5,6 +5,7 @@
  * and iowait are not busy, and guest/guest_nice are already included in user/nice.
  */
 import type { HostPaths } from "../host_paths.ts";
+import { type ReadText, readTextFile } from "../open_files.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
 
 const CPU_LINE = /^cpu(\d+)$/;
@@ -41,7 +42,7 @@ export function parseProcStat(text: string, source = "stat"): ReadonlyMap<number
 }
 
 /** Reads and parses `<proc>/stat`. */
-export function readProcStat(paths: HostPaths): ReadonlyMap<number, number> {
+export function readProcStat(paths: HostPaths, read: ReadText = readTextFile): ReadonlyMap<number, number> {
   const path = `${paths.proc}/stat`;
-  return parseProcStat(Deno.readTextFileSync(path), path);
+  return parseProcStat(read(path), path);
 }

@@ -3,6 +3,7 @@
  */
 import { parseFlatKeyed, type SkipReporter } from "../flat_keyed.ts";
 import type { HostPaths } from "../host_paths.ts";
+import { type FileShape, type ReadText, readTextFile } from "../open_files.ts";
 
 export type Vmstat = Readonly<Record<string, number>>;
 
@@ -11,8 +12,14 @@ export function parseVmstat(text: string, source = "vmstat", onSkip?: SkipReport
   return parseFlatKeyed(text, source, onSkip);
 }
 
+/** A `key value` line per record, each well under 128 bytes (mm/vmstat.c vmstat_show). */
+const VMSTAT_SHAPE: FileShape = Object.freeze({ recordBytes: 128 });
+
 /** Reads and parses `<proc>/vmstat`. */
-export function readVmstat(paths: HostPaths, onSkip?: SkipReporter): Vmstat {
+export function readVmstat(
+  paths: HostPaths,
+  { onSkip, read = readTextFile }: { onSkip?: SkipReporter; read?: ReadText } = {},
+): Vmstat {
   const path = `${paths.proc}/vmstat`;
-  return parseVmstat(Deno.readTextFileSync(path), path, onSkip);
+  return parseVmstat(read(path, VMSTAT_SHAPE), path, onSkip);
 }

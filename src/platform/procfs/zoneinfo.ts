@@ -21,6 +21,7 @@
  */
 import type { SkipReporter } from "../flat_keyed.ts";
 import type { HostPaths } from "../host_paths.ts";
+import { type FileShape, type ReadText, readTextFile } from "../open_files.ts";
 import { linesOf } from "../parse.ts";
 import { groupCount, matchAtStart } from "../regexp.ts";
 
@@ -116,11 +117,14 @@ export function parseZoneinfo(
   return Object.freeze([...values.values()]);
 }
 
+/** A zone per record, its size growing with the CPUs (a pageset each): read until a read returns 0. */
+const ZONEINFO_SHAPE: FileShape = Object.freeze({ recordBytes: Infinity });
+
 /** Reads and parses `<proc>/zoneinfo`. */
 export function readZoneinfo(
   paths: HostPaths,
-  options: { pattern?: RegExp; onSkip?: SkipReporter } = {},
+  { read = readTextFile, ...options }: { pattern?: RegExp; onSkip?: SkipReporter; read?: ReadText } = {},
 ): Zoneinfo {
   const path = `${paths.proc}/zoneinfo`;
-  return parseZoneinfo(Deno.readTextFileSync(path), { ...options, source: path });
+  return parseZoneinfo(read(path, ZONEINFO_SHAPE), { ...options, source: path });
 }

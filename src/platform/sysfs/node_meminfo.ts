@@ -3,6 +3,7 @@
  * `Node 0 MemFree:   4457408 kB`. The source of platform_mem_numa_{free,used}_bytes.
  */
 import type { HostPaths } from "../host_paths.ts";
+import { type ReadText, readTextFile } from "../open_files.ts";
 import { linesOf, PlatformParseError } from "../parse.ts";
 import { parseMeminfoValues } from "../procfs/meminfo.ts";
 
@@ -43,11 +44,15 @@ export function parseNodeMeminfo(text: string, source = "node/meminfo"): NodeMem
 }
 
 /** Reads the meminfo of each given node (from readOnlineNodes, read once: no globbing per call). */
-export function readNodeMeminfo(paths: HostPaths, nodes: readonly number[]): Map<number, NodeMeminfo> {
+export function readNodeMeminfo(
+  paths: HostPaths,
+  nodes: readonly number[],
+  { read = readTextFile }: { read?: ReadText } = {},
+): Map<number, NodeMeminfo> {
   const result = new Map<number, NodeMeminfo>();
   for (const node of nodes) {
     const path = `${paths.sys}/devices/system/node/node${node}/meminfo`;
-    const info = parseNodeMeminfo(Deno.readTextFileSync(path), path);
+    const info = parseNodeMeminfo(read(path), path);
     if (info.node !== node) throw new PlatformParseError(path, 1, `file describes node ${info.node}`);
     result.set(node, info);
   }

@@ -3,6 +3,7 @@
  */
 import type { SkipReporter } from "../flat_keyed.ts";
 import type { HostPaths } from "../host_paths.ts";
+import { type ReadText, readTextFile } from "../open_files.ts";
 import { parseVmstat, type Vmstat } from "../procfs/vmstat.ts";
 
 export function parseNodeVmstat(text: string, source = "node/vmstat", onSkip?: SkipReporter): Vmstat {
@@ -13,12 +14,12 @@ export function parseNodeVmstat(text: string, source = "node/vmstat", onSkip?: S
 export function readNodeVmstat(
   paths: HostPaths,
   nodes: readonly number[],
-  onSkip?: SkipReporter,
+  { onSkip, read = readTextFile }: { onSkip?: SkipReporter; read?: ReadText } = {},
 ): Map<number, Vmstat> {
   const result = new Map<number, Vmstat>();
   for (const node of nodes) {
     const path = `${paths.sys}/devices/system/node/node${node}/vmstat`;
-    result.set(node, parseNodeVmstat(Deno.readTextFileSync(path), path, onSkip));
+    result.set(node, parseNodeVmstat(read(path), path, onSkip));
   }
   return result;
 }

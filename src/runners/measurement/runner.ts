@@ -26,6 +26,7 @@ import {
   StartupError,
 } from "../../sources/contract.ts";
 import { taskMetrics } from "../../sources/cgroup.ts";
+import { KeptOpenFiles } from "../../sources/kept_open_files.ts";
 import { buildPlatform, lazyMeasurements, rdtInformation } from "../../sources/snapshot.ts";
 import { encodeMeasured, type Measured, type MeasuredTask, readResctrlInfoOrNothing } from "./measured.ts";
 
@@ -45,6 +46,8 @@ export class MeasurementRunner {
   readonly #sourceFactories: readonly MeasurementSourceFactory<MeasurementRunnerParams>[];
   #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
+  /** Kernel files kept open between iterations; undefined before start() or without libc. */
+  #files: KeptOpenFiles | undefined;
   #lastDurations: Record<string, number> = {};
   #durations: Record<string, number> = {};
   #started = performance.now();
@@ -132,6 +135,11 @@ export class MeasurementRunner {
     } catch (error) {
       throw new Error(`cannot read this host's topology and cgroup mounts: ${(error as Error).message}`);
     }
+    try {
+      this.#files ??= new KeptOpenFiles(this.#context.hostPaths);
+    } catch (error) {
+      log.warning(`reading kernel files with open, read and close each time: ${(error as Error).message}`);
+    }
     for (const factory of this.#sourceFactories) {
       try {
         const source = await factory(this.#params, this.#context, facts);
@@ -153,6 +161,7 @@ export class MeasurementRunner {
     this.#started = performance.now();
     const timed = this.#timer;
     const tasks = await timed("node", () => this.#tasks());
+    this.#files?.tasks.sync(tasks);
     for (const source of this.#sources) {
       await timed(source.name, async () => {
         try {
@@ -168,8 +177,11 @@ export class MeasurementRunner {
         this.#context.hostPaths,
         facts.topology,
         facts.platform,
-        (source, e) => this.#warnSource(source, e),
-        skipped,
+        {
+          onError: (source, e) => this.#warnSource(source, e),
+          onSkip: skipped,
+          read: this.#files?.readPlatform,
+        },
       );
       const samples = platformMetrics(sample, facts.platform, commonLabels);
       for (const source of this.#sources) {
@@ -313,10 +325,11 @@ export class MeasurementRunner {
   #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): MeasuredTask | undefined {
     let result;
     try {
-      result = readCgroupMeasurements(facts.layout, task.cgroup_path, {
-        pageSize: facts.pageSize,
-        onSkip: skipped,
-      });
+      // Thread ids are not measured: no metric uses them (RDT and allocations list them on their own).
+      const options = { pageSize: facts.pageSize, onSkip: skipped, pids: false };
+      result = this.#files
+        ? this.#files.tasks.read(facts.layout, task, options)
+        : readCgroupMeasurements(facts.layout, task.cgroup_path, options);
     } catch (error) {
       this.#warnSource(`task ${task.task_id}`, error);
       return undefined;
@@ -361,6 +374,8 @@ export class MeasurementRunner {
    * the way out, tests after start(). Safe to call twice.
    */
   async close(): Promise<void> {
+    this.#files?.close();
+    this.#files = undefined;
     const sources = this.#sources;
     this.#sources = [];
     for (const source of sources.reverse()) {
