@@ -139,7 +139,7 @@ function send(res: http.ServerResponse, status: number, text: string): void {
 }
 
 /** A loopback port nothing listens on (bound, then released): connecting to it is refused. */
-export async function refusedPort(): Promise<number> {
+export function refusedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();

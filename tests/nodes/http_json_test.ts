@@ -153,7 +153,7 @@ Deno.test("JsonClient: each failure has its kind and a message that says what ha
 
 Deno.test("JsonClient: a port nobody listens on is 'refused'", async () => {
   const client = new JsonClient({
-    baseUrl: `http://127.0.0.1:${await refusedPort()}`,
+    baseUrl: `http://127.0.0.1:${refusedPort()}`,
     timeoutMs: 2000,
     maxBytes: 1e6,
   });
