@@ -70,10 +70,11 @@ export class JsonClient {
     this.#options = options;
     this.#base = new URL(options.baseUrl);
     const secure = this.#base.protocol === "https:";
-    // One kept-alive connection: a TLS handshake per interval would cost the kubelet and us for nothing.
+    // Kept-alive connections: a TLS handshake per interval would cost the kubelet and us for nothing.
+    // No maxSockets: a request queued behind a hung one would wait out its own timeout in the queue.
     this.#agent = secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 1, ...(options.tls ?? { minVersion: "TLSv1.2" }) })
-      : new http.Agent({ keepAlive: true, maxSockets: 1 });
+      ? new https.Agent({ keepAlive: true, ...(options.tls ?? { minVersion: "TLSv1.2" }) })
+      : new http.Agent({ keepAlive: true });
   }
 
   /** The URL a path resolves to, for messages. */
@@ -107,7 +108,10 @@ export class JsonClient {
       };
       const req = module.request(target, { method: request.method ?? "GET", headers, agent: this.#agent });
       const timer = setTimeout(
-        () => finish(new RequestFailure("timeout", `no complete answer within ${timeoutMs / 1000} s`)),
+        () =>
+          finish(
+            new RequestFailure("timeout", `no complete answer within ${Math.round(timeoutMs / 100) / 10} s`),
+          ),
         timeoutMs,
       );
       req.on("error", (error) => finish(classify(error)));

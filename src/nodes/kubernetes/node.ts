@@ -170,6 +170,8 @@ export class KubernetesNode implements Node {
         this.#pods.warn(verdict.key, `skipped ${verdict.reason}`);
         continue;
       }
+      // A pod listed twice (overlapping answers) is one task.
+      if (listed.has(verdict.pod.uid)) continue;
       listed.add(verdict.pod.uid);
       const task = this.#task(this.#tree, verdict.pod);
       if (task) tasks.push(task);

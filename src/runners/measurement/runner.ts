@@ -306,7 +306,9 @@ export class MeasurementRunner {
     try {
       return await this.#params.node.getTasks();
     } catch (error) {
-      const message = `the node could not list tasks: ${(error as Error).message}; measuring the platform only`;
+      const message = `the node could not list tasks: ${
+        (error as Error).message
+      }; measuring the platform only`;
       // A node that reported its outage itself (once) is not logged again every iteration.
       if (isReported(error)) log.debug(message);
       else log.error(message);
