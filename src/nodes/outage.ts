@@ -70,31 +70,37 @@ export class OutageReporter {
   }
 }
 
-/** Warns once per key (a pod, a task) until the key is cleared: problems of one item, not of the API. */
+/**
+ * Warns once per item and topic (a pod's missing cgroup, its unreadable quantities) until the item is
+ * fine again or no longer listed: problems of one item, not of the API.
+ */
 export class OnceLog {
   readonly #log: Logger;
-  readonly #warned = new Set<string>();
+  /** item key → topics warned about. */
+  readonly #warned = new Map<string, Set<string>>();
 
   constructor(log: Logger) {
     this.#log = log;
   }
 
-  warn(key: string, message: string): void {
-    if (this.#warned.has(key)) {
+  warn(key: string, message: string, topic = ""): void {
+    const topics = this.#warned.get(key) ?? new Set<string>();
+    if (topics.has(topic)) {
       this.#log.debug(message);
       return;
     }
-    this.#warned.add(key);
+    topics.add(topic);
+    this.#warned.set(key, topics);
     this.#log.warning(`${message} (reported once)`);
   }
 
-  /** The item is fine again (or gone): a new problem with it is worth a new warning. */
-  clear(key: string): void {
-    this.#warned.delete(key);
+  /** The item is fine again: a new problem with it (in `topic`) is worth a new warning. */
+  clear(key: string, topic = ""): void {
+    this.#warned.get(key)?.delete(topic);
   }
 
-  /** Forgets items no longer listed, so the set does not grow with every pod ever seen. */
+  /** Forgets items no longer listed, so the map does not grow with every pod ever seen. */
   retain(keys: ReadonlySet<string>): void {
-    for (const key of this.#warned) if (!keys.has(key)) this.#warned.delete(key);
+    for (const key of this.#warned.keys()) if (!keys.has(key)) this.#warned.delete(key);
   }
 }

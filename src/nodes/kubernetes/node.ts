@@ -26,9 +26,8 @@ import {
 } from "../../config/schema.ts";
 import { getLogger } from "../../logging/mod.ts";
 import { CgroupTree } from "../cgroup_tree.ts";
-import { classify, JsonClient, RequestFailure } from "../http_json.ts";
-import { MAX_RESPONSE_BYTES, sslParam, TaskChanges } from "../orchestrator.ts";
-import { OnceLog, OutageReporter } from "../outage.ts";
+import { JsonClient, RequestFailure } from "../http_json.ts";
+import { MAX_RESPONSE_BYTES, OrchestratorTasks, sslParam } from "../orchestrator.ts";
 import {
   CGROUP_DRIVERS,
   containerCgroupPath,
@@ -95,9 +94,7 @@ export class KubernetesNode implements Node {
   readonly #client: JsonClient;
   readonly #paths: readonly string[];
   readonly #filter: PodFilter;
-  readonly #outage: OutageReporter;
-  readonly #pods = new OnceLog(log);
-  readonly #changes: TaskChanges;
+  readonly #orchestrator: OrchestratorTasks;
   #tree: CgroupTree | undefined;
 
   constructor(parameters: KubernetesNodeParams, context: ComponentContext) {
@@ -143,42 +140,17 @@ export class KubernetesNode implements Node {
     });
     const source = parameters.kubelet_enabled ? "kubelet" : "API server";
     const what = `KubernetesNode (${source} ${this.#client.url(this.#paths[0]!)})`;
-    this.#outage = new OutageReporter(log, what);
-    this.#changes = new TaskChanges(log, what);
+    this.#orchestrator = new OrchestratorTasks(log, what);
   }
 
   async getTasks(): Promise<Task[]> {
-    let items: unknown[];
-    try {
-      items = await this.#fetchPods();
-    } catch (error) {
-      const failure = classify(error);
-      throw this.#outage.failed(failure.kind, failure.message);
-    }
-    this.#outage.succeeded();
-    this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
-    const tasks: Task[] = [];
-    const listed = new Set<string>();
-    for (const item of items) {
-      const verdict = readPod(item, this.#filter);
-      if (verdict.kind === "ignored") {
-        log.debug(verdict.reason);
-        continue;
-      }
-      if (verdict.kind === "invalid") {
-        listed.add(verdict.key);
-        this.#pods.warn(verdict.key, `skipped ${verdict.reason}`);
-        continue;
-      }
-      // A pod listed twice (overlapping answers) is one task.
-      if (listed.has(verdict.pod.uid)) continue;
-      listed.add(verdict.pod.uid);
-      const task = this.#task(this.#tree, verdict.pod);
-      if (task) tasks.push(task);
-    }
-    this.#pods.retain(listed);
-    this.#changes.update(tasks);
-    return tasks;
+    const items = await this.#orchestrator.ask(() => this.#fetchPods());
+    const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
+    return this.#orchestrator.tasks(
+      items,
+      (item) => readPod(item, this.#filter),
+      (pod) => this.#task(tree, pod),
+    );
   }
 
   /** Releases the kept-alive connection. */
@@ -212,8 +184,8 @@ export class KubernetesNode implements Node {
     }
   }
 
-  /** The pod as a task when its cgroups exist; otherwise one warning (with a hint) and no task. */
-  #task(tree: CgroupTree, pod: Pod): Task | undefined {
+  /** The pod as a task when its cgroups exist; otherwise why not (with a hint). */
+  #task(tree: CgroupTree, pod: Pod): Task | { skipped: string } {
     const place: PodPlace = {
       driver: this.#params.cgroup_driver,
       root: this.#params.cgroup_root,
@@ -229,16 +201,15 @@ export class KubernetesNode implements Node {
       const hint = tree.exists(podCgroupPath(other))
         ? `; the pod is at ${podCgroupPath(other)}: set cgroup_driver: ${other.driver}`
         : "; skipped until it appears";
-      this.#pods.warn(pod.uid, `${title}: no cgroup ${tree.dir(missing)}${hint}`);
-      return undefined;
+      return { skipped: `${title}: no cgroup ${tree.dir(missing)}${hint}` };
     }
     if (pod.badQuantities.length) {
-      this.#pods.warn(
-        `${pod.uid} quantities`,
-        `${title}: unreadable resources ${pod.badQuantities.join(", ")}`,
+      this.#orchestrator.warnItem(
+        pod.uid,
+        "quantities",
+        `${title}: unreadable resources ${pod.badQuantities.join(", ")}; left out`,
       );
     }
-    this.#pods.clear(pod.uid);
     return Object.freeze({
       name: `${pod.namespace}/${pod.name}`,
       task_id: pod.uid,

@@ -5,6 +5,7 @@
  * containerStatuses[].{name,ready,containerID}}.
  */
 import { sanitizeLabelName } from "../cgroup_tree.ts";
+import { isObject, type ItemVerdict, type Json, str } from "../json_fields.ts";
 import { type ContainerRef, isPodUid, parseContainerId, type QosClass } from "./cgroup_paths.ts";
 import { parseQuantity } from "./quantity.ts";
 
@@ -37,18 +38,7 @@ export interface Pod {
   readonly badQuantities: readonly string[];
 }
 
-export type PodVerdict =
-  | { readonly kind: "pod"; readonly pod: Pod }
-  /** Not ours or not running yet: normal, worth a debug line. */
-  | { readonly kind: "ignored"; readonly reason: string }
-  /** Something the operator should know (a malformed pod, an unknown runtime): one warning per pod. */
-  | { readonly kind: "invalid"; readonly key: string; readonly reason: string };
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined => typeof value === "string" ? value : undefined;
+export type PodVerdict = ItemVerdict<Pod>;
 
 /** The list of pods of a PodList; throws an Error naming what is missing. */
 export function podItems(document: unknown): unknown[] {
@@ -127,8 +117,9 @@ export function readPod(item: unknown, filter: PodFilter): PodVerdict {
   }
   const { resources, bad } = podResources(spec);
   return {
-    kind: "pod",
-    pod: {
+    kind: "ok",
+    key: uid,
+    item: {
       uid,
       cgroupUid,
       namespace,

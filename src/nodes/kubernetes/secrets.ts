@@ -26,14 +26,7 @@ function readProblem(path: string, error: unknown): string {
 
 /** Checks the token file at load; throws an Error naming the path and the problem. */
 export function checkTokenFile(path: string, log: Logger): void {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    throw new Error(readProblem(path, error));
-  }
-  const problem = tokenProblem(path, text);
-  if (problem) throw new Error(problem);
+  readToken(path);
   const mode = Deno.statSync(path).mode;
   // Not refused: Kubernetes mounts service-account tokens 0644 by default, so refusing would break
   // every in-cluster deployment that did not set defaultMode; the manifest in deploy/ sets 0400.

@@ -11,9 +11,8 @@ import { loadTlsOptions, type TlsOptions } from "../../components/ssl.ts";
 import { boolean, number, params, url, type z } from "../../config/schema.ts";
 import { getLogger } from "../../logging/mod.ts";
 import { CgroupTree } from "../cgroup_tree.ts";
-import { classify, JsonClient, RequestFailure } from "../http_json.ts";
-import { MAX_RESPONSE_BYTES, sslParam, TaskChanges } from "../orchestrator.ts";
-import { OnceLog, OutageReporter } from "../outage.ts";
+import { JsonClient, RequestFailure } from "../http_json.ts";
+import { MAX_RESPONSE_BYTES, OrchestratorTasks, sslParam } from "../orchestrator.ts";
 import { readProcCgroup } from "./proc_cgroup.ts";
 import { launchedTasks, type MesosTask, readLaunchedTask } from "./state.ts";
 
@@ -40,9 +39,7 @@ export class MesosNode implements Node {
   static readonly description = "Running tasks of this Mesos agent (operator API GET_STATE) as tasks.";
   readonly #context: ComponentContext;
   readonly #client: JsonClient;
-  readonly #outage: OutageReporter;
-  readonly #tasks = new OnceLog(log);
-  readonly #changes: TaskChanges;
+  readonly #orchestrator: OrchestratorTasks;
   #tree: CgroupTree | undefined;
 
   constructor(parameters: MesosNodeParams, context: ComponentContext) {
@@ -54,67 +51,41 @@ export class MesosNode implements Node {
       maxBytes: MAX_RESPONSE_BYTES,
     });
     const what = `MesosNode (${this.#client.url("/api/v1")})`;
-    this.#outage = new OutageReporter(log, what);
-    this.#changes = new TaskChanges(log, what);
+    this.#orchestrator = new OrchestratorTasks(log, what);
   }
 
   async getTasks(): Promise<Task[]> {
-    let items: unknown[];
-    try {
+    const items = await this.#orchestrator.ask(async () => {
       const answer = await this.#client.request("/api/v1", { method: "POST", body: { type: "GET_STATE" } });
       try {
-        items = launchedTasks(answer);
+        return launchedTasks(answer);
       } catch (error) {
         throw new RequestFailure("malformed", (error as Error).message);
       }
-    } catch (error) {
-      const failure = classify(error);
-      throw this.#outage.failed(failure.kind, failure.message);
-    }
-    this.#outage.succeeded();
+    });
     const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
-    const tasks: Task[] = [];
-    const listed = new Set<string>();
-    for (const item of items) {
-      const verdict = readLaunchedTask(item);
-      if (verdict.kind === "ignored") {
-        log.debug(verdict.reason);
-        continue;
-      }
-      listed.add(verdict.kind === "task" ? verdict.task.taskId : verdict.key);
-      if (verdict.kind === "invalid") {
-        this.#tasks.warn(verdict.key, `skipped ${verdict.reason}`);
-        continue;
-      }
-      const task = this.#task(tree, verdict.task);
-      if (task) tasks.push(task);
-    }
-    this.#tasks.retain(listed);
-    this.#changes.update(tasks);
-    return tasks;
+    return this.#orchestrator.tasks(items, readLaunchedTask, (task) => this.#task(tree, task));
   }
 
   close(): void {
     this.#client.close();
   }
 
-  #task(tree: CgroupTree, task: MesosTask): Task | undefined {
+  #task(tree: CgroupTree, task: MesosTask): Task | { skipped: string } | undefined {
     const title = `task ${task.name} (${task.taskId})`;
     const found = readProcCgroup(this.#context.hostPaths, task.executorPid, tree.mount);
     if (found.kind === "gone") {
+      // The task is ending: normal, worth a debug line, not a warning.
       log.debug(`${title}: executor ${task.executorPid} is gone`);
       return undefined;
     }
     if (found.kind === "unlisted" || found.path === "/") {
       // WCA's explanation: without the cgroups/cpu isolator the executor stays in the root cgroup.
-      this.#tasks.warn(
-        task.taskId,
-        `skipped ${title}: its executor ${task.executorPid} is in no cgroup of its own in ` +
+      return {
+        skipped: `skipped ${title}: its executor ${task.executorPid} is in no cgroup of its own in ` +
           `${tree.mount.mountPoint} (is the agent's cgroups/cpu isolator on?)`,
-      );
-      return undefined;
+      };
     }
-    this.#tasks.clear(task.taskId);
     return Object.freeze({
       name: task.name,
       task_id: task.taskId,

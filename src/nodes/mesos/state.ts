@@ -5,6 +5,7 @@
  * [{state, executor_id, agent_id, container_status: {container_id: {value}, executor_pid}}]}.
  */
 import { sanitizeLabelName } from "../cgroup_tree.ts";
+import { isObject, type ItemVerdict, str } from "../json_fields.ts";
 
 export interface MesosTask {
   readonly name: string;
@@ -15,16 +16,8 @@ export interface MesosTask {
   readonly resources: Readonly<Record<string, number>>;
 }
 
-export type MesosVerdict =
-  | { readonly kind: "task"; readonly task: MesosTask }
-  | { readonly kind: "ignored"; readonly reason: string }
-  | { readonly kind: "invalid"; readonly key: string; readonly reason: string };
+export type MesosVerdict = ItemVerdict<MesosTask>;
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined => typeof value === "string" ? value : undefined;
 const valueOf = (id: unknown): string | undefined => isObject(id) ? str(id.value) : undefined;
 
 /** The launched tasks of a GET_STATE answer; throws an Error naming what is missing. */
@@ -102,8 +95,9 @@ export function readLaunchedTask(item: unknown): MesosVerdict {
     }
   }
   return {
-    kind: "task",
-    task: {
+    kind: "ok",
+    key: taskId,
+    item: {
       name,
       taskId,
       executorPid: pid,

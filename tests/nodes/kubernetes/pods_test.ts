@@ -24,12 +24,12 @@ Deno.test("podItems: a PodList's items; anything else is named", () => {
 
 Deno.test("readPod: a running, ready pod", () => {
   const verdict = readPod(pod({ ...base, labels: { "app.kubernetes.io/name": "web", tier: "front" } }), all);
-  assert.equal(verdict.kind, "pod");
-  if (verdict.kind !== "pod") return;
-  assert.equal(verdict.pod.qos, "burstable");
-  assert.equal(verdict.pod.cgroupUid, base.uid);
-  assert.deepEqual(verdict.pod.containers, [{ name: "app", runtime: "containerd", id: ID }]);
-  assert.deepEqual(verdict.pod.labels, {
+  assert.equal(verdict.kind, "ok");
+  if (verdict.kind !== "ok") return;
+  assert.equal(verdict.item.qos, "burstable");
+  assert.equal(verdict.item.cgroupUid, base.uid);
+  assert.deepEqual(verdict.item.containers, [{ name: "app", runtime: "containerd", id: ID }]);
+  assert.deepEqual(verdict.item.labels, {
     app_kubernetes_io__name: "web",
     tier: "front",
     [QOS_LABEL]: "burstable",
@@ -98,7 +98,7 @@ Deno.test("readPod: what is skipped, and what is worth a warning", () => {
 
 Deno.test("readPod: a static pod's cgroup is named after its config hash (kubernetes.io/config.mirror)", () => {
   const verdict = readPod(pod({ ...base, annotations: { "kubernetes.io/config.mirror": "6a3b1c2d" } }), all);
-  assert.equal(verdict.kind === "pod" && verdict.pod.cgroupUid, "6a3b1c2d");
+  assert.equal(verdict.kind === "ok" && verdict.item.cgroupUid, "6a3b1c2d");
 });
 
 Deno.test("podLabels: WCA's sanitising plus the QoS class", () => {

@@ -28,8 +28,9 @@ Deno.test("readLaunchedTask: running tasks with an executor pid; labels and reso
     scalars: { cpus: 0.5, mem: 256, disk: 1024, gpus: 1 },
   }]));
   assert.deepEqual(readLaunchedTask(item), {
-    kind: "task",
-    task: {
+    kind: "ok",
+    key: "web-0-abc",
+    item: {
       name: "aurora/prod/web",
       taskId: "web-0-abc",
       executorPid: 4242,
