@@ -8,7 +8,7 @@ import { SSL } from "./components/ssl.ts";
 import type { ComponentClass, ComponentContext } from "./components/component.ts";
 import { NOPAllocator, NUMAAllocator, StaticAllocator } from "./allocators/mod.ts";
 import { NOPAnomalyDetector } from "./detectors/mod.ts";
-import { CgroupNode, StaticNode } from "./nodes/mod.ts";
+import { CgroupNode, KubernetesNode, MesosNode, StaticNode } from "./nodes/mod.ts";
 import { AllocationRunnerConfig, MeasurementRunnerConfig } from "./runners/composed.ts";
 import { DetectionRunner, type DetectionRunnerParams } from "./runners/detection/runner.ts";
 import { AllocationRunner, type AllocationRunnerParams } from "./runners/allocation/runner.ts";
@@ -67,4 +67,6 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Obje
   StaticAllocator,
   NUMAAllocator,
   SSL,
+  KubernetesNode,
+  MesosNode,
 });

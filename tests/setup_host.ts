@@ -16,6 +16,11 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
     pkg: "gcc",
     why: "compiles the kernel-header program perf_event_attr bytes are checked against",
   },
+  {
+    command: "openssl",
+    pkg: "openssl",
+    why: "makes the throw-away PKI of the TLS tests (!SSL, kubelet, API server, Mesos agent)",
+  },
 ];
 
 /** Headers the tests compile against, by file: gcc alone does not bring the kernel's uapi headers. */

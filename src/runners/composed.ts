@@ -109,12 +109,14 @@ export function resolveMeasurementRunner(
     ? { ...parameters.config.parameters }
     : Object.fromEntries(Object.keys(flatMeasurementParams).map((name) => [name, parameters[name]]));
   // allocation_configuration belongs to AllocationRunner, which reads it from the same parameters.
-  const { action_delay: delay, allocation_configuration: _allocation, ...rest } = given as Record<
+  const { action_delay: delay, storage, allocation_configuration: _allocation, ...rest } = given as Record<
     string,
     unknown
   >;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   if (delay !== undefined && defined.interval === undefined) defined.interval = delay;
+  // OWCA's `storage:` (the seeds' example.yaml) is metrics_storage.
+  if (storage !== undefined && defined.metrics_storage === undefined) defined.metrics_storage = storage;
   const measurementParams = measurementRunnerSchema.parse(defined);
   return { runner: new MeasurementRunner(measurementParams, context, sources), owned: true };
 }

@@ -14,6 +14,7 @@ import { readNodeTopology, readOnlineNodes } from "../../platform/sysfs/mod.ts";
 import { readTopology } from "../../platform/topology.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import { WCA_VERSION } from "../../version.ts";
+import { isReported } from "../../nodes/outage.ts";
 import { runLoop } from "../loop.ts";
 import { internalMetrics } from "./internal.ts";
 import { defaultLabelGenerators, type TaskLabelGenerator, taskLabels } from "./labels.ts";
@@ -317,7 +318,12 @@ export class MeasurementRunner {
     try {
       return await this.#params.node.getTasks();
     } catch (error) {
-      log.error(`the node could not list tasks: ${(error as Error).message}; measuring the platform only`);
+      const message = `the node could not list tasks: ${
+        (error as Error).message
+      }; measuring the platform only`;
+      // A node that reported its outage itself (once) is not logged again every iteration.
+      if (isReported(error)) log.debug(message);
+      else log.error(message);
       return [];
     }
   }

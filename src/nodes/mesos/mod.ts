@@ -1,0 +1,1 @@
+export { MesosNode, type MesosNodeParams } from "./node.ts";

@@ -1,0 +1,94 @@
+/**
+ * deploy/kubernetes/wca.yaml, parsed: the DaemonSet asks for exactly the privileges the README lists
+ * (capabilities instead of privileged), mounts the host read-only, scrapes where the config listens, and
+ * its ConfigMap's config loads (with the pod's files made for the test).
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
+import { Registry } from "../../src/components/mod.ts";
+import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
+import type { MeasurementRunner } from "../../src/runners/measurement/runner.ts";
+import { withClusterFiles } from "../helpers/cluster_files.ts";
+import { refusedPort } from "../helpers/json_server.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+// deno-lint-ignore no-explicit-any
+type Doc = any;
+
+const docs: Doc[] = parseAllDocuments(Deno.readTextFileSync(`${ROOT}deploy/kubernetes/wca.yaml`)).map((d) => {
+  assert.equal(d.errors.length, 0, String(d.errors));
+  return d.toJS();
+});
+const find = (kind: string): Doc => {
+  const found = docs.find((d) => d.kind === kind);
+  assert.ok(found, `the manifest has a ${kind}`);
+  return found;
+};
+const daemonSet = find("DaemonSet");
+const pod = daemonSet.spec.template.spec;
+const container = pod.containers[0];
+
+/** The capabilities README "Running as a non-root user" grants, without the CAP_ prefix. */
+function readmeCapabilities(): string[] {
+  const readme = Deno.readTextFileSync(`${ROOT}README.md`);
+  const start = readme.indexOf("### Running as a non-root user");
+  assert.ok(start >= 0, "the README has its privilege list");
+  const section = readme.slice(start, readme.indexOf("\n## ", start));
+  const line = /AmbientCapabilities=(.*)/.exec(section);
+  assert.ok(line, "the README's unit names its capabilities");
+  return line[1]!.trim().split(/\s+/).map((cap) => cap.replace(/^CAP_/, "")).sort();
+}
+
+Deno.test("DaemonSet: the README's capabilities instead of privileged, everything else dropped", () => {
+  const security = container.securityContext;
+  assert.notEqual(security.privileged, true);
+  assert.equal(security.allowPrivilegeEscalation, false);
+  assert.equal(security.readOnlyRootFilesystem, true);
+  assert.deepEqual(security.capabilities.drop, ["ALL"]);
+  assert.deepEqual([...security.capabilities.add].sort(), readmeCapabilities());
+  assert.equal(pod.hostPID, true);
+  assert.notEqual(pod.hostNetwork, true);
+  // uid 0 with only those capabilities needs the agent's consent flag.
+  assert.ok(container.args.includes("--root"));
+});
+
+Deno.test("DaemonSet: host paths mounted read-only; the token readable by the agent only", () => {
+  const volumes = new Map(pod.volumes.map((v: Doc) => [v.name, v]));
+  for (const mount of container.volumeMounts) {
+    const volume: Doc = volumes.get(mount.name);
+    assert.ok(volume, `volume ${mount.name} exists`);
+    if (volume.hostPath) assert.equal(mount.readOnly, true, `${volume.hostPath.path} is mounted read-only`);
+  }
+  const token = volumes.get("token") as Doc;
+  assert.equal(token.projected.defaultMode, 0o400);
+  assert.equal(pod.automountServiceAccountToken, false, "no second, 0644 copy of the token");
+  const role = find("ClusterRole");
+  assert.deepEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
+});
+
+Deno.test("DaemonSet: Prometheus scrapes the port and path the ConfigMap's storage serves, and the config loads", async () => {
+  const annotations = daemonSet.spec.template.metadata.annotations;
+  assert.equal(annotations["prometheus.io/scrape"], "true");
+  const config: string = find("ConfigMap").data["wca.yaml"];
+  const listen = /listen: (\S+)/.exec(config)![1]!;
+  assert.equal(listen.split(":").at(-1), annotations["prometheus.io/port"]);
+  assert.equal(String(container.ports[0].containerPort), annotations["prometheus.io/port"]);
+  assert.equal(annotations["prometheus.io/path"], "/metrics");
+  const configArg = container.args[container.args.indexOf("--config") + 1];
+  const configMount = container.volumeMounts.find((m: Doc) => m.name === "config");
+  assert.equal(configArg, `${configMount.mountPath}/wca.yaml`);
+  // Load it for real, on a free loopback port instead of 0.0.0.0:9192.
+  const local = config.replace(listen, `127.0.0.1:${refusedPort()}`);
+  await withClusterFiles(local, async (text) => {
+    const runner = buildRunner(parseConfigText("wca.yaml", text), {
+      components: new Registry(BUILTIN_COMPONENTS),
+      env: (name) =>
+        ({ KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", NODE_NAME: "node-1" })[name],
+    }) as MeasurementRunner;
+    await runner.close();
+    // deno-lint-ignore no-explicit-any
+    (runner.node as any).close();
+  });
+});
