@@ -10,6 +10,12 @@ const ENTRY_POINTS = [
     // counters, is all-access anyway). The agent's least privilege is the OS user it runs as.
     permissions: ["--allow-all"],
   },
+  {
+    name: "wca-kafka-consumer",
+    source: "src/kafka_consumer/main.ts",
+    // Brokers and the HTTP port (net), certificates (read), kafkajs' environment and host name.
+    permissions: ["--allow-net", "--allow-read", "--allow-env", "--allow-sys=hostname,osRelease"],
+  },
 ] as const;
 
 const DIST = "dist";
