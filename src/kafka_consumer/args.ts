@@ -45,7 +45,9 @@ function hostPorts(flag: string, value: string): string[] {
   if (!list.length) throw new UsageError(`--${flag} needs at least one host:port`);
   for (const item of list) {
     if (!parseHostPort(item)) {
-      throw new UsageError(`--${flag}: '${item}' is not host:port (hostname, IPv4 or [IPv6] address, port 1-65535)`);
+      throw new UsageError(
+        `--${flag}: '${item}' is not host:port (hostname, IPv4 or [IPv6] address, port 1-65535)`,
+      );
     }
   }
   return list;
@@ -90,7 +92,9 @@ export function parseConsumerArgs(argv: readonly string[]): ConsumerCliOptions {
   }
   if (!v.topic) throw new UsageError("--topic is required");
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(v.topic)) {
-    throw new UsageError(`--topic '${v.topic}' is not a Kafka topic name (1-249 letters, digits, '.', '_', '-')`);
+    throw new UsageError(
+      `--topic '${v.topic}' is not a Kafka topic name (1-249 letters, digits, '.', '_', '-')`,
+    );
   }
   const listen = parseHostPort(v.listen!);
   if (!listen) throw new UsageError(`--listen '${v.listen}' is not host:port`);

@@ -47,7 +47,11 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     return 1;
   }
   const { hostname, port } = server.address;
-  log.info(`serving the latest message of topic ${options.topic} at http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}/metrics`);
+  log.info(
+    `serving the latest message of topic ${options.topic} at http://${
+      hostname.includes(":") ? `[${hostname}]` : hostname
+    }:${port}/metrics`,
+  );
 
   let away = false;
   const assembler = new BatchAssembler();
@@ -74,12 +78,21 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     },
   });
   const decoder = new TextDecoder("utf-8", { fatal: false });
-  const onMessage = (message: { value: Uint8Array; headers: Readonly<Record<string, string>>; offset: string; partition: number }) => {
+  const onMessage = (
+    message: {
+      value: Uint8Array;
+      headers: Readonly<Record<string, string>>;
+      offset: string;
+      partition: number;
+    },
+  ) => {
     const fed = assembler.feed({ text: decoder.decode(message.value), headers: message.headers });
     if (fed.kind === "batch") {
       server.update(fed.text);
       refusing = false;
-      log.debug(`serving partition ${message.partition} offset ${message.offset} (${message.value.length} bytes)`);
+      log.debug(
+        `serving partition ${message.partition} offset ${message.offset} (${message.value.length} bytes)`,
+      );
     } else if (fed.kind === "refused" && !refusing) {
       refusing = true;
       log.warning(
@@ -97,13 +110,19 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     } catch (error) {
       if (!away) {
         away = true;
-        log.warning(`cannot reach the Kafka brokers ${options.brokers.join(",")} (${(error as Error).message}); retrying`);
+        log.warning(
+          `cannot reach the Kafka brokers ${options.brokers.join(",")} (${
+            (error as Error).message
+          }); retrying`,
+        );
       }
       await consumer.close().catch(() => {});
       await sleep(backoff, signal);
     }
   }
-  await new Promise<void>((resolve) => signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true }));
+  await new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })
+  );
   log.info("stopping");
   await Promise.all([consumer.close().catch(() => {}), server.close()]);
   return 0;
@@ -111,6 +130,8 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
 
 if (import.meta.main) {
   const controller = new AbortController();
-  for (const name of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(name, () => controller.abort(name));
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(name, () => controller.abort(name));
+  }
   Deno.exit(await main(Deno.args, controller.signal));
 }

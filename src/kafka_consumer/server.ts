@@ -6,7 +6,13 @@
 import { getLogger } from "../logging/mod.ts";
 import { targetPath } from "../storages/http_head.ts";
 import { BoundedHttpServer, type HttpResponse } from "../storages/http_server.ts";
-import { acceptsGzip, HEALTH_PATHS, ListenError, listenFailureReason, PROMETHEUS_CONTENT_TYPE } from "../storages/http_storage.ts";
+import {
+  acceptsGzip,
+  HEALTH_PATHS,
+  ListenError,
+  listenFailureReason,
+  PROMETHEUS_CONTENT_TYPE,
+} from "../storages/http_storage.ts";
 
 const log = getLogger("wca.kafka_consumer.http");
 const GZIP_MIN_BYTES = 1024;
@@ -64,7 +70,11 @@ export class LatestMessageServer {
     return this.#server.close();
   }
 
-  #handle(method: string, target: string, headers: ReadonlyMap<string, string>): HttpResponse | Promise<HttpResponse> {
+  #handle(
+    method: string,
+    target: string,
+    headers: ReadonlyMap<string, string>,
+  ): HttpResponse | Promise<HttpResponse> {
     const path = targetPath(target);
     if (path !== undefined && HEALTH_PATHS.includes(path)) return plain(200, "OK\n");
     if (path !== "/metrics") return plain(404, "Not found; metrics are at /metrics\n");

@@ -25,7 +25,9 @@ export async function kafkaMockBinary(): Promise<string> {
   try {
     await Deno.stat(HEADER);
   } catch {
-    throw new Error(`${HEADER} not found: install the Debian package librdkafka-dev (deno task test does, as root)`);
+    throw new Error(
+      `${HEADER} not found: install the Debian package librdkafka-dev (deno task test does, as root)`,
+    );
   }
   const dir = join(Deno.env.get("TMPDIR") ?? "/tmp", `wca-kafka-mock-${await sha256(SOURCE)}`);
   const binary = join(dir, "kafka_mock");
@@ -41,7 +43,9 @@ export async function kafkaMockBinary(): Promise<string> {
   try {
     cc = await new Deno.Command("gcc", { args: ["-O1", "-o", temporary, SOURCE, "-lrdkafka"] }).output();
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new Error("gcc not found: install the Debian package gcc");
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error("gcc not found: install the Debian package gcc");
+    }
     throw error;
   }
   if (cc.code !== 0) throw new Error(`gcc ${SOURCE} failed:\n${new TextDecoder().decode(cc.stderr)}`);

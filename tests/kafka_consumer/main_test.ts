@@ -100,15 +100,22 @@ Deno.test("kafka consumer: serves kcat's latest message, to a real Prometheus to
     await broker.up();
 
     // Back: KafkaStorage's split batch (parts joined again) replaces it.
-    const storage = new KafkaStorage({ topic: "owca_metrics", brokers_ips: [broker.bootstrap], max_message_bytes: 1024 });
-    const batch = Array.from({ length: 40 }, (_, i) => metric("task_up", 1, { host: "h1", task_id: `task-${i}` }));
+    const storage = new KafkaStorage({
+      topic: "owca_metrics",
+      brokers_ips: [broker.bootstrap],
+      max_message_bytes: 1024,
+    });
+    const batch = Array.from(
+      { length: 40 },
+      (_, i) => metric("task_up", 1, { host: "h1", task_id: `task-${i}` }),
+    );
     batch.push(metric("wca_tasks", 40, { host: "h1" }));
     try {
       await storage.store(batch);
     } finally {
       await storage.close();
     }
-    const joined = await consumer.waitForBody((body) => body.includes("wca_tasks{host=\"h1\"} 40"), 60_000);
+    const joined = await consumer.waitForBody((body) => body.includes('wca_tasks{host="h1"} 40'), 60_000);
     assert.equal(joined.split("\n").filter((l) => l.startsWith("task_up{")).length, 40);
     assert.equal(joined.split("\n").filter((l) => l.startsWith("# TYPE task_up ")).length, 1);
     await prometheus.waitFor("wca_tasks to become 40", async () => {

@@ -27,7 +27,7 @@ import type { KafkaProducer, OutgoingMessage, ProducerOptions } from "./client.t
 import { kafkajsProducer } from "./kafkajs.ts";
 import { splitAtFamilies } from "./messages.ts";
 import { type Batch, type Dropped, makeBatch, Outbox } from "./outbox.ts";
-import { type ClientTuning, kafkaStorageSchema, type KafkaStorageParams, tuningFrom } from "./params.ts";
+import { type ClientTuning, type KafkaStorageParams, kafkaStorageSchema, tuningFrom } from "./params.ts";
 
 export const BATCH_HEADER = "wca-batch";
 export const PART_HEADER = "wca-part";
@@ -254,7 +254,12 @@ export class KafkaStorage implements Storage {
 
   #failed(error: unknown): void {
     const reason = message(error);
-    const outage = this.#outage ??= { since: this.#now(), failed: false, reason, dropped: { batches: 0, samples: 0 } };
+    const outage = this.#outage ??= {
+      since: this.#now(),
+      failed: false,
+      reason,
+      dropped: { batches: 0, samples: 0 },
+    };
     if (outage.failed) return;
     outage.failed = true;
     outage.reason = reason;

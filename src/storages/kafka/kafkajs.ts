@@ -44,7 +44,8 @@ function wcaLevel(level: logLevel, quiet: boolean): LevelName {
 
 /** kafkajs' extra fields, minus ones that repeat or could carry secrets. */
 function details(entry: LogEntry["log"]): string {
-  const { timestamp: _t, message: _m, logger: _l, stack: _st, sasl: _s, password: _p, ssl: _ssl, ...rest } = entry;
+  const { timestamp: _t, message: _m, logger: _l, stack: _st, sasl: _s, password: _p, ssl: _ssl, ...rest } =
+    entry;
   const text = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) =>
     `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`
   ).join(" ");
@@ -146,7 +147,11 @@ class KafkajsConsumer implements KafkaConsumerClient {
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       // Keep trying for ever: the consumer's job is to be there when the brokers come back.
-      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000, restartOnFailure: () => Promise.resolve(true) },
+      retry: {
+        retries: Number.MAX_SAFE_INTEGER,
+        maxRetryTime: 5_000,
+        restartOnFailure: () => Promise.resolve(true),
+      },
     });
     const { CRASH, GROUP_JOIN } = this.#consumer.events;
     this.#consumer.on(CRASH, (event) => options.onCrash?.(event.payload.error));
@@ -161,7 +166,9 @@ class KafkajsConsumer implements KafkaConsumerClient {
         if (message.value) {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? String(value.at(-1)) : String(value);
+            if (value !== undefined) {
+              headers[name] = Array.isArray(value) ? String(value.at(-1)) : String(value);
+            }
           }
           onMessage({
             value: new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength),

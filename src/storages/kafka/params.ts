@@ -6,6 +6,7 @@
  */
 import { SSL } from "../../components/ssl.ts";
 import { hostPort, listOf, number, params, text, z } from "../../config/schema.ts";
+import { nearest } from "../../config/suggest.ts";
 import type { SaslMechanism } from "./client.ts";
 
 /** librdkafka takes strings, YAML writes numbers and booleans too: accept all three, as text. */
@@ -33,12 +34,24 @@ export const EXTRA_CONFIG_KEYS = {
   "debug": "Any value: log the client's debug lines (at DEBUG in the wca.storage.kafka.client logger).",
 } as const;
 
-const extraConfig = params(
-  Object.fromEntries(Object.keys(EXTRA_CONFIG_KEYS).map((key) => [key, propertyValue.optional()])) as Record<
-    keyof typeof EXTRA_CONFIG_KEYS,
-    z.ZodOptional<typeof propertyValue>
-  >,
-);
+type ExtraKey = keyof typeof EXTRA_CONFIG_KEYS;
+
+/** A mapping of known keys only; an unknown key is reported with the nearest known one and the list. */
+const extraConfig = z.record(text(256), propertyValue, { error: "expected a mapping" }).superRefine(
+  (value, ctx) => {
+    const known = Object.keys(EXTRA_CONFIG_KEYS);
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const guess = nearest(key, known);
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `unknown extra_config key '${key}'${guess ? `; did you mean '${guess}'?` : ""} ` +
+          `Known keys: ${known.join(", ")}`,
+      });
+    }
+  },
+).transform((value) => value as Partial<Record<ExtraKey, string>>);
 
 export type ExtraConfig = z.output<typeof extraConfig>;
 
@@ -145,7 +158,9 @@ export const kafkaStorageSchema = params({
   extra_config: extraConfig.optional().describe(
     `librdkafka-named client options that have a meaning here: ${Object.keys(EXTRA_CONFIG_KEYS).join(", ")}.`,
   ),
-  ssl: z.instanceof(SSL, { error: "expected an !SSL" }).optional().describe("TLS to the brokers (!SSL: server_verify, client_cert_path, client_key_path)."),
+  ssl: z.instanceof(SSL, { error: "expected an !SSL" }).optional().describe(
+    "TLS to the brokers (!SSL: server_verify, client_cert_path, client_key_path).",
+  ),
   buffer_max_bytes: number(0, 2 ** 32).default(32 * 1024 * 1024).describe(
     "Bytes of undelivered messages kept while the brokers are unreachable; beyond it the oldest batches " +
       "are dropped and counted in wca_storage_dropped_metrics_total.",
