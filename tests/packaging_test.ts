@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../.ci/package.ts";
 import { ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
 
-Deno.test("deno task bundle builds every entry point, and the bundled wca runs the hello world", async () => {
+Deno.test("deno task bundle builds every entry point; the bundled wca runs the hello world, the consumer starts", async () => {
   const build = await new Deno.Command(Deno.execPath(), {
     args: ["task", "bundle"],
     cwd: ROOT,
@@ -28,4 +28,15 @@ Deno.test("deno task bundle builds every entry point, and the bundled wca runs t
   );
   assert.equal(run.stdout, "Hello world!\n", run.stderr);
   assert.equal(run.code, 0);
+
+  // The bundled Kafka consumer loads (kafkajs and node: built-ins included) with its own permissions.
+  const consumer = ENTRY_POINTS.find((entry) => entry.name === "wca-kafka-consumer")!;
+  const help = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...consumer.permissions, "dist/wca-kafka-consumer.js", "--help"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(help.code, 0, new TextDecoder().decode(help.stderr));
+  assert.match(new TextDecoder().decode(help.stdout), /^Usage: wca-kafka-consumer --topic TOPIC/);
 });

@@ -10,6 +10,20 @@ export interface PromSample {
   value: [number, string];
 }
 
+/** Prometheus with the prometheus.yml in `dir`, its data under `dir`, its API on `web` (host:port). */
+export function spawnPrometheus(dir: string, web: string): Deno.ChildProcess {
+  return spawnTool("/usr/bin/prometheus", "prometheus", {
+    args: [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=${web}`,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  });
+}
+
 export class PrometheusServer {
   readonly #child: Deno.ChildProcess;
   readonly #dir: string;
@@ -32,16 +46,7 @@ export class PrometheusServer {
     const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const web = `127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
     probe.close();
-    const child = spawnTool("/usr/bin/prometheus", "prometheus", {
-      args: [
-        `--config.file=${join(dir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${join(dir, "data")}`,
-        `--web.listen-address=${web}`,
-      ],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    });
+    const child = spawnPrometheus(dir, web);
     const server = new PrometheusServer(child, dir, `http://${web}`);
     await server.waitFor("Prometheus to be ready", async () => {
       const response = await fetch(`${server.#base}/-/ready`).catch(() => undefined);
