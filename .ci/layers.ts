@@ -24,7 +24,7 @@ export const LAYERS: ReadonlyArray<{ readonly name: string; readonly prefixes: r
   },
   { name: "runners", prefixes: ["src/runners/"] },
   { name: "composition root", prefixes: ["src/builtins.ts"] },
-  { name: "entry point", prefixes: ["src/main.ts"] },
+  { name: "entry point", prefixes: ["src/main.ts", "src/kafka_consumer/"] },
   { name: "workload wrappers", prefixes: ["src/wrapper/", "workloads/"] },
 ];
 

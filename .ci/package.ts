@@ -29,6 +29,8 @@ export const WRAPPER_PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-env",
+  // KafkaStorage (--kafka_brokers) keys messages by host name; kafkajs reads the OS release.
+  "--allow-sys=hostname,osRelease",
 ];
 
 const ENTRY_POINTS: readonly EntryPoint[] = [
@@ -40,6 +42,12 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
     permissions: ["--allow-all"],
   },
   { name: "wrapper", source: "src/wrapper/main.ts", permissions: WRAPPER_PERMISSIONS },
+  {
+    name: "wca-kafka-consumer",
+    source: "src/kafka_consumer/main.ts",
+    // Brokers and the HTTP port (net), certificates (read), kafkajs' environment and host name.
+    permissions: ["--allow-net", "--allow-read", "--allow-env", "--allow-sys=hostname,osRelease"],
+  },
   ...WORKLOADS.map((workload) => ({
     name: `wrapper-${workload}`,
     source: `workloads/${workload}/parser.ts`,

@@ -19,6 +19,7 @@ import type { MeasurementRunnerParams } from "./runners/measurement/schema.ts";
 import type { MeasurementSourceFactory } from "./sources/contract.ts";
 import { rdtSourceFactory } from "./sources/rdt.ts";
 import { FilterStorage, HTTPMetricsStorage, LogStorage } from "./storages/mod.ts";
+import { KafkaStorage } from "./storages/kafka/mod.ts";
 
 /** The sources MeasurementRunner starts, in order: perf counters, then RDT, then uncore PMUs. */
 export const MEASUREMENT_SOURCES: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = Object
@@ -53,6 +54,7 @@ export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Obje
   LogStorage,
   FilterStorage,
   HTTPMetricsStorage,
+  KafkaStorage,
   StaticNode,
   CgroupNode,
   MeasurementRunner: MeasurementRunnerWithSources,

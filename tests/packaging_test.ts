@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../.ci/package.ts";
 import { ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
 
-Deno.test("deno task bundle builds every entry point, the bundled wca runs the hello world, the wrappers start", async () => {
+Deno.test("deno task bundle builds every entry point; the bundled wca runs the hello world, the wrappers and the consumer start", async () => {
   const build = await new Deno.Command(Deno.execPath(), {
     args: ["task", "bundle"],
     cwd: ROOT,
@@ -40,4 +40,15 @@ Deno.test("deno task bundle builds every entry point, the bundled wca runs the h
     assert.equal(wrapper.code, 0, new TextDecoder().decode(wrapper.stderr));
     assert.ok(stdout.startsWith(`${entry.name} `), stdout);
   }
+
+  // The bundled Kafka consumer loads (kafkajs and node: built-ins included) with its own permissions.
+  const consumer = ENTRY_POINTS.find((entry) => entry.name === "wca-kafka-consumer")!;
+  const help = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...consumer.permissions, "dist/wca-kafka-consumer.js", "--help"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(help.code, 0, new TextDecoder().decode(help.stderr));
+  assert.match(new TextDecoder().decode(help.stdout), /^Usage: wca-kafka-consumer --topic TOPIC/);
 });

@@ -21,11 +21,25 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
     pkg: "openssl",
     why: "makes the throw-away PKI of the TLS tests (!SSL, kubelet, API server, Mesos agent)",
   },
+  {
+    command: "kcat",
+    pkg: "kcat",
+    why: "reads back what KafkaStorage sent and produces for the Kafka consumer",
+  },
 ];
 
 /** Headers the tests compile against, by file: gcc alone does not bring the kernel's uapi headers. */
-const REQUIRED_FILES: ReadonlyArray<{ path: string; pkg: string }> = [
-  { path: "/usr/include/linux/perf_event.h", pkg: "linux-libc-dev" },
+const REQUIRED_FILES: ReadonlyArray<{ path: string; pkg: string; why: string }> = [
+  {
+    path: "/usr/include/linux/perf_event.h",
+    pkg: "linux-libc-dev",
+    why: "kernel header for the perf_event_attr byte test",
+  },
+  {
+    path: "/usr/include/librdkafka/rdkafka_mock.h",
+    pkg: "librdkafka-dev",
+    why: "librdkafka's mock cluster: the Kafka broker of the tests (tests/helpers/kafka_mock.c)",
+  },
 ];
 
 function has(command: string): boolean {
@@ -59,7 +73,7 @@ const missing = [
   ...REQUIRED_FILES.filter((file) => !exists(file.path)).map((file) => ({
     command: file.path,
     pkg: file.pkg,
-    why: "kernel header for the perf_event_attr byte test",
+    why: file.why,
   })),
 ];
 if (missing.length) {

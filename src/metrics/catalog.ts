@@ -107,6 +107,13 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "Failed writes of a storage since the agent started (the batch was lost), labelled by storage and " +
       "output (a path, or stderr); counted up to the previous iteration.",
   ),
+  wca_storage_dropped_metrics_total: entry(
+    "counter",
+    "numeric",
+    "storages: KafkaStorage",
+    "Metrics (samples) a storage dropped undelivered since the agent started: its outage buffer was full, " +
+      "or shutdown came first; labelled by storage and topic; counted up to the previous iteration.",
+  ),
 
   // The host.
   platform_cpu_usage: entry(

@@ -13,8 +13,12 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** `(?P<name>\w+?)=(?P<value>\d+?.?\d*)`: the seeds' default, matching `a=4.0`. */
-export const DEFAULT_REGEXP = String.raw`(?P<name>\w+?)=(?P<value>\d+?.?\d*)`;
+/**
+ * `name=value` pairs. The seeds' default, `(?P<name>\w+?)=(?P<value>\d+?.?\d*)`, dropped the fraction of any number with
+ * two or more digits before the point (`latency=12.5` gave 12: the lazy `\d+?` and the any-character `.?`
+ * end at the second digit); this one reads the whole number.
+ */
+export const DEFAULT_REGEXP = String.raw`(?P<name>\w+?)=(?P<value>\d+(?:\.\d*)?)`;
 export const DEFAULT_PROMETHEUS_PORT = 8080;
 export const DEFAULT_KAFKA_TOPIC = "wca_apms";
 

@@ -4,6 +4,8 @@
  * batch with timestamps, as the seeds' --storage_output_filename did) and Kafka (each new batch).
  */
 import type { Storage } from "../components/interfaces.ts";
+import { z } from "../config/schema.ts";
+import { KafkaStorage } from "../storages/kafka/mod.ts";
 import { HTTPMetricsStorage, ListenError, LogStorage } from "../storages/mod.ts";
 import type { WrapperOptions } from "./args.ts";
 
@@ -27,13 +29,19 @@ export interface Outputs {
   readonly url: string | undefined;
 }
 
-/** Kafka output: KafkaStorage with the seeds' wrapper settings (5 s delivery timeout). */
+/**
+ * Kafka output: KafkaStorage with the seeds' wrapper settings (each new batch to the topic, a 5 s delivery
+ * timeout). An address KafkaStorage refuses is a usage error (exit 2) naming the flag.
+ */
 export function kafkaOutput(brokers: readonly string[], topic: string): Storage {
-  throw new OutputError(
-    `Kafka output (--kafka_brokers ${brokers.join(",")}, --kafka_topic ${topic}) is not yet available in ` +
-      "this build; use the HTTP endpoint (--prometheus_port) or --storage_output_filename",
-    2,
-  );
+  try {
+    return new KafkaStorage({ brokers_ips: [...brokers], topic, max_timeout_in_seconds: 5 });
+  } catch (error) {
+    const reason = error instanceof z.ZodError
+      ? error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")
+      : (error as Error).message;
+    throw new OutputError(`--kafka_brokers ${brokers.join(",")}, --kafka_topic ${topic}: ${reason}`, 2);
+  }
 }
 
 function httpOutput(options: WrapperOptions): HTTPMetricsStorage {

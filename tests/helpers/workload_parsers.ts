@@ -1,5 +1,6 @@
 /** Feeding workload output to a parser the way the wrapper does, for table tests of parsers. */
 import { deepStrictEqual as assertEqual } from "node:assert/strict";
+import { DEFAULT_REGEXP, pythonRegExp } from "../../src/wrapper/args.ts";
 import { LineSplitter } from "../../src/wrapper/lines.ts";
 import type { Metric, ParserOptions, WorkloadParser } from "../../src/wrapper/mod.ts";
 
@@ -8,7 +9,7 @@ export const FIXTURES = new URL("../fixtures/workloads/", import.meta.url);
 export const OPTIONS: ParserOptions = {
   labels: { workload: "w" },
   metricNamePrefix: "",
-  regexp: /(?<name>\w+?)=(?<value>\d+?.?\d*)/g,
+  regexp: pythonRegExp(DEFAULT_REGEXP, "--regexp", "g"),
   separator: undefined,
 };
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { encodeMetrics, type Metric, metric } from "../../src/metrics/mod.ts";
 import { HTTPMetricsStorage } from "../../src/storages/http_storage.ts";
-import { spawnTool } from "../metrics/peer_tools.ts";
+import { spawnPrometheus } from "../helpers/prometheus_server.ts";
 import { realisticBatch } from "../metrics/sample_batch.ts";
 
 const PROMETHEUS = "/usr/bin/prometheus";
@@ -141,16 +141,7 @@ Deno.test("a real Prometheus scrapes HTTPMetricsStorage", async () => {
     const web = `127.0.0.1:${freePort()}`;
     const api = new PrometheusApi(`http://${web}`);
     const started = performance.now();
-    prometheus = spawnTool(PROMETHEUS, "prometheus", {
-      args: [
-        `--config.file=${join(dir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${join(dir, "data")}`,
-        `--web.listen-address=${web}`,
-      ],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    });
+    prometheus = spawnPrometheus(dir, web);
     log = new Response(prometheus.stderr).text();
     const explain = async () =>
       `Prometheus targets: ${await api.targets().catch((e) => String(e))}\n` +

@@ -31,6 +31,7 @@ const EXPECTED = [
   "wca_warning_count",
   "wca_error_count",
   "wca_storage_write_errors_total",
+  "wca_storage_dropped_metrics_total",
   "platform_cpu_usage",
   "platform_mem_usage_bytes",
   "platform_mem_numa_free_bytes",

@@ -4,8 +4,10 @@ import { defaultParser, MAX_BLOCK_LINES } from "../../src/wrapper/default_parser
 import { latest, parseText } from "../helpers/workload_parsers.ts";
 
 Deno.test("generic parser: name=value pairs, line by line, with the prefix", () => {
-  const metrics = parseText(defaultParser, "a=4.0 b=17\nnoise\nc=12x\n", { metricNamePrefix: "app_" });
-  assert.deepEqual(latest(metrics), { app_a: 4, app_b: 17, app_c: 12 });
+  const metrics = parseText(defaultParser, "a=4.0 b=17 d=12.5 e=1234.25\nnoise\nc=12x\n", {
+    metricNamePrefix: "app_",
+  });
+  assert.deepEqual(latest(metrics), { app_a: 4, app_b: 17, app_d: 12.5, app_e: 1234.25, app_c: 12 });
 });
 
 Deno.test("generic parser: the seeds' stress-ng regexp and separator make one block per run", () => {

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { WRAPPER_PERMISSIONS } from "../../.ci/package.ts";
 import { delay, waitFor, withCpuLoadLock } from "../helpers/stress.ts";
+import { assertPromtoolParses, kcatReadAll } from "../helpers/kcat.ts";
+import { startKafkaMock } from "../helpers/kafka_mock.ts";
 import { ROOT } from "../helpers/wca_process.ts";
 
 const STRESS_NG = "workloads/stress-ng/parser.ts";
@@ -211,11 +213,20 @@ const EXITS: ReadonlyArray<{ name: string; args: string[]; code: number; stderr?
     stderr: /^wrapper: cannot split --command "echo 'unclosed": No closing quotation: ' at character 6\n$/,
   },
   {
-    name: "2 and a clear message for the Kafka flags until KafkaStorage lands",
-    args: ["--command", "true", "--prometheus_port", "-1", "--kafka_brokers", "127.0.0.1:9092"],
+    name: "2 and the flags for a Kafka topic KafkaStorage refuses",
+    args: [
+      "--command",
+      "true",
+      "--prometheus_port",
+      "-1",
+      "--kafka_brokers",
+      "kafka-1:9092",
+      "--kafka_topic",
+      "a b",
+    ],
     code: 2,
     stderr:
-      /^wrapper: Kafka output \(--kafka_brokers 127\.0\.0\.1:9092, --kafka_topic wca_apms\) is not yet available in this build/,
+      /^wrapper: --kafka_brokers kafka-1:9092, --kafka_topic a b: topic: expected a Kafka topic name: 1-249 letters, digits, '\.', '_' or '-'\n$/,
   },
   {
     name: "2 for a usage error, with a hint",
@@ -296,4 +307,26 @@ Deno.test("--help names the seeds' options and the workload; --version", async (
   assert.match(help.stdout, /^usage: wrapper-stress-ng --command COMMAND/);
   const version = await run(STRESS_NG, ["--version"]);
   assert.match(version.stdout, /^wrapper-stress-ng \d+\.\d+\.\d+ \(wca workload wrapper, deno /);
+});
+
+Deno.test("--kafka_brokers: each batch reaches a real Kafka-protocol broker as Prometheus text with the labels", async () => {
+  await using kafka = await startKafkaMock();
+  await kafka.createTopic("wca_apms");
+  const result = await run(GENERIC, [
+    "--command",
+    "printf 'qps=800 latency=12.5\\n'",
+    "--prometheus_port",
+    "-1",
+    "--labels",
+    "{'workload':'demo'}",
+    "--kafka_brokers",
+    kafka.bootstrap,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const messages = await kcatReadAll(kafka.bootstrap, "wca_apms");
+  assert.equal(messages.length, 1, JSON.stringify(messages));
+  const text = messages[0]!.payload;
+  assert.match(text, /^qps\{workload="demo"\} 800 \d+$/m);
+  assert.match(text, /^latency\{workload="demo"\} 12\.5 \d+$/m);
+  await assertPromtoolParses(text);
 });
