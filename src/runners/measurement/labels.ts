@@ -5,6 +5,7 @@
 import type { Task } from "../../components/interfaces.ts";
 import type { ComponentInterface } from "../../components/interfaces.ts";
 import { params, regex, text, type z } from "../../config/schema.ts";
+import type { Labels } from "../../metrics/metric.ts";
 
 export interface TaskLabelGenerator {
   /** The label value for `task`, or undefined to leave the label out. */
@@ -74,4 +75,50 @@ export function taskLabels(
   labels.task_id = task.task_id;
   labels.task_name = task.name;
   return labels;
+}
+
+function sameLabels(a: Labels, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/**
+ * Each task's frozen labels, kept while they do not change: encoders remember a label set's text by its
+ * object, so a task's label text is made once, not every iteration. The same for the labels of its
+ * per-NUMA-node metrics.
+ */
+export class TaskLabelCache {
+  readonly #byTask = new Map<string, { labels: Labels; numa: Map<number, Labels> }>();
+
+  /** The task's labels: the object of the last iteration when nothing in it changed. */
+  labels(
+    task: Task,
+    common: Record<string, string>,
+    generators: Readonly<Record<string, TaskLabelGenerator>>,
+  ): Labels {
+    const fresh = taskLabels(task, common, generators);
+    const cached = this.#byTask.get(task.task_id);
+    if (cached && sameLabels(cached.labels, fresh)) return cached.labels;
+    const labels = Object.freeze(fresh);
+    this.#byTask.set(task.task_id, { labels, numa: new Map() });
+    return labels;
+  }
+
+  /** `labels` (what labels() returned for the task) with numa_node. */
+  numaLabels(taskId: string, labels: Labels, node: number): Labels {
+    const numa = this.#byTask.get(taskId)?.numa;
+    let out = numa?.get(node);
+    if (out === undefined) {
+      out = Object.freeze({ ...labels, numa_node: String(node) });
+      numa?.set(node, out);
+    }
+    return out;
+  }
+
+  /** Forgets tasks not in `taskIds` (gone from the node). */
+  retain(taskIds: ReadonlySet<string>): void {
+    for (const id of this.#byTask.keys()) if (!taskIds.has(id)) this.#byTask.delete(id);
+  }
 }
