@@ -62,6 +62,8 @@ interface Sample {
 
 interface Family {
   readonly name: string;
+  /** The catalog's type for the name, looked up once per family. */
+  readonly catalogType: MetricType | undefined;
   type: MetricType | undefined;
   help: string | undefined;
   readonly samples: Sample[];
@@ -177,13 +179,14 @@ export class MetricsEncoder {
       }
       let family = families.get(name);
       if (family === undefined) {
-        family = { name, type: undefined, help: metric.help, samples: [] };
+        const catalogType = lookupMetric(name, catalog)?.type;
+        family = { name, catalogType, type: undefined, help: metric.help, samples: [] };
         families.set(name, family);
       } else if (family.help === undefined) {
         family.help = metric.help; // the first help a metric of this name carries
       }
       // A metric without a type takes the catalog's, exactly as withCatalog(metric) would.
-      const type = checkType(name, metric.type) ?? lookupMetric(name, catalog)?.type;
+      const type = checkType(name, metric.type) ?? family.catalogType;
       if (type !== undefined) {
         if (family.type === undefined) family.type = type;
         else if (family.type !== type) fail(name, `conflicting types "${family.type}" and "${type}"`);

@@ -77,7 +77,8 @@ export function taskLabels(
   return labels;
 }
 
-function sameLabels(a: Labels, b: Readonly<Record<string, string>>): boolean {
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) if (a[key] !== b[key]) return false;
@@ -90,19 +91,25 @@ function sameLabels(a: Labels, b: Readonly<Record<string, string>>): boolean {
  * per-NUMA-node metrics.
  */
 export class TaskLabelCache {
-  readonly #byTask = new Map<string, { labels: Labels; numa: Map<number, Labels> }>();
+  readonly #byTask = new Map<string, CachedLabels>();
 
-  /** The task's labels: the object of the last iteration when nothing in it changed. */
+  /**
+   * The task's labels: the object of the last iteration when nothing they are made of changed (the
+   * generators run only then).
+   */
   labels(
     task: Task,
     common: Record<string, string>,
     generators: Readonly<Record<string, TaskLabelGenerator>>,
   ): Labels {
-    const fresh = taskLabels(task, common, generators);
     const cached = this.#byTask.get(task.task_id);
-    if (cached && sameLabels(cached.labels, fresh)) return cached.labels;
-    const labels = Object.freeze(fresh);
-    this.#byTask.set(task.task_id, { labels, numa: new Map() });
+    if (
+      cached && cached.name === task.name && cached.common === common &&
+      sameLabels(cached.taskLabels, task.labels)
+    ) return cached.labels;
+    const labels = Object.freeze(taskLabels(task, common, generators));
+    const taskOwn = Object.freeze({ ...task.labels });
+    this.#byTask.set(task.task_id, { name: task.name, common, taskLabels: taskOwn, labels, numa: new Map() });
     return labels;
   }
 
@@ -121,4 +128,13 @@ export class TaskLabelCache {
   retain(taskIds: ReadonlySet<string>): void {
     for (const id of this.#byTask.keys()) if (!taskIds.has(id)) this.#byTask.delete(id);
   }
+}
+
+interface CachedLabels {
+  /** What the labels were made of: the task's name and labels, and the common labels object. */
+  readonly name: string;
+  readonly common: Record<string, string>;
+  readonly taskLabels: Labels;
+  readonly labels: Labels;
+  readonly numa: Map<number, Labels>;
 }
