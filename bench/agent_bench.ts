@@ -4,7 +4,7 @@
  * closes exactly the files one agent iteration reads. Needs root, gcc and strace. Figures, not verdicts.
  *
  *   deno run -A bench/agent_bench.ts [--sizes 10,100,1000] [--runs 3] [--iterations 20] [--warmup 5]
- *                                    [--trace-gc] [--flags "--v8-flags=…"] [--json FILE]
+ *                                    [--trace-gc] [--flags="--v8-flags=…"] [--json FILE]
  *
  * Per N and run: a fresh agent process (`deno run` of src/main.ts with the packaged agent's flags,
  * MeasurementRunner, StaticNode over the N cgroups, interval 1.0, LogStorage overwrite: true). Each

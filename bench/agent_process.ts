@@ -35,16 +35,18 @@ export function agentConfig(taskPaths: readonly string[], output: string): strin
   ].join("\n");
 }
 
-/** The deno flags the agent runs with: the packaged entry point's, then the benchmark's. */
+/**
+ * The deno flags the agent runs with: the packaged entry point's, then the benchmark's. Every V8 flag
+ * goes into one --v8-flags list, in that order (V8 applies them in turn, so a later one wins).
+ */
 export function agentFlags(options: Pick<AgentOptions, "extraFlags" | "traceGc">): string[] {
-  const runtime: readonly string[] = "runtimeFlags" in WCA ? WCA.runtimeFlags as readonly string[] : [];
-  const flags = [...WCA.permissions, ...runtime, ...options.extraFlags];
-  if (!options.traceGc) return flags;
-  // V8 takes one --v8-flags list; the last one given wins, so --trace-gc joins it.
-  const v8 = flags.filter((flag) => flag.startsWith("--v8-flags="));
+  const flags = [...WCA.permissions, ...WCA.runtimeFlags, ...options.extraFlags];
+  const v8 = flags.filter((flag) => flag.startsWith("--v8-flags=")).map((flag) =>
+    flag.slice("--v8-flags=".length)
+  );
+  if (options.traceGc) v8.push("--trace-gc");
   const rest = flags.filter((flag) => !flag.startsWith("--v8-flags="));
-  const joined = [...v8.map((flag) => flag.slice("--v8-flags=".length)), "--trace-gc"].join(",");
-  return [...rest, `--v8-flags=${joined}`];
+  return v8.length ? [...rest, `--v8-flags=${v8.join(",")}`] : rest;
 }
 
 export class AgentProcess {
@@ -143,20 +145,28 @@ export class AgentProcess {
   /** The files one iteration reads: traced with strace (opens) plus the descriptors it keeps open. */
   async iterationReads(dir: string): Promise<{ opened: string[]; keptOpen: string[] }> {
     const log = join(dir, "strace.log");
-    const strace = new Deno.Command("strace", {
-      args: [
-        "-f",
-        "-qq",
-        "-e",
-        "trace=open,openat,openat2,rename,renameat,renameat2",
-        "-o",
-        log,
-        "-p",
-        String(this.pid),
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    let strace: Deno.ChildProcess;
+    try {
+      strace = new Deno.Command("strace", {
+        args: [
+          "-f",
+          "-qq",
+          "-e",
+          "trace=open,openat,openat2,rename,renameat,renameat2",
+          "-o",
+          log,
+          "-p",
+          String(this.pid),
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new Error(
+        "strace lists the files an iteration reads and is not installed (apt-get install strace)",
+      );
+    }
     try {
       // Attaching takes a moment: three boundaries leave at least one whole iteration in the log.
       for (let i = 0; i < 3; i++) await this.nextIteration();

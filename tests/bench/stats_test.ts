@@ -12,6 +12,7 @@ import {
   statusBytes,
   tracedIterationReads,
 } from "../../bench/stats.ts";
+import { agentConfig, agentFlags } from "../../bench/agent_process.ts";
 
 Deno.test("parseSchedstat: the run time in ns; anything else is a clear error", () => {
   for (
@@ -146,4 +147,34 @@ Deno.test("formatRows: CPU is the median of the runs' medians, the ratio is to t
     "24",
   ]);
   assert.match(formatRows([{ ...row, maxGcPauseMs: 3.2 }]).split("\n")[0]!, /max GC pause ms/);
+});
+
+Deno.test("agentFlags: the packaged agent's flags, V8 flags joined into one list, later ones last", () => {
+  const plain = agentFlags({ extraFlags: [], traceGc: false });
+  assert.ok(plain.includes("--allow-all"));
+  assert.equal(plain.filter((flag) => flag.startsWith("--v8-flags=")).length, 1);
+  const traced = agentFlags({ extraFlags: ["--v8-flags=--max-semi-space-size=4", "--quiet"], traceGc: true });
+  const v8 = traced.filter((flag) => flag.startsWith("--v8-flags="));
+  assert.equal(v8.length, 1);
+  assert.match(v8[0]!, /--max-semi-space-size=1,--max-semi-space-size=4,--trace-gc$/);
+  assert.ok(traced.includes("--quiet"));
+});
+
+Deno.test("agentConfig: the issue's measurement config over the given cgroups", () => {
+  const config = agentConfig(["/wca-bench-1/t0000", "/wca-bench-1/t0001"], "/tmp/x/metrics.prom");
+  assert.equal(
+    config,
+    [
+      "runner: !MeasurementRunner",
+      "  node: !StaticNode",
+      "    tasks:",
+      '      - "wca-bench-1/t0000"',
+      '      - "wca-bench-1/t0001"',
+      "  metrics_storage: !LogStorage",
+      '    output_filename: "/tmp/x/metrics.prom"',
+      "    overwrite: true",
+      "  interval: 1.0",
+      "",
+    ].join("\n"),
+  );
 });
