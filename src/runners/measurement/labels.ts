@@ -104,12 +104,19 @@ export class TaskLabelCache {
   ): Labels {
     const cached = this.#byTask.get(task.task_id);
     if (
-      cached && cached.name === task.name && cached.common === common &&
+      cached && cached.name === task.name && sameLabels(cached.common, common) &&
       sameLabels(cached.taskLabels, task.labels)
     ) return cached.labels;
     const labels = Object.freeze(taskLabels(task, common, generators));
     const taskOwn = Object.freeze({ ...task.labels });
-    this.#byTask.set(task.task_id, { name: task.name, common, taskLabels: taskOwn, labels, numa: new Map() });
+    const commonCopy = Object.freeze({ ...common });
+    this.#byTask.set(task.task_id, {
+      name: task.name,
+      common: commonCopy,
+      taskLabels: taskOwn,
+      labels,
+      numa: new Map(),
+    });
     return labels;
   }
 
@@ -133,7 +140,7 @@ export class TaskLabelCache {
 interface CachedLabels {
   /** What the labels were made of: the task's name and labels, and the common labels object. */
   readonly name: string;
-  readonly common: Record<string, string>;
+  readonly common: Labels;
   readonly taskLabels: Labels;
   readonly labels: Labels;
   readonly numa: Map<number, Labels>;
