@@ -122,15 +122,8 @@ Deno.test("formatRows: CPU is the median of the runs' medians, the ratio is to t
     fds: 24,
   };
   const [header, , line] = formatRows([row]).split("\n");
-  assert.deepEqual(header!.split("|").slice(1, 8).map((cell) => cell.trim()), [
-    "tasks",
-    "files",
-    "CPU ms/iter",
-    "runs",
-    "p99 ms",
-    "C floor ms",
-    "ratio",
-  ]);
+  const names = header!.split("|").slice(1, 8).map((cell) => cell.trim());
+  assert.equal(names.join(", "), "tasks, files, CPU ms/iter, runs, p99 ms, C floor ms, ratio");
   assert.doesNotMatch(header!, /GC/);
   const cells = line!.split("|").slice(1, -1).map((cell) => cell.trim());
   assert.deepEqual(cells, [
