@@ -5,9 +5,36 @@
  * samples sorted by their labels (values in natural order, cpu="2" before cpu="10"), label names sorted,
  * one blank line between families as the original WCA printed them. Invalid input throws
  * MetricEncodingError before anything is returned, so a storage never writes half a batch.
+ *
+ * Two steps, so a storage can check a batch when it is stored and write its text only when it is
+ * needed (HTTPMetricsStorage: when scraped): prepare() validates and sorts, render() writes bytes.
+ * A MetricsEncoder kept by a storage remembers each frozen label set's text (label_set.ts) and reuses
+ * one output buffer (byte_sink.ts), so a batch costs about the formatting of its numbers.
  */
+import { ByteSink } from "./byte_sink.ts";
 import { type Catalog, lookupMetric, METRIC_CATALOG } from "./catalog.ts";
+import { compareLabelSets, type LabelSet, LabelSets, labelText } from "./label_set.ts";
 import type { Metric, MetricType } from "./metric.ts";
+import {
+  escapeHelp,
+  escapeOpenMetricsHelp,
+  formatValue,
+  METRIC_NAME_PATTERN,
+  MetricEncodingError,
+} from "./text_format.ts";
+
+export {
+  compareNatural,
+  escapeHelp,
+  escapeLabelValue,
+  escapeOpenMetricsHelp,
+  formatValue,
+  LABEL_NAME_PATTERN,
+  METRIC_NAME_PATTERN,
+  MetricEncodingError,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+} from "./text_format.ts";
 
 export interface EncodeOptions {
   /** Print a millisecond timestamp after each value (metric.timestamp, else `now`). */
@@ -27,119 +54,35 @@ export interface EncodeOptions {
   readonly format?: "prometheus" | "openmetrics";
 }
 
-export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-export const OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
-/** Input the text format cannot represent; the message names the metric and what is wrong with it. */
-export class MetricEncodingError extends Error {
-  override readonly name = "MetricEncodingError";
-  /** The offending metric name, when the problem belongs to one. */
-  readonly metricName: string | undefined;
-
-  constructor(message: string, metricName?: string) {
-    super(message);
-    this.metricName = metricName;
-  }
-}
-
-export const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 interface Sample {
-  /** Sorted label names and their values, interleaved: [name0, value0, name1, value1, …]. */
-  readonly pairs: readonly string[];
+  readonly labels: LabelSet;
   readonly value: number;
   readonly timestamp: number | undefined;
 }
 
 interface Family {
   readonly name: string;
+  /** The catalog's type for the name, looked up once per family. */
+  readonly catalogType: MetricType | undefined;
   type: MetricType | undefined;
   help: string | undefined;
   readonly samples: Sample[];
 }
 
-const NEEDS_LABEL_ESCAPE = /[\\"\n]/;
-const NEEDS_HELP_ESCAPE = /[\\\n]/;
-const NEEDS_OM_HELP_ESCAPE = /[\\"\n]/;
-
-export function escapeLabelValue(value: string): string {
-  if (!NEEDS_LABEL_ESCAPE.test(value)) return value;
-  return value.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : "\\" + c));
+/** A validated batch, families and samples in output order; render() writes it in either format. */
+export interface PreparedBatch {
+  readonly families: readonly Family[];
+  /** Every family name of the batch, so an OpenMetrics family name cannot clash with another. */
+  readonly names: ReadonlySet<string>;
 }
 
-export function escapeHelp(help: string): string {
-  if (!NEEDS_HELP_ESCAPE.test(help)) return help;
-  return help.replace(/[\\\n]/g, (c) => (c === "\n" ? "\\n" : "\\\\"));
-}
-
-/** OpenMetrics escapes HELP like a label value: backslash, double quote and newline. */
-export function escapeOpenMetricsHelp(help: string): string {
-  return NEEDS_OM_HELP_ESCAPE.test(help) ? escapeLabelValue(help) : help;
-}
-
-/** Integers plain, other finite numbers in JS shortest round-trip form, NaN, +Inf, -Inf. */
-export function formatValue(value: number): string {
-  if (value === Infinity) return "+Inf";
-  if (value === -Infinity) return "-Inf";
-  return String(value); // "NaN" for NaN; Go's ParseFloat reads JS exponent forms (1e-7, 1e+21)
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-/**
- * Natural order: runs of digits compare by numeric value ("2" < "10"), everything else by UTF-16 code.
- * Strings equal in that order ("01" and "1") fall back to plain order, so only identical strings tie.
- */
-export function compareNatural(a: string, b: string): number {
-  const la = a.length;
-  const lb = b.length;
-  let i = 0;
-  let j = 0;
-  while (i < la && j < lb) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(j);
-    if (isDigit(ca) && isDigit(cb)) {
-      let si = i;
-      while (si < la && a.charCodeAt(si) === 48) si++;
-      let sj = j;
-      while (sj < lb && b.charCodeAt(sj) === 48) sj++;
-      let ei = si;
-      while (ei < la && isDigit(a.charCodeAt(ei))) ei++;
-      let ej = sj;
-      while (ej < lb && isDigit(b.charCodeAt(ej))) ej++;
-      if (ei - si !== ej - sj) return (ei - si) - (ej - sj);
-      for (let k = 0; k < ei - si; k++) {
-        const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
-        if (d !== 0) return d;
-      }
-      i = ei;
-      j = ej;
-    } else {
-      if (ca !== cb) return ca - cb;
-      i++;
-      j++;
-    }
-  }
-  if (i < la || j < lb) return (la - i) - (lb - j);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareSamples(a: Sample, b: Sample): number {
-  const pa = a.pairs;
-  const pb = b.pairs;
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i += 2) {
-    const na = pa[i]!;
-    const nb = pb[i]!;
-    if (na !== nb) return na < nb ? -1 : 1;
-    const va = pa[i + 1]!;
-    const vb = pb[i + 1]!;
-    if (va !== vb) return compareNatural(va, vb);
-  }
-  return pa.length - pb.length;
+export interface RenderOptions {
+  readonly timestamps: boolean;
+  /** Milliseconds since the epoch for metrics without a timestamp. */
+  readonly now: number;
+  readonly format?: "prometheus" | "openmetrics";
+  /** End a non-empty batch with a blank line, to separate batches appended to one file. */
+  readonly blankLineAfter?: boolean;
 }
 
 function fail(name: string, problem: string): never {
@@ -150,141 +93,9 @@ function describe(value: unknown): string {
   return value === null ? "null" : typeof value;
 }
 
-/** Per-call caches: a batch repeats the same few names thousands of times. */
-interface Validated {
-  readonly metricNames: Set<string>;
-  readonly labelNames: Set<string>;
-}
-
-function checkMetricName(name: unknown, seen: Validated): string {
-  if (typeof name === "string" && seen.metricNames.has(name)) return name;
-  if (typeof name !== "string" || !METRIC_NAME_PATTERN.test(name)) {
-    const shown = typeof name === "string" ? JSON.stringify(name) : String(name);
-    throw new MetricEncodingError(`invalid metric name ${shown}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`);
-  }
-  seen.metricNames.add(name);
-  return name;
-}
-
-function checkLabelName(metricName: string, label: string, seen: Validated): void {
-  if (seen.labelNames.has(label)) return;
-  if (!LABEL_NAME_PATTERN.test(label)) {
-    fail(metricName, `invalid label name ${JSON.stringify(label)}: must match [a-zA-Z_][a-zA-Z0-9_]*`);
-  }
-  if (label.startsWith("__")) {
-    fail(metricName, `invalid label name ${JSON.stringify(label)}: names starting with "__" are reserved`);
-  }
-  seen.labelNames.add(label);
-}
-
-/** Insertion sort: label sets are small, and this beats Array#sort's generic comparator several-fold. */
-function sortSmall(keys: string[]): string[] {
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > key) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = key;
-  }
-  return keys;
-}
-
-function toSample(metric: Metric, name: string, seen: Validated): Sample {
-  const value = metric.value;
-  if (typeof value !== "number") fail(name, `value is not a number (${describe(value)})`);
-  const timestamp = metric.timestamp;
-  if (timestamp !== undefined && (typeof timestamp !== "number" || !Number.isFinite(timestamp))) {
-    fail(name, `invalid timestamp ${String(timestamp)} (expected finite milliseconds since the epoch)`);
-  }
-  const labels = metric.labels ?? {};
-  const keys = sortSmall(Object.keys(labels));
-  const pairs: string[] = new Array(keys.length * 2);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    checkLabelName(name, key, seen);
-    const labelValue: unknown = labels[key];
-    if (typeof labelValue !== "string") {
-      fail(name, `label "${key}" has a non-string value (${describe(labelValue)})`);
-    }
-    pairs[2 * i] = key;
-    pairs[2 * i + 1] = labelValue;
-  }
-  return { pairs, value, timestamp };
-}
-
 function checkType(name: string, type: unknown): MetricType | undefined {
   if (type === undefined || type === "gauge" || type === "counter") return type;
   return fail(name, `invalid type ${JSON.stringify(type)} (expected gauge or counter)`);
-}
-
-/** Groups metrics by name, validating names, labels, values and types. */
-function collectFamilies(metrics: readonly Metric[], catalog: Catalog): Map<string, Family> {
-  const seen: Validated = { metricNames: new Set(), labelNames: new Set() };
-  const families = new Map<string, Family>();
-  for (const metric of metrics) {
-    const name = checkMetricName(metric.name, seen);
-    let family = families.get(name);
-    if (family === undefined) {
-      family = { name, type: undefined, help: metric.help, samples: [] };
-      families.set(name, family);
-    } else if (family.help === undefined) {
-      family.help = metric.help; // the first help a metric of this name carries
-    }
-    // A metric without a type takes the catalog's, exactly as withCatalog(metric) would.
-    const type = checkType(name, metric.type) ?? lookupMetric(name, catalog)?.type;
-    if (type !== undefined) {
-      if (family.type === undefined) family.type = type;
-      else if (family.type !== type) fail(name, `conflicting types "${family.type}" and "${type}"`);
-    }
-    family.samples.push(toSample(metric, name, seen));
-  }
-  for (const family of families.values()) family.help ??= lookupMetric(family.name, catalog)?.help;
-  return families;
-}
-
-/** `{a="1",b="2"}`, or "" without labels. */
-function labelText(pairs: readonly string[]): string {
-  let out = "";
-  for (let i = 0; i < pairs.length; i += 2) {
-    out += (i === 0 ? "{" : ",") + pairs[i] + '="' + escapeLabelValue(pairs[i + 1]!) + '"';
-  }
-  return pairs.length === 0 ? out : out + "}";
-}
-
-/**
- * Collects output lines and flattens them every CHUNK lines. A single growing string (or one string per
- * line kept to the end) leaves millions of rope fragments alive, and the garbage collector then costs
- * more than the encoding.
- */
-class TextChunks {
-  static readonly CHUNK = 512;
-  readonly #chunks: string[] = [];
-  #lines: string[] = [];
-
-  push(line: string): void {
-    this.#lines.push(line);
-    if (this.#lines.length === TextChunks.CHUNK) this.#flush();
-  }
-
-  #flush(): void {
-    this.#chunks.push(this.#lines.join(""));
-    this.#lines = [];
-  }
-
-  text(): string {
-    this.#flush();
-    return this.#chunks.join("");
-  }
-}
-
-interface Rendering {
-  readonly timestamps: boolean;
-  readonly now: number;
-  readonly openMetrics: boolean;
-  /** Every family name of the batch, so an OpenMetrics family name cannot clash with another. */
-  readonly names: ReadonlySet<string>;
 }
 
 /**
@@ -301,31 +112,147 @@ function openMetricsType(family: Family, names: ReadonlySet<string>): [string, s
     : [name, "unknown"];
 }
 
-function encodeFamily(out: TextChunks, family: Family, rendering: Rendering): void {
-  const { name, samples } = family;
-  const { timestamps, now, openMetrics } = rendering;
-  samples.sort(compareSamples);
-  if (openMetrics) {
-    const [declared, type] = openMetricsType(family, rendering.names);
-    if (type !== undefined) out.push(`# TYPE ${declared} ${type}\n`);
-    if (family.help) out.push(`# HELP ${declared} ${escapeOpenMetricsHelp(String(family.help))}\n`);
-  } else {
-    if (family.help !== undefined) out.push(`# HELP ${name} ${escapeHelp(String(family.help))}\n`);
-    if (family.type !== undefined) out.push(`# TYPE ${name} ${family.type}\n`);
+const NEWLINE = 10;
+const SPACE = 32;
+
+/** Validates, sorts and writes batches; keep one per storage so label text and the buffer are reused. */
+export class MetricsEncoder {
+  readonly #labelSets = new LabelSets();
+  readonly #sink = new ByteSink();
+  readonly #catalog: Catalog;
+
+  constructor(catalog: Catalog = METRIC_CATALOG) {
+    this.#catalog = catalog;
   }
-  for (let i = 0; i < samples.length; i++) {
-    const sample = samples[i]!;
-    // Sorted, and compareSamples is 0 only for identical label sets: duplicates are neighbours.
-    if (i > 0 && compareSamples(samples[i - 1]!, sample) === 0) {
-      fail(name, `duplicate series ${labelText(sample.pairs) || "{}"}`);
+
+  /**
+   * Groups metrics by name and checks names, labels, values, types and duplicate series; throws
+   * MetricEncodingError on the first problem. Help and type come from the metrics, else the catalog.
+   */
+  prepare(metrics: readonly Metric[]): PreparedBatch {
+    const families = this.#collect(metrics);
+    const ordered = [...families.values()].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    this.#rankLabelSets(ordered);
+    for (const family of ordered) {
+      const samples = family.samples;
+      samples.sort((a, b) => a.labels.rank - b.labels.rank);
+      // Equal ranks are equal label sets: duplicates are neighbours.
+      for (let i = 1; i < samples.length; i++) {
+        if (samples[i - 1]!.labels.rank === samples[i]!.labels.rank) {
+          fail(family.name, `duplicate series ${labelText(samples[i]!.labels.pairs) || "{}"}`);
+        }
+      }
     }
-    let line = name + labelText(sample.pairs) + " " + formatValue(sample.value);
-    if (timestamps) {
-      const ms = Math.round(sample.timestamp ?? now);
-      line += " " + (openMetrics ? String(ms / 1000) : String(ms)); // OpenMetrics: seconds
-    }
-    out.push(line + "\n");
+    return { families: ordered, names: new Set(families.keys()) };
   }
+
+  /**
+   * The batch as text: `# HELP`/`# TYPE` once per name, samples grouped by name, families separated by
+   * a blank line (OpenMetrics: none, and `# EOF`). The bytes are a view of this encoder's buffer, valid
+   * until its next render: write them or copy them before.
+   */
+  render(batch: PreparedBatch, options: RenderOptions): Uint8Array<ArrayBuffer> {
+    const sink = this.#sink;
+    sink.reset();
+    const openMetrics = options.format === "openmetrics";
+    batch.families.forEach((family, index) => {
+      if (index > 0 && !openMetrics) sink.byte(NEWLINE); // OpenMetrics allows no separator
+      this.#renderFamily(family, batch.names, options, openMetrics);
+    });
+    if (openMetrics) sink.ascii("# EOF\n");
+    if (options.blankLineAfter && batch.families.length > 0) sink.byte(NEWLINE);
+    return sink.view();
+  }
+
+  #collect(metrics: readonly Metric[]): Map<string, Family> {
+    const validNames = new Set<string>();
+    const families = new Map<string, Family>();
+    const catalog = this.#catalog;
+    for (const metric of metrics) {
+      const name = metric.name;
+      if (!validNames.has(name)) {
+        if (typeof name !== "string" || !METRIC_NAME_PATTERN.test(name)) {
+          const shown = typeof name === "string" ? JSON.stringify(name) : String(name);
+          throw new MetricEncodingError(`invalid metric name ${shown}: must match [a-zA-Z_:][a-zA-Z0-9_:]*`);
+        }
+        validNames.add(name);
+      }
+      let family = families.get(name);
+      if (family === undefined) {
+        const catalogType = lookupMetric(name, catalog)?.type;
+        family = { name, catalogType, type: undefined, help: metric.help, samples: [] };
+        families.set(name, family);
+      } else if (family.help === undefined) {
+        family.help = metric.help; // the first help a metric of this name carries
+      }
+      // A metric without a type takes the catalog's, exactly as withCatalog(metric) would.
+      const type = checkType(name, metric.type) ?? family.catalogType;
+      if (type !== undefined) {
+        if (family.type === undefined) family.type = type;
+        else if (family.type !== type) fail(name, `conflicting types "${family.type}" and "${type}"`);
+      }
+      const value = metric.value;
+      if (typeof value !== "number") fail(name, `value is not a number (${describe(value)})`);
+      const timestamp = metric.timestamp;
+      if (timestamp !== undefined && (typeof timestamp !== "number" || !Number.isFinite(timestamp))) {
+        fail(name, `invalid timestamp ${String(timestamp)} (expected finite milliseconds since the epoch)`);
+      }
+      family.samples.push({ labels: this.#labelSets.of(metric.labels, name), value, timestamp });
+    }
+    for (const family of families.values()) family.help ??= lookupMetric(family.name, catalog)?.help;
+    return families;
+  }
+
+  /** Sorts the batch's distinct label sets once; equal sets get equal ranks. */
+  #rankLabelSets(families: readonly Family[]): void {
+    const distinct = new Set<LabelSet>();
+    for (const family of families) for (const sample of family.samples) distinct.add(sample.labels);
+    const sorted = [...distinct].sort(compareLabelSets);
+    let rank = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      if (i > 0 && compareLabelSets(sorted[i - 1]!, sorted[i]!) !== 0) rank++;
+      sorted[i]!.rank = rank;
+    }
+  }
+
+  #renderFamily(
+    family: Family,
+    names: ReadonlySet<string>,
+    options: RenderOptions,
+    openMetrics: boolean,
+  ): void {
+    const sink = this.#sink;
+    const { name, samples } = family;
+    if (openMetrics) {
+      const [declared, type] = openMetricsType(family, names);
+      if (type !== undefined) sink.ascii(`# TYPE ${declared} ${type}\n`);
+      if (family.help) sink.text(`# HELP ${declared} ${escapeOpenMetricsHelp(String(family.help))}\n`);
+    } else {
+      if (family.help !== undefined) sink.text(`# HELP ${name} ${escapeHelp(String(family.help))}\n`);
+      if (family.type !== undefined) sink.ascii(`# TYPE ${name} ${family.type}\n`);
+    }
+    const { timestamps, now } = options;
+    for (const sample of samples) {
+      sink.ascii(name);
+      sink.bytes(sample.labels.bytes);
+      sink.byte(SPACE);
+      sink.ascii(formatValue(sample.value));
+      if (timestamps) {
+        const ms = Math.round(sample.timestamp ?? now);
+        sink.byte(SPACE);
+        sink.ascii(openMetrics ? String(ms / 1000) : String(ms)); // OpenMetrics: seconds
+      }
+      sink.byte(NEWLINE);
+    }
+  }
+}
+
+/** Checks `now` the way every caller needs it: finite milliseconds since the epoch. */
+export function checkNow(now: number): number {
+  if (!Number.isFinite(now)) {
+    throw new MetricEncodingError(`invalid "now" ${now} (expected finite milliseconds since the epoch)`);
+  }
+  return now;
 }
 
 /**
@@ -335,24 +262,9 @@ function encodeFamily(out: TextChunks, family: Family, rendering: Rendering): vo
  * labels, values, conflicting types or duplicate series.
  */
 export function encodeMetrics(metrics: readonly Metric[], options: EncodeOptions): string {
-  const catalog = options.catalog ?? METRIC_CATALOG;
-  const families = collectFamilies(metrics, catalog);
-  const now = options.now ?? Date.now();
-  if (!Number.isFinite(now)) {
-    throw new MetricEncodingError(`invalid "now" ${now} (expected finite milliseconds since the epoch)`);
-  }
-  const openMetrics = options.format === "openmetrics";
-  const rendering: Rendering = {
-    timestamps: options.timestamps,
-    now,
-    openMetrics,
-    names: new Set(families.keys()),
-  };
-  const out = new TextChunks();
-  [...families.keys()].sort().forEach((name, index) => {
-    if (index > 0 && !openMetrics) out.push("\n"); // OpenMetrics allows no separator
-    encodeFamily(out, families.get(name)!, rendering);
-  });
-  if (openMetrics) out.push("# EOF\n");
-  return out.text();
+  const encoder = new MetricsEncoder(options.catalog);
+  const batch = encoder.prepare(metrics);
+  const now = checkNow(options.now ?? Date.now());
+  const bytes = encoder.render(batch, { timestamps: options.timestamps, now, format: options.format });
+  return new TextDecoder().decode(bytes);
 }

@@ -12,13 +12,15 @@ const PRESSURE_NAMES = [
 /**
  * The metrics of one task share one frozen copy of its labels (the same values `metric()` would copy
  * into each): a task has a dozen metrics and a busy node a thousand tasks, every iteration. Labels that
- * are already frozen are shared as they are.
+ * are already frozen are shared as they are. `numaLabels` gives the labels of task_mem_numa_pages for a
+ * node (a caller that keeps them between iterations lets encoders reuse their text).
  */
 export function taskMetrics(
   task: Task,
   m: CgroupMeasurements,
   labels: Labels,
   lastSeen: number,
+  numaLabels: (node: number) => Labels = (node) => Object.freeze({ ...labels, numa_node: String(node) }),
 ): Metric[] {
   const shared: Labels = Object.isFrozen(labels) ? labels : Object.freeze({ ...labels });
   const out: Metric[] = [
@@ -41,7 +43,7 @@ export function taskMetrics(
     out.push({
       name: "task_mem_numa_pages",
       value: pages,
-      labels: Object.freeze({ ...labels, numa_node: String(node) }),
+      labels: numaLabels(node),
     });
   }
   for (const [field, some, full] of PRESSURE_NAMES) {

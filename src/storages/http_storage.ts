@@ -2,10 +2,12 @@
  * HTTPMetricsStorage: serves the latest stored batch at /metrics for Prometheus to scrape.
  *
  * The server binds in the constructor, so a port in use or a forbidden address stops the agent at
- * start-up with the config position and the reason, rather than failing every iteration later. Each
- * batch is encoded once in store(); a scrape only hands out those bytes (gzip is made at most once per
- * batch, on the first scrape that asks for it), so any number of scrapes cost next to nothing. A scraper
- * that asks for OpenMetrics (as Prometheus does by default) gets it, encoded once per batch on first ask.
+ * start-up with the config position and the reason, rather than failing every iteration later. store()
+ * only checks a batch (an invalid one is refused there); its text is made on the first scrape that asks
+ * for it, once per batch and format, so a batch no one scrapes (the agent measures every second,
+ * Prometheus scrapes every 15 s or so) is never encoded. Later scrapes of the same batch hand out the
+ * same bytes (gzip too is made at most once per batch), so any number of scrapes cost next to nothing.
+ * A scraper that asks for OpenMetrics (as Prometheus does by default) gets it.
  *
  * The server is BoundedHttpServer (http_server.ts): what one client can hold is bounded by
  * header_timeout, idle_timeout and max_connections.
@@ -15,7 +17,12 @@ import type { Storage } from "../components/interfaces.ts";
 import { boolean, hostPort, integer, number, params, parseHostPort, text, type z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
-import { encodeMetrics, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus.ts";
+import {
+  MetricsEncoder,
+  OPENMETRICS_CONTENT_TYPE,
+  type PreparedBatch,
+  PROMETHEUS_CONTENT_TYPE,
+} from "../metrics/prometheus.ts";
 import { type RequestHead, targetPath } from "./http_head.ts";
 import { BoundedHttpServer, type HttpResponse, type HttpServerLog } from "./http_server.ts";
 
@@ -70,6 +77,8 @@ export interface HTTPMetricsStorageIo {
   /** Listen on this port instead of the one in `listen`; 0 picks a free port. */
   port?: number;
   now?: () => number;
+  /** The encoder batches are checked and written with (tests count its renders). */
+  encoder?: MetricsEncoder;
 }
 
 /** The server could not listen; `address` is what was asked for, `reason` why it failed. */
@@ -132,8 +141,8 @@ class Encoded {
   readonly body: Uint8Array<ArrayBuffer>;
   #gzipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
 
-  constructor(text: string) {
-    this.body = new TextEncoder().encode(text);
+  constructor(body: Uint8Array<ArrayBuffer>) {
+    this.body = body;
   }
 
   /** Shared by concurrent scrapes: the first one compresses, the rest wait for the same promise. */
@@ -142,26 +151,27 @@ class Encoded {
   }
 }
 
-/** One stored batch: the text format made (and so validated) at store time, OpenMetrics on first ask. */
+/** One stored batch: checked at store time, its text made per format on the first scrape that asks. */
 class EncodedBatch {
-  readonly #metrics: readonly Metric[];
+  readonly #prepared: PreparedBatch;
+  readonly #encoder: MetricsEncoder;
   readonly #timestamps: boolean;
   readonly #now: number;
   readonly #encoded = new Map<Format, Encoded>();
 
-  constructor(metrics: readonly Metric[], timestamps: boolean, now: number) {
-    this.#metrics = metrics.slice(); // the caller's array may be reused; the metrics are never mutated
+  constructor(prepared: PreparedBatch, encoder: MetricsEncoder, timestamps: boolean, now: number) {
+    this.#prepared = prepared;
+    this.#encoder = encoder;
     this.#timestamps = timestamps;
     this.#now = now;
-    this.get("prometheus");
   }
 
   get(format: Format): Encoded {
     let encoded = this.#encoded.get(format);
     if (!encoded) {
-      encoded = new Encoded(
-        encodeMetrics(this.#metrics, { timestamps: this.#timestamps, now: this.#now, format }),
-      );
+      const options = { timestamps: this.#timestamps, now: this.#now, format };
+      // A copy: the encoder's buffer is reused by the next render.
+      encoded = new Encoded(this.#encoder.render(this.#prepared, options).slice());
       this.#encoded.set(format, encoded);
     }
     return encoded;
@@ -224,6 +234,8 @@ export class HTTPMetricsStorage implements Storage {
   readonly #now: () => number;
   readonly #server: BoundedHttpServer;
   readonly #url: string;
+  /** Remembers each task's label text between batches. */
+  readonly #encoder: MetricsEncoder;
   #batch: EncodedBatch | undefined;
   #closing: Promise<void> | undefined;
 
@@ -236,6 +248,7 @@ export class HTTPMetricsStorage implements Storage {
     this.#path = parsed.path;
     this.#timestamps = parsed.include_timestamp;
     this.#now = io.now ?? Date.now;
+    this.#encoder = io.encoder ?? new MetricsEncoder();
     const { host, port: configured } = parseHostPort(parsed.listen)!; // the schema checked it
     const port = io.port ?? configured;
     const limits = {
@@ -273,12 +286,13 @@ export class HTTPMetricsStorage implements Storage {
   }
 
   /**
-   * Encodes the batch and makes it the one served. An invalid batch throws MetricEncodingError and the
-   * previous batch stays served.
+   * Checks the batch and makes it the one served; its text is made when it is first scraped. An invalid
+   * batch throws MetricEncodingError and the previous batch stays served.
    */
   store(metrics: readonly Metric[]): void {
     if (this.#closing) throw new Error(`HTTPMetricsStorage at ${this.#url} is closed`);
-    this.#batch = new EncodedBatch(metrics, this.#timestamps, this.#now());
+    const prepared = this.#encoder.prepare(metrics);
+    this.#batch = new EncodedBatch(prepared, this.#encoder, this.#timestamps, this.#now());
   }
 
   /** Stops listening and waits for scrapes in flight; later calls return the same promise. */

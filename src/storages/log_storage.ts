@@ -16,7 +16,7 @@ import { FieldError } from "../config/errors.ts";
 import { boolean, listOf, params, path, text, type z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import { type Metric, metric } from "../metrics/metric.ts";
-import { encodeMetrics } from "../metrics/prometheus.ts";
+import { MetricsEncoder } from "../metrics/prometheus.ts";
 import { outputFileProblem, type StorageLog, WriteFailures } from "./output_file.ts";
 
 const schema = params({
@@ -72,11 +72,13 @@ function temporaryName(path: string): string {
   return join(dirname(path), `.${path.slice(dirname(path).length + 1)}.${Deno.pid}.${random}.tmp`);
 }
 
-/** Writes `text` to `path` via a temporary file and a rename; removes the temporary file on failure. */
-export async function replaceFileAtomically(path: string, text: string): Promise<void> {
+/** Writes `data` to `path` via a temporary file and a rename; removes the temporary file on failure. */
+export async function replaceFileAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const temporary = temporaryName(path);
+  const options = { createNew: true, mode: 0o644 };
   try {
-    await Deno.writeTextFile(temporary, text, { createNew: true, mode: 0o644 });
+    if (typeof data === "string") await Deno.writeTextFile(temporary, data, options);
+    else await Deno.writeFile(temporary, data, options);
     await Deno.rename(temporary, path);
   } catch (error) {
     await Deno.remove(temporary).catch(() => {});
@@ -84,8 +86,7 @@ export async function replaceFileAtomically(path: string, text: string): Promise
   }
 }
 
-function writeAllStderr(text: string): void {
-  const bytes = new TextEncoder().encode(text);
+function writeAllStderr(bytes: Uint8Array): void {
   let written = 0;
   while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
 }
@@ -98,7 +99,9 @@ export class LogStorage implements Storage {
   readonly #overwrite: boolean;
   readonly #timestamps: boolean;
   readonly #filterLabels: readonly string[];
-  readonly #writeStderr: (text: string) => void;
+  readonly #writeStderr: (bytes: Uint8Array) => void;
+  /** One per storage: it remembers each task's label text and reuses its output buffer. */
+  readonly #encoder = new MetricsEncoder();
   readonly #now: () => number;
   readonly #failures: WriteFailures;
 
@@ -118,26 +121,29 @@ export class LogStorage implements Storage {
     this.#overwrite = parsed.overwrite;
     this.#timestamps = parsed.include_timestamp ?? !parsed.overwrite;
     this.#filterLabels = Object.freeze([...(parsed.filter_labels ?? [])]);
-    this.#writeStderr = io.writeStderr ?? writeAllStderr;
+    const seam = io.writeStderr;
+    this.#writeStderr = seam ? (bytes) => seam(new TextDecoder().decode(bytes)) : writeAllStderr;
     this.#now = io.now ?? Date.now;
   }
 
   /**
-   * Encodes the whole batch first (an invalid batch throws before anything is written), then writes it.
-   * A failed write does not throw: it is counted and logged once per cause (see WriteFailures), and
-   * the next call writes its batch in full.
+   * Encodes the whole batch first (an invalid batch throws before anything is written), then writes it
+   * as one buffer. A failed write does not throw: it is counted and logged once per cause (see
+   * WriteFailures), and the next call writes its batch in full.
    */
   async store(metrics: readonly Metric[]): Promise<void> {
-    const text = encodeMetrics(dropLabels(metrics, this.#filterLabels), {
+    const batch = this.#encoder.prepare(dropLabels(metrics, this.#filterLabels));
+    const output = this.#encoder.render(batch, {
       timestamps: this.#timestamps,
       now: this.#now(),
+      // Appended batches are separated by a blank line, as families are; a replaced file needs none.
+      blankLineAfter: !this.#overwrite,
     });
-    const output = text === "" ? "" : text + "\n"; // a blank line between batches, as between families
     try {
       if (this.#path === undefined) {
-        if (output !== "") this.#writeStderr(output);
-      } else if (this.#overwrite) await replaceFileAtomically(this.#path, text);
-      else if (output !== "") await Deno.writeTextFile(this.#path, output, { append: true, create: true });
+        if (output.length > 0) this.#writeStderr(output);
+      } else if (this.#overwrite) await replaceFileAtomically(this.#path, output);
+      else if (output.length > 0) await Deno.writeFile(this.#path, output, { append: true, create: true });
     } catch (error) {
       this.#failures.failed(error);
       return;

@@ -5,6 +5,7 @@ import { Registry } from "../../src/components/registry.ts";
 import { buildRunner, ConfigError, parseConfigText } from "../../src/config/mod.ts";
 import { processHub } from "../../src/logging/mod.ts";
 import { encodeMetrics, type Metric, metric, MetricEncodingError } from "../../src/metrics/mod.ts";
+import { MetricsEncoder } from "../../src/metrics/prometheus.ts";
 import {
   acceptsGzip,
   DEFAULT_LISTEN,
@@ -389,4 +390,34 @@ Deno.test("HTTPMetricsStorage: parameters: defaults and validation", () => {
     assert.equal(schema.safeParse(bad).success, false, JSON.stringify(bad));
   }
   assert.equal(schema.safeParse({ port: 1 }).success, false); // unknown fields are errors
+});
+
+/** Counts how often batches are written as text. */
+class CountingEncoder extends MetricsEncoder {
+  renders = 0;
+  override render(...args: Parameters<MetricsEncoder["render"]>) {
+    this.renders++;
+    return super.render(...args);
+  }
+}
+
+Deno.test("HTTPMetricsStorage: a batch is encoded when scraped, once per format, never when not scraped", async () => {
+  const encoder = new CountingEncoder();
+  const storage = new HTTPMetricsStorage({ listen: "127.0.0.1:9192" }, undefined, { port: 0, encoder });
+  try {
+    for (let round = 0; round < 5; round++) storage.store(batch(round));
+    assert.equal(encoder.renders, 0, "batches no one scraped were encoded");
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await request(storage.url)).body, encodeMetrics(batch(4), { timestamps: false }));
+    }
+    assert.equal(encoder.renders, 1);
+    const openMetrics = await request(storage.url, { headers: { accept: "application/openmetrics-text" } });
+    assert.equal(openMetrics.body, encodeMetrics(batch(4), { timestamps: false, format: "openmetrics" }));
+    assert.equal(encoder.renders, 2);
+    storage.store(batch(5));
+    assert.equal((await request(storage.url)).body, encodeMetrics(batch(5), { timestamps: false }));
+    assert.equal(encoder.renders, 3);
+  } finally {
+    await storage.close();
+  }
 });

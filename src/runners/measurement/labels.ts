@@ -5,6 +5,7 @@
 import type { Task } from "../../components/interfaces.ts";
 import type { ComponentInterface } from "../../components/interfaces.ts";
 import { params, regex, text, type z } from "../../config/schema.ts";
+import type { Labels } from "../../metrics/metric.ts";
 
 export interface TaskLabelGenerator {
   /** The label value for `task`, or undefined to leave the label out. */
@@ -74,4 +75,73 @@ export function taskLabels(
   labels.task_id = task.task_id;
   labels.task_name = task.name;
   return labels;
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/**
+ * Each task's frozen labels, kept while they do not change: encoders remember a label set's text by its
+ * object, so a task's label text is made once, not every iteration. The same for the labels of its
+ * per-NUMA-node metrics.
+ */
+export class TaskLabelCache {
+  readonly #byTask = new Map<string, CachedLabels>();
+
+  /**
+   * The task's labels: the object of the last iteration when nothing they are made of changed (the
+   * generators run only then).
+   */
+  labels(
+    task: Task,
+    common: Record<string, string>,
+    generators: Readonly<Record<string, TaskLabelGenerator>>,
+  ): Labels {
+    const cached = this.#byTask.get(task.task_id);
+    if (
+      cached && cached.name === task.name && sameLabels(cached.common, common) &&
+      sameLabels(cached.taskLabels, task.labels)
+    ) return cached.labels;
+    const labels = Object.freeze(taskLabels(task, common, generators));
+    const taskOwn = Object.freeze({ ...task.labels });
+    const commonCopy = Object.freeze({ ...common });
+    this.#byTask.set(task.task_id, {
+      name: task.name,
+      common: commonCopy,
+      taskLabels: taskOwn,
+      labels,
+      numa: new Map(),
+    });
+    return labels;
+  }
+
+  /** `labels` (what labels() returned for the task) with numa_node. */
+  numaLabels(taskId: string, labels: Labels, node: number): Labels {
+    const numa = this.#byTask.get(taskId)?.numa;
+    let out = numa?.get(node);
+    if (out === undefined) {
+      out = Object.freeze({ ...labels, numa_node: String(node) });
+      numa?.set(node, out);
+    }
+    return out;
+  }
+
+  /** Forgets tasks not in `taskIds` (gone from the node). */
+  retain(taskIds: ReadonlySet<string>): void {
+    for (const id of this.#byTask.keys()) if (!taskIds.has(id)) this.#byTask.delete(id);
+  }
+}
+
+interface CachedLabels {
+  /** What the labels were made of: the task's name and labels, and the common labels object. */
+  readonly name: string;
+  readonly common: Labels;
+  readonly taskLabels: Labels;
+  readonly labels: Labels;
+  readonly numa: Map<number, Labels>;
 }

@@ -17,7 +17,7 @@ import { WCA_VERSION } from "../../version.ts";
 import { isReported } from "../../nodes/outage.ts";
 import { runLoop } from "../loop.ts";
 import { internalMetrics } from "./internal.ts";
-import { defaultLabelGenerators, type TaskLabelGenerator, taskLabels } from "./labels.ts";
+import { defaultLabelGenerators, TaskLabelCache, type TaskLabelGenerator } from "./labels.ts";
 import type { HostFacts } from "../../sources/facts.ts";
 import { platformMetrics, platformOptions, readPlatformSample } from "../../sources/platform.ts";
 import { type MeasurementRunnerParams, measurementRunnerSchema, unsupportedSettings } from "./schema.ts";
@@ -44,6 +44,7 @@ export class MeasurementRunner {
   readonly #storage: Storage;
   readonly #generators: Readonly<Record<string, TaskLabelGenerator>>;
   readonly #warnedSources = new Set<string>();
+  readonly #taskLabels = new TaskLabelCache();
   readonly #sourceFactories: readonly MeasurementSourceFactory<MeasurementRunnerParams>[];
   #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
@@ -203,6 +204,7 @@ export class MeasurementRunner {
       return { platform: built, samples };
     });
     const measuredTasks = await timed("tasks", () => {
+      this.#taskLabels.retain(new Set(tasks.map((task) => task.task_id)));
       const out = new Map<string, MeasuredTask>();
       for (const task of tasks) {
         const measured = this.#measureTask(facts, task, commonLabels);
@@ -344,9 +346,11 @@ export class MeasurementRunner {
       log.debug(`task ${task.task_id}: cgroup ${result.path} is gone (${result.errno}); skipped`);
       return undefined;
     }
-    // One frozen copy of the task's labels, shared by all its metrics, the sources' included.
-    const labels: Labels = Object.freeze(taskLabels(task, common, this.#generators));
-    const samples = taskMetrics(task, result.measurements, labels, Date.now() / 1000);
+    // One frozen copy of the task's labels, shared by all its metrics, the sources' included, and kept
+    // between iterations while it does not change (encoders reuse its text).
+    const labels = this.#taskLabels.labels(task, common, this.#generators);
+    const numaLabels = (node: number) => this.#taskLabels.numaLabels(task.task_id, labels, node);
+    const samples = taskMetrics(task, result.measurements, labels, Date.now() / 1000, numaLabels);
     for (const source of this.#sources) {
       try {
         samples.push(...source.taskMetrics(task, labels));

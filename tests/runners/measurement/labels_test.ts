@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Task } from "../../../src/components/interfaces.ts";
 import {
   defaultLabelGenerators,
+  TaskLabelCache,
   TaskLabelRegexGenerator,
   taskLabels,
 } from "../../../src/runners/measurement/labels.ts";
@@ -58,4 +59,38 @@ Deno.test("task_id and task_name cannot be overridden by node labels or generato
   });
   assert.equal(labels.task_id, "id-7");
   assert.equal(labels.task_name, "web-frontend--v2.1");
+});
+
+Deno.test("TaskLabelCache: the same frozen object while a task's labels stay; a new one when they change", () => {
+  const cache = new TaskLabelCache();
+  const generators = defaultLabelGenerators();
+  const first = cache.labels(task, { host: "h" }, generators);
+  assert.ok(Object.isFrozen(first));
+  assert.deepEqual(first, taskLabels(task, { host: "h" }, generators));
+  assert.equal(cache.labels({ ...task }, { host: "h" }, generators), first, "equal labels, new task object");
+  const numa = cache.numaLabels(task.task_id, first, 1);
+  assert.deepEqual(numa, { ...first, numa_node: "1" });
+  assert.equal(cache.numaLabels(task.task_id, first, 1), numa);
+
+  const relabelled = cache.labels(
+    { ...task, labels: { env: "dev", team: "infra" } },
+    { host: "h" },
+    generators,
+  );
+  assert.notEqual(relabelled, first);
+  assert.equal(relabelled.env, "dev");
+  assert.equal(cache.numaLabels(task.task_id, relabelled, 1).env, "dev", "NUMA labels follow the change");
+  assert.notEqual(cache.labels(task, { host: "other" }, generators), relabelled, "common labels count too");
+});
+
+Deno.test("TaskLabelCache: retain forgets tasks that are gone", () => {
+  const cache = new TaskLabelCache();
+  const generators = defaultLabelGenerators();
+  const first = cache.labels(task, {}, generators);
+  cache.retain(new Set(["another"]));
+  const again = cache.labels(task, {}, generators);
+  assert.notEqual(again, first);
+  assert.deepEqual(again, first);
+  cache.retain(new Set([task.task_id]));
+  assert.equal(cache.labels(task, {}, generators), again);
 });
