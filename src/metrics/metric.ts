@@ -17,12 +17,13 @@ export interface Metric {
   readonly timestamp?: number;
 }
 
-/** Builds a metric; labels are copied so later mutation of the argument cannot leak in. */
+/** Builds a metric; unfrozen labels are copied so later mutation of the argument cannot leak in. */
 export function metric(
   name: string,
   value: number,
   labels: Record<string, string> = {},
   extra: Partial<Pick<Metric, "type" | "help" | "unit" | "timestamp">> = {},
 ): Metric {
-  return { name, value, labels: { ...labels }, ...extra };
+  // A frozen labels object cannot change under us, and sharing it lets encoders reuse its label text.
+  return { name, value, labels: Object.isFrozen(labels) ? labels : { ...labels }, ...extra };
 }

@@ -6,6 +6,7 @@
  * for the keys the `vmstat` pattern matches at their start, `platform_zoneinfo{numa_node,zone,key}` for
  * the lines the `zoneinfo` pattern takes, and six always-on `platform_vmstat_*` counters.
  */
+import { DerivedLabels } from "../metrics/derived_labels.ts";
 import { boolean, text, z } from "../config/schema.ts";
 import { type Metric, metric } from "../metrics/metric.ts";
 import type { SkipReporter } from "../platform/flat_keyed.ts";
@@ -152,19 +153,25 @@ export function readPlatformSample(
   };
 }
 
+/**
+ * The platform's samples. `derived` keeps their label objects from one call to the next (the runner
+ * keeps one), so an encoder builds each series' label text once.
+ */
 export function platformMetrics(
   sample: PlatformSample,
   options: PlatformOptions,
-  labels: Record<string, string>,
+  common: Record<string, string>,
+  derived: DerivedLabels = new DerivedLabels(),
 ): Metric[] {
   const out: Metric[] = [];
   const { topology } = sample;
+  const labels = derived.of(common);
   for (const [cpu, ticks] of sample.cpuUsage ?? []) {
-    out.push(metric("platform_cpu_usage", ticks, { ...labels, cpu: String(cpu) }));
+    out.push(metric("platform_cpu_usage", ticks, derived.of(common, "cpu", String(cpu))));
   }
   if (sample.meminfo) out.push(metric("platform_mem_usage_bytes", sample.meminfo.usedBytes, labels));
   for (const [node, info] of sample.nodeMeminfo ?? []) {
-    const nodeLabels = { ...labels, numa_node: String(node) };
+    const nodeLabels = derived.of(common, "numa_node", String(node));
     out.push(metric("platform_mem_numa_free_bytes", info.memFreeBytes, nodeLabels));
     out.push(metric("platform_mem_numa_used_bytes", info.memUsedBytes, nodeLabels));
   }
@@ -179,18 +186,26 @@ export function platformMetrics(
   const keys = options.vmstat;
   if (keys !== undefined) {
     for (const [key, value] of Object.entries(vmstat)) {
-      if (keys.test(key)) out.push(metric("platform_vmstat", value, { ...labels, key }));
+      if (keys.test(key)) out.push(metric("platform_vmstat", value, derived.of(common, "key", key)));
     }
     for (const [node, stats] of sample.nodeVmstat ?? []) {
       for (const [key, value] of Object.entries(stats)) {
         if (keys.test(key)) {
-          out.push(metric("platform_node_vmstat", value, { ...labels, numa_node: String(node), key }));
+          out.push(
+            metric("platform_node_vmstat", value, derived.of(common, "numa_node", String(node), "key", key)),
+          );
         }
       }
     }
   }
   for (const { node, zone, key, value } of sample.zoneinfo ?? []) {
-    out.push(metric("platform_zoneinfo", value, { ...labels, numa_node: String(node), zone, key }));
+    out.push(
+      metric(
+        "platform_zoneinfo",
+        value,
+        derived.of(common, "numa_node", String(node), "zone", zone, "key", key),
+      ),
+    );
   }
   out.push(metric("platform_last_seen", sample.timestamp / 1000, labels));
   return out;

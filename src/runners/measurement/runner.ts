@@ -3,6 +3,7 @@
  * the metrics with the agent's own. A task that vanishes mid-iteration loses its metrics for that
  * iteration only; a failing node, reader or storage is logged and the loop goes on.
  */
+import { DerivedLabels } from "../../metrics/derived_labels.ts";
 import type { ComponentContext } from "../../components/component.ts";
 import type { Node, Storage, Task } from "../../components/interfaces.ts";
 import { getLogger, processHub } from "../../logging/mod.ts";
@@ -45,6 +46,8 @@ export class MeasurementRunner {
   readonly #generators: Readonly<Record<string, TaskLabelGenerator>>;
   readonly #warnedSources = new Set<string>();
   readonly #taskLabels = new TaskLabelCache();
+  /** Platform series keep their label objects between iterations, so their label text is made once. */
+  readonly #platformLabels = new DerivedLabels();
   readonly #sourceFactories: readonly MeasurementSourceFactory<MeasurementRunnerParams>[];
   #sources: MeasurementSource[] = [];
   #facts: HostFacts | undefined;
@@ -185,7 +188,7 @@ export class MeasurementRunner {
           read: this.#files?.readPlatform,
         },
       );
-      const samples = platformMetrics(sample, facts.platform, commonLabels);
+      const samples = platformMetrics(sample, facts.platform, commonLabels, this.#platformLabels);
       for (const source of this.#sources) {
         try {
           samples.push(...source.platformMetrics(base));

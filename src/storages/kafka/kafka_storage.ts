@@ -24,7 +24,7 @@ import { getLogger, type Logger } from "../../logging/mod.ts";
 import { type Metric, metric } from "../../metrics/metric.ts";
 import { encodeMetrics } from "../../metrics/prometheus.ts";
 import type { KafkaProducer, OutgoingMessage, ProducerOptions } from "./client.ts";
-import { kafkajsProducer } from "./kafkajs.ts";
+import { lazyKafkajsProducer } from "./lazy_producer.ts";
 import { splitAtFamilies } from "./messages.ts";
 import { type Batch, type Dropped, makeBatch, Outbox } from "./outbox.ts";
 import { type ClientTuning, type KafkaStorageParams, kafkaStorageSchema, tuningFrom } from "./params.ts";
@@ -127,7 +127,7 @@ export class KafkaStorage implements Storage {
     this.#outbox = new Outbox(parsed.buffer_max_bytes);
     const logModule = `${this.#log.name}.client`;
     if (tuning.debug) getLogger(logModule).log("DEBUG", "extra_config debug: client debug lines enabled");
-    this.#producer = (io.producer ?? kafkajsProducer)({
+    this.#producer = (io.producer ?? lazyKafkajsProducer)({
       brokers: this.brokers,
       clientId: tuning.clientId ?? `wca-${this.#key}`,
       ...(tls ? { tls } : {}),

@@ -249,3 +249,25 @@ Deno.test("an unreadable platform file costs only its own metrics", async () => 
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("platform samples keep their label objects from one iteration to the next (label text made once)", async () => {
+  const { runner } = runnerOn("v1_split", { vmstat: true });
+  const facts = runner.hostFacts();
+  const labels = runner.commonLabels();
+  const first = (await runner.measure(facts, labels)).platformSamples;
+  const second = (await runner.measure(facts, labels)).platformSamples;
+  const byKey = (metrics: readonly Metric[]) =>
+    new Map(metrics.map((m) => [`${m.name}${JSON.stringify(m.labels)}`, m.labels]));
+  const before = byKey(first);
+  const names = new Set<string>();
+  for (const [key, labels] of byKey(second)) {
+    if (!key.startsWith("platform_")) continue;
+    names.add(key.slice(0, key.indexOf("{")));
+    assert.equal(labels, before.get(key), `${key}: a new labels object`);
+    assert.ok(Object.isFrozen(labels), key);
+  }
+  for (const name of ["platform_cpu_usage", "platform_mem_usage_bytes", "platform_vmstat"]) {
+    assert.ok(names.has(name), `${name} among the platform samples: ${[...names].join(", ")}`);
+  }
+  await runner.close();
+});
