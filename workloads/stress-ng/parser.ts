@@ -6,8 +6,10 @@
  *
  * Each line gives bogo_ops, real_time, user_time, system_time, bogo_ops_per_second_real_time and
  * bogo_ops_per_second_usr_sys_time (the seeds' names) with a `stressor` label, so a run of several
- * stressors keeps them apart. The per-second `Time …, counter=N` lines of the seeds' patched stress-ng
- * give bogo_ops_counter with an `id_proc_stress_ng` label.
+ * stressors keeps them apart. The per-second lines of the seeds' patched stress-ng (0.09: `Time T,
+ * counter=N`; 0.10: `Time T, counter N, diff D`) give bogo_ops_counter and, with a diff, bogo_ops_gauge
+ * (the bogo ops of that second), with an `id_proc_stress_ng` label. The seeds also labelled them with
+ * `stress_ng_time` (T): a new series every second, left out here.
  */
 import {
   lineParser,
@@ -22,7 +24,7 @@ const SUMMARY = new RegExp(
   String
     .raw`^stress-ng: (?:metrc|info): +\[\d+\] +([a-z][a-z0-9-]*) +(${NUM}) +(${NUM}) +(${NUM}) +(${NUM}) +(${NUM}) +(${NUM})(?: +${NUM})*\s*$`,
 );
-const COUNTER = /^stress-ng: info: +\[(\d+)\] Time \d+, counter=(\d+)\s*$/;
+const COUNTER = /^stress-ng: info: +\[(\d+)\] Time \d+, counter(?:=| )(\d+)(?:, diff (\d+))?\s*$/;
 
 const COLUMNS = [
   ["bogo_ops", "Summary bogo ops"],
@@ -42,14 +44,26 @@ function parseLine(line: string, make: MetricMaker): Metric[] {
   }
   const counter = COUNTER.exec(line);
   if (counter) {
-    return [
+    const labels = { id_proc_stress_ng: counter[1]! };
+    const found = [
       make.counter(
         "bogo_ops_counter",
         Number(counter[2]),
         "Counter bogo ops per proc stress-ng, updated per 1 sec",
-        { id_proc_stress_ng: counter[1]! },
+        labels,
       ),
     ];
+    if (counter[3] !== undefined) {
+      found.push(
+        make.gauge(
+          "bogo_ops_gauge",
+          Number(counter[3]),
+          "Gauge bogo ops per proc stress-ng, updated per 1 sec",
+          labels,
+        ),
+      );
+    }
+    return found;
   }
   return [];
 }

@@ -54,6 +54,25 @@ const CASES: readonly ParserCase[] = [
     },
   },
   {
+    name:
+      "modelled stress-ng 0.10.08 patched per-second lines (counter N, diff D), as the seeds' parser shows",
+    text: "stress-ng: info:  [25] Time 1572363779, counter 425, diff 61\n" +
+      "stress-ng: info:  [27] Time 1572363779, counter 426, diff 61\n" +
+      "stress-ng: info:  [25] Time 1572363780, counter 485, diff 60\n" +
+      "stress-ng: info:  [23] stress-ng-stream: memory rate: 3852.67 MB/sec, 1541.07 Mflop/sec (instance 0)\n",
+    expected: {
+      'bogo_ops_counter{id_proc_stress_ng="25"}': 485,
+      'bogo_ops_gauge{id_proc_stress_ng="25"}': 60,
+      'bogo_ops_counter{id_proc_stress_ng="27"}': 426,
+      'bogo_ops_gauge{id_proc_stress_ng="27"}': 61,
+    },
+  },
+  {
+    name: "a per-second line cut inside its diff gives nothing",
+    text: "stress-ng: info:  [25] Time 1572363779, counter 425, dif",
+    expected: {},
+  },
+  {
     name: "scientific notation (--sn)",
     text: "stress-ng: metrc: [7] cpu 3.629e+03 2.00 1.99 0.01 1.81e+03 1.81e+03\n",
     expected: {
