@@ -349,7 +349,7 @@ Deno.test("KubernetesNode refuses at load what cannot work, naming the field", a
     );
     assert.throws(
       make({ ...api, client_token_path: token, server_cert_ca_path: `${pki.dir}/no-ca` }),
-      /server_cert_ca_path/,
+      /^Error: server_cert_ca_path .*no-ca cannot be read: it does not exist \(outside a pod, set server_cert_ca_path or ssl\)$/,
     );
     // An IPv6 service host (KUBERNETES_SERVICE_HOST=fd00::1) is bracketed, not refused.
     make({ ...api, client_token_path: token, kubeapi_host: "fd00::1" })().close();
