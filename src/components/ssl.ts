@@ -30,9 +30,18 @@ export interface TlsOptions {
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
 const PEM_PRIVATE_KEY = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
 
+const caBundle = path({ readable: true });
+
 const schema = params({
-  server_verify: z.union([boolean(), path({ readable: true })], {
+  // A path that is not there is named as such, not as "expected true, false or a path" (the union's word).
+  server_verify: z.union([boolean(), z.string()], {
     error: "expected true, false or the path of a CA bundle (PEM)",
+  }).transform((value, ctx) => {
+    if (typeof value === "boolean") return value;
+    const parsed = caBundle.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+    return z.NEVER;
   }).default(true).describe(
     "Verify the server's certificate: true against the system's CAs, a path to verify against that CA " +
       "bundle (PEM), or false to skip verification (anyone on the network path can then impersonate " +

@@ -180,6 +180,10 @@ Deno.test("SSL refuses missing, unreadable and mismatched files at load, naming 
       /client_key_path .*ca\.pem holds no PEM private key/,
     );
     assert.match(
+      loadError(yaml(`    server_verify: ${pki.dir}/no-ca.pem\n`)),
+      /ssl\.yaml:3:20: .*server_verify.*expected a readable path, but it does not exist/,
+    );
+    assert.match(
       loadError(yaml(`    server_verify: 3\n`)),
       /server_verify.*expected true, false or the path of a CA bundle/,
     );

@@ -6,6 +6,12 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 import { Registry } from "../../src/components/mod.ts";
 import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
@@ -41,6 +47,48 @@ function readmeCapabilities(): string[] {
   return line[1]!.trim().split(/\s+/).map((cap) => cap.replace(/^CAP_/, "")).sort();
 }
 
+/** The Kubernetes API's schema of each kind the manifest holds (the OpenAPI types, enums and required fields). */
+const MODELS: Readonly<Record<string, { validate(doc: Doc): void }>> = {
+  "v1/Namespace": { validate: (doc) => new Namespace(doc).validate() },
+  "v1/ServiceAccount": { validate: (doc) => new ServiceAccount(doc).validate() },
+  "v1/ConfigMap": { validate: (doc) => new ConfigMap(doc).validate() },
+  "rbac.authorization.k8s.io/v1/ClusterRole": { validate: (doc) => new ClusterRole(doc).validate() },
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": {
+    validate: (doc) => new ClusterRoleBinding(doc).validate(),
+  },
+  "apps/v1/DaemonSet": { validate: (doc) => new DaemonSet(doc).validate() },
+};
+
+function validate(doc: Doc): void {
+  const model = MODELS[`${doc.apiVersion}/${doc.kind}`];
+  assert.ok(model, `no schema for ${doc.apiVersion} ${doc.kind}`);
+  model.validate(doc);
+}
+
+Deno.test("the manifest's documents match the Kubernetes API schema (types, enums, required fields)", () => {
+  assert.deepEqual(docs.map((d) => d.kind), [
+    "Namespace",
+    "ServiceAccount",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "DaemonSet",
+  ]);
+  for (const doc of docs) validate(doc);
+  // The schema does refuse what the API server would: a wrong enum value, a wrong type, a missing field.
+  const broken = (change: (d: Doc) => void) => {
+    const copy = structuredClone(daemonSet);
+    change(copy);
+    return () => validate(copy);
+  };
+  assert.throws(broken((d) => d.spec.template.spec.containers[0].volumeMounts[1].mountPropagation = "Host"));
+  assert.throws(broken((d) => d.spec.template.spec.hostPID = "true"));
+  assert.throws(broken((d) => delete d.spec.selector));
+  assert.throws(
+    broken((d) => d.spec.template.spec.containers[0].securityContext.capabilities.add = "PERFMON"),
+  );
+});
+
 Deno.test("DaemonSet: the README's capabilities instead of privileged, everything else dropped", () => {
   const security = container.securityContext;
   assert.notEqual(security.privileged, true);
@@ -59,7 +107,16 @@ Deno.test("DaemonSet: host paths mounted read-only; the token readable by the ag
   for (const mount of container.volumeMounts) {
     const volume: Doc = volumes.get(mount.name);
     assert.ok(volume, `volume ${mount.name} exists`);
-    if (volume.hostPath) assert.equal(mount.readOnly, true, `${volume.hostPath.path} is mounted read-only`);
+    if (volume.hostPath) {
+      assert.equal(mount.readOnly, true, `${volume.hostPath.path} is mounted read-only`);
+      // Sub-mounts too (cgroup v1's per-controller hierarchies); the API refuses it with any propagation.
+      assert.equal(
+        mount.recursiveReadOnly,
+        "IfPossible",
+        `${volume.hostPath.path} read-only all the way down`,
+      );
+      assert.equal(mount.mountPropagation, undefined);
+    }
   }
   const token = volumes.get("token") as Doc;
   assert.equal(token.projected.defaultMode, 0o400);

@@ -39,6 +39,8 @@ export interface ServerOptions {
   /** HTTPS with this PKI's server certificate; plain HTTP without. */
   pki?: TestPki;
   requireClientCert?: boolean;
+  /** The loopback address to listen on: "127.0.0.1" (default) or "::1". */
+  host?: "127.0.0.1" | "::1";
 }
 
 export async function startJsonServer(
@@ -82,11 +84,12 @@ export async function startJsonServer(
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const port = (server.address() as { port: number }).port;
   return {
     port,
-    url: `${options.pki ? "https" : "http"}://127.0.0.1:${port}`,
+    url: `${options.pki ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
     get behaviour() {
       return state.behaviour;
     },

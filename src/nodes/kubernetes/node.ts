@@ -250,6 +250,8 @@ function apiServerTls(ssl: SSL | undefined, caPath: string): TlsOptions {
   try {
     return loadTlsOptions(caPath, undefined, undefined);
   } catch (error) {
-    throw new Error(`server_cert_ca_path: ${(error as Error).message}`);
+    // The user wrote server_cert_ca_path (or left its in-pod default), not server_verify.
+    const reason = (error as Error).message.replace(/^server_verify /, "");
+    throw new Error(`server_cert_ca_path ${reason} (outside a pod, set server_cert_ca_path or ssl)`);
   }
 }

@@ -12,8 +12,13 @@ import { parseQuantity } from "./quantity.ts";
 /** WCA's label with the pod's QoS class (guaranteed, burstable, besteffort). */
 export const QOS_LABEL = "app_kubernetes_io__qos_class";
 
-/** Static pods: the API server shows a mirror pod whose uid differs; the kubelet's uid is this annotation. */
+/**
+ * Static pods: the API server shows a mirror pod (marked by config.mirror) whose uid differs from the
+ * static pod's. The kubelet names the cgroup after the static pod's uid, which is its config.hash (the
+ * mirror pod copies it); config.mirror holds the same hash since Kubernetes 1.14 ("mirror" before).
+ */
 const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+const HASH_ANNOTATION = "kubernetes.io/config.hash";
 
 export interface PodFilter {
   /** Namespaces to measure; empty means all. */
@@ -95,7 +100,8 @@ export function readPod(item: unknown, filter: PodFilter): PodVerdict {
   const qos = QOS[str(status.qosClass) ?? ""];
   if (!qos) return invalid(`status.qosClass is ${JSON.stringify(status.qosClass ?? null)}`);
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-  const cgroupUid = str(annotations[MIRROR_ANNOTATION]) ?? uid;
+  const mirror = str(annotations[MIRROR_ANNOTATION]);
+  const cgroupUid = mirror === undefined ? uid : str(annotations[HASH_ANNOTATION]) ?? mirror;
   if (!isPodUid(cgroupUid)) return invalid(`uid ${JSON.stringify(cgroupUid)} is not a pod uid`);
   const statuses = Array.isArray(status.containerStatuses) ? status.containerStatuses : [];
   if (!statuses.length) return { kind: "ignored", reason: `${title}: no container statuses yet` };

@@ -31,7 +31,12 @@ const GOOD = podList([
 ]);
 const TIMEOUT = 0.5;
 
-function node(url: string, scenario = "kubelet_v1_cgroupfs", driver = "cgroupfs"): KubernetesNode {
+function node(
+  url: string,
+  scenario = "kubelet_v1_cgroupfs",
+  driver = "cgroupfs",
+  root = `${HOSTS}${scenario}`,
+): KubernetesNode {
   return new KubernetesNode(
     KubernetesNode.schema.parse({
       kubelet_enabled: true,
@@ -39,7 +44,7 @@ function node(url: string, scenario = "kubelet_v1_cgroupfs", driver = "cgroupfs"
       timeout: TIMEOUT,
       cgroup_driver: driver,
     }),
-    { hostPaths: hostPathsUnder(`${HOSTS}${scenario}`) },
+    { hostPaths: hostPathsUnder(root) },
   );
 }
 
@@ -148,6 +153,39 @@ Deno.test("KubernetesNode: a pod whose cgroup does not exist yet is skipped with
     fresh.close();
     wrongDriver.close();
     await server.close();
+  }
+});
+
+Deno.test("KubernetesNode: a pod is measured once its cgroups appear, and warned about again if they go", async () => {
+  // A kubelet_v1_cgroupfs host of our own whose kubepods tree we change between iterations.
+  const root = await Deno.makeTempDir({ prefix: "wca-k8s-host-" });
+  const server = await startJsonServer({ kind: "json", body: GOOD });
+  try {
+    Deno.mkdirSync(`${root}/proc/self`, { recursive: true });
+    Deno.copyFileSync(`${HOSTS}kubelet_v1_cgroupfs/proc/self/mountinfo`, `${root}/proc/self/mountinfo`);
+    const pod = `${root}/sys/fs/cgroup/cpu,cpuacct/kubepods/burstable/pod${UID}`;
+    Deno.mkdirSync(pod, { recursive: true });
+    const n = node(server.url, "", "cgroupfs", root);
+    try {
+      const before = await iterations(n, 2);
+      assert.equal(count(before.lines, "WARNING"), 1, before.lines.join("\n"));
+      assert.match(before.lines.join("\n"), /no cgroup .*22c22c.*; skipped until it appears/);
+      // The runtime creates the containers' cgroups: the next iteration measures the pod, quietly.
+      for (const id of [`${"22c".repeat(21)}2`, `${"22e".repeat(21)}2`]) Deno.mkdirSync(`${pod}/${id}`);
+      const after = await iterations(n, 2);
+      assert.equal(count(after.lines, "WARNING"), 0, after.lines.join("\n"));
+      assert.equal(after.errors.length, 0);
+      assert.deepEqual((await n.getTasks()).map((t) => t.subcgroups_paths.length), [2]);
+      // Gone again (the container restarts under a new id): a new warning, once.
+      Deno.removeSync(`${pod}/${"22e".repeat(21)}2`);
+      const gone = await iterations(n, 2);
+      assert.equal(count(gone.lines, "WARNING"), 1, gone.lines.join("\n"));
+    } finally {
+      n.close();
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(root, { recursive: true });
   }
 });
 

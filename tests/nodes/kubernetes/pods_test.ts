@@ -96,9 +96,30 @@ Deno.test("readPod: what is skipped, and what is worth a warning", () => {
   }
 });
 
-Deno.test("readPod: a static pod's cgroup is named after its config hash (kubernetes.io/config.mirror)", () => {
-  const verdict = readPod(pod({ ...base, annotations: { "kubernetes.io/config.mirror": "6a3b1c2d" } }), all);
-  assert.equal(verdict.kind === "ok" && verdict.item.cgroupUid, "6a3b1c2d");
+Deno.test("readPod: a static pod's cgroup is named after its config hash, not the mirror pod's uid", () => {
+  const cgroupUid = (annotations: Record<string, string>) => {
+    const verdict = readPod(pod({ ...base, annotations }), all);
+    assert.equal(verdict.kind, "ok");
+    return verdict.kind === "ok" ? verdict.item.cgroupUid : undefined;
+  };
+  const hash = "6a3b1c2d4e5f60718293a4b5c6d7e8f9";
+  // The API server's mirror pod (Kubernetes >= 1.14): both annotations hold the static pod's uid.
+  assert.equal(
+    cgroupUid({ "kubernetes.io/config.mirror": hash, "kubernetes.io/config.hash": hash }),
+    hash,
+  );
+  // Older kubelets wrote "mirror" into config.mirror: the hash is still config.hash.
+  assert.equal(
+    cgroupUid({ "kubernetes.io/config.mirror": "mirror", "kubernetes.io/config.hash": hash }),
+    hash,
+  );
+  assert.equal(cgroupUid({ "kubernetes.io/config.mirror": hash }), hash);
+  // The kubelet's own view of a static pod (GET /pods): its uid is the hash already.
+  assert.equal(
+    cgroupUid({ "kubernetes.io/config.hash": "other", "kubernetes.io/config.source": "file" }),
+    base.uid,
+  );
+  assert.equal(cgroupUid({}), base.uid);
 });
 
 Deno.test("podLabels: WCA's sanitising plus the QoS class", () => {
