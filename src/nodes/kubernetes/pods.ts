@@ -161,12 +161,14 @@ export function podLabels(labels: unknown, qos: QosClass): Record<string, string
   return out;
 }
 
-/** Resource names WCA gives short names (docs/kubernetes.rst: cpus, mem, disk). */
+/** The requests WCA also gives short names, as Mesos has them (docs/kubernetes.rst: cpus, mem, disk). */
 const SHORT: Readonly<Record<string, string>> = { cpu: "cpus", memory: "mem", "ephemeral-storage": "disk" };
 
 /**
- * Sums the containers' requests and limits: requests_cpus, limits_mem, … (CPU in cores, memory and
- * disk in bytes), and the requests again as cpus, mem and disk (task_requested_cpus, …_mem_bytes).
+ * Sums the containers' requests and limits under WCA's keys, `<type>_<Kubernetes resource name>`
+ * (requests_cpu, limits_memory, requests_ephemeral-storage, …; CPU in cores, the rest in bytes), and the
+ * requests again as cpus, mem and disk (task_requested_cpus, …_mem_bytes). WCA's disk never matched
+ * (it looked up `ephemeral-storage` without the `requests_`); here it is the ephemeral-storage request.
  */
 export function podResources(spec: Json): { resources: Record<string, number>; bad: string[] } {
   const sums: Record<string, number> = {};
@@ -182,7 +184,7 @@ export function podResources(spec: Json): { resources: Record<string, number>; b
           bad.push(`${type}.${name}=${JSON.stringify(raw)}`);
           continue;
         }
-        const key = `${type}_${SHORT[name] ?? sanitizeLabelName(name)}`;
+        const key = `${type}_${name}`;
         sums[key] = (sums[key] ?? 0) + value;
       }
     }
@@ -190,8 +192,8 @@ export function podResources(spec: Json): { resources: Record<string, number>; b
   const resources: Record<string, number> = {};
   // Sums of "100m" + "200m" should read 0.3, not 0.30000000000000004.
   for (const [key, value] of Object.entries(sums)) resources[key] = Number(value.toPrecision(15));
-  for (const short of Object.values(SHORT)) {
-    const requested = resources[`requests_${short}`];
+  for (const [long, short] of Object.entries(SHORT)) {
+    const requested = resources[`requests_${long}`];
     if (requested !== undefined) resources[short] = requested;
   }
   return { resources, bad };

@@ -224,10 +224,10 @@ Deno.test("KubernetesNode (API server): bearer token, CA, namespaces and node fi
         app_kubernetes_io__qos_class: "burstable",
       });
       assert.deepEqual(web.resources, {
-        requests_cpus: 0.5,
-        requests_mem: 128 * 2 ** 20,
-        limits_cpus: 1,
-        limits_mem: 128 * 2 ** 20,
+        requests_cpu: 0.5,
+        requests_memory: 128 * 2 ** 20,
+        limits_cpu: 1,
+        limits_memory: 128 * 2 ** 20,
         cpus: 0.5,
         mem: 128 * 2 ** 20,
       });

@@ -156,12 +156,12 @@ Deno.test("podResources: requests and limits summed over containers, in cores an
     }).spec as Record<string, unknown>,
   );
   assert.deepEqual(resources, {
-    requests_cpus: 0.3,
-    requests_mem: 128 * 2 ** 20 + 1e8,
-    requests_disk: 2 ** 30,
-    requests_hugepages_2Mi: 4 * 2 ** 20,
-    limits_cpus: 1.5,
-    limits_mem: 256 * 2 ** 20 + 1e9,
+    requests_cpu: 0.3,
+    requests_memory: 128 * 2 ** 20 + 1e8,
+    "requests_ephemeral-storage": 2 ** 30,
+    "requests_hugepages-2Mi": 4 * 2 ** 20,
+    limits_cpu: 1.5,
+    limits_memory: 256 * 2 ** 20 + 1e9,
     cpus: 0.3,
     mem: 128 * 2 ** 20 + 1e8,
     disk: 2 ** 30,
