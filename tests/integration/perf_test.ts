@@ -87,15 +87,17 @@ async function measureStress(binding: PerfBinding): Promise<void> {
   await withRealCgroups(CONTROLLERS, 1, async (groups) => {
     const path = groups.paths[0]!;
     const id = path.slice(1);
-    const stress = spawnStressNg(groups, path, "--cpu", "1", "--cpu-method", "int64");
-    await assertWorkersInherit(groups, path, stress.pid, 1);
     const runner = runnerFor([path], { enable_derived_metrics: true });
     const { result: [first, second, seconds], lines } = await captureLogLines(async () => {
       const facts = await runner.start();
       try {
-        // The first iteration opens the counters: a group has a value only once its cgroup has run on
-        // its CPU while it was enabled, so the readings compared come from the next two.
+        // The first iteration opens the counters, before the workload starts: a cgroup's event becomes
+        // active when one of its tasks is next switched in on that CPU, so a worker already running when
+        // they open stays uncounted until its first context switch, which a CPU-bound worker alone on a
+        // CPU may not have for seconds (measured here: no value 300 ms after opening, now and then).
         await runner.iterate(facts, LABELS);
+        const stress = spawnStressNg(groups, path, "--cpu", "1", "--cpu-method", "int64");
+        await assertWorkersInherit(groups, path, stress.pid, 1);
         await delay(300);
         const first = await runner.iterate(facts, LABELS);
         const t0 = performance.now();
