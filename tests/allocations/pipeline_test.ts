@@ -123,8 +123,9 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
       // kernel's throttling count in cpu.stat says the quota did it.
       const throttled = () =>
         Number(/nr_throttled (\d+)/.exec(Deno.readTextFileSync(`${cpuDir(groups, path)}/cpu.stat`))![1]);
-      // A window proves the quota when CPU was to be had (the uncapped twin got well over half a CPU):
-      // then the capped cgroup wanted more than its quota and the kernel throttled it.
+      // A window proves the quota when the kernel throttled the cgroup in it: it wanted more than its
+      // quota and was held to it. The uncapped twin shows in the log how much CPU was to be had; it is not
+      // required, because the suite's other workers may take the rest of the machine (they did in CI).
       const seen: string[] = [];
       let proven = false;
       for (let window = 0; window < 10 && !proven; window++) {
@@ -140,12 +141,7 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
           `stress-ng stopped running (${seen.join(", ")}); alive: ${stress.map((s) => isAlive(s.pid))}`,
         );
         assert.ok(after < 0.58, `at most half a CPU under the quota, in every window: ${after.toFixed(2)}`);
-        if (twin < 0.8) continue;
-        assert.ok(
-          throttled() > throttled0,
-          `the kernel throttled the cgroup at its quota (${after.toFixed(2)} CPU)`,
-        );
-        proven = true;
+        proven = throttled() > throttled0;
       }
       const since = ((performance.now() - spawned) / 1000).toFixed(1);
       console.log(
@@ -156,7 +152,7 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
       );
       assert.ok(
         proven,
-        `no window with CPU to spare in 10 s (this machine is too busy to show it): ${seen.join(", ")}`,
+        `the kernel never throttled the cgroup at its quota in 10 s (capped/twin: ${seen.join(", ")})`,
       );
       const readBack = readTaskAllocations(groups.layout, t, CONFIG, { cpus: 2 })!;
       assert.equal(readBack.cpu_quota, 0.25);

@@ -22,7 +22,7 @@ import type { TlsOptions } from "../../components/ssl.ts";
 import { FieldError } from "../../config/errors.ts";
 import { getLogger, type Logger } from "../../logging/mod.ts";
 import { type Metric, metric } from "../../metrics/metric.ts";
-import { encodeMetrics } from "../../metrics/prometheus.ts";
+import { checkNow, MetricsEncoder } from "../../metrics/prometheus.ts";
 import type { KafkaProducer, OutgoingMessage, ProducerOptions } from "./client.ts";
 import { lazyKafkajsProducer } from "./lazy_producer.ts";
 import { splitAtFamilies } from "./messages.ts";
@@ -49,8 +49,6 @@ interface Outage {
   reason: string;
   dropped: { batches: number; samples: number };
 }
-
-const encoder = new TextEncoder();
 
 function sleep(ms: number, wake: (resolve: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
@@ -81,6 +79,7 @@ export class KafkaStorage implements Storage {
   readonly brokers: readonly string[];
   readonly #producer: KafkaProducer;
   readonly #outbox: Outbox;
+  readonly #encoder = new MetricsEncoder();
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #key: string;
@@ -152,11 +151,16 @@ export class KafkaStorage implements Storage {
    */
   async store(metrics: readonly Metric[]): Promise<void> {
     if (this.#closing) throw new Error(`KafkaStorage for topic ${this.topic} is closed`);
-    const text = encodeMetrics(metrics, { timestamps: true, now: this.#now() });
-    if (text === "") return;
+    // The encoder keeps each frozen label set's text between batches; its output is a view of a buffer it
+    // reuses, and the batch waits in the outbox, so it is copied once.
+    const bytes = this.#encoder.render(this.#encoder.prepare(metrics), {
+      timestamps: true,
+      now: checkNow(this.#now()),
+    }).slice();
+    if (bytes.length === 0) return;
     const batch = makeBatch(
       `${this.#batchPrefix}-${this.#sequence++}`,
-      splitAtFamilies(encoder.encode(text), this.#maxMessageBytes),
+      splitAtFamilies(bytes, this.#maxMessageBytes),
     );
     this.#overflowed(this.#outbox.push(batch));
     this.#startSender();
