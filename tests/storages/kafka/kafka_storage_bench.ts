@@ -25,7 +25,10 @@ async function setUp(compression: "none" | "gzip") {
     max_timeout_in_seconds: 5,
     compression,
   });
-  const batch = realisticBatch({ tasks: TASKS, cpus: 4, numaNodes: 2 });
+  // The agent hands storages frozen label objects that it keeps between iterations (a task's labels, the
+  // platform's), so an encoder makes each label set's text once; the same here.
+  const batch = realisticBatch({ tasks: TASKS, cpus: 4, numaNodes: 2 })
+    .map((m) => ({ ...m, labels: Object.freeze({ ...m.labels }) }));
   await storage.store(batch); // connects
   return { broker, storage, batch };
 }
