@@ -14,7 +14,7 @@ import type { Storage } from "../components/interfaces.ts";
 import type { ComponentContext } from "../components/component.ts";
 import { FieldError } from "../config/errors.ts";
 import { boolean, listOf, params, path, text, type z } from "../config/schema.ts";
-import { getLogger } from "../logging/mod.ts";
+import { escapeControl, getLogger } from "../logging/mod.ts";
 import { type Metric, metric } from "../metrics/metric.ts";
 import { MetricsEncoder } from "../metrics/prometheus.ts";
 import { outputFileProblem, type StorageLog, WriteFailures } from "./output_file.ts";
@@ -51,6 +51,8 @@ export type LogStorageParams = z.input<typeof schema>;
 /** Seams for tests: where stderr text goes, what time it is, where failures are reported. */
 export interface LogStorageIo {
   writeStderr?: (text: string) => void;
+  /** Whether standard error is a terminal; default: asked of Deno.stderr. */
+  terminal?: boolean;
   now?: () => number;
   log?: StorageLog;
 }
@@ -84,6 +86,20 @@ export async function replaceFileAtomically(path: string, data: string | Uint8Ar
     await Deno.remove(temporary).catch(() => {});
     throw error;
   }
+}
+
+function isTerminal(): boolean {
+  try {
+    return Deno.stderr.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+/** The text with each line's control characters escaped (escapeControl), the line breaks kept. */
+export function escapeForTerminal(bytes: Uint8Array): Uint8Array {
+  const text = new TextDecoder().decode(bytes);
+  return new TextEncoder().encode(text.split("\n").map(escapeControl).join("\n"));
 }
 
 function writeAllStderr(bytes: Uint8Array): void {
@@ -122,7 +138,12 @@ export class LogStorage implements Storage {
     this.#timestamps = parsed.include_timestamp ?? !parsed.overwrite;
     this.#filterLabels = Object.freeze([...(parsed.filter_labels ?? [])]);
     const seam = io.writeStderr;
-    this.#writeStderr = seam ? (bytes) => seam(new TextDecoder().decode(bytes)) : writeAllStderr;
+    const write = seam ? (bytes: Uint8Array) => seam(new TextDecoder().decode(bytes)) : writeAllStderr;
+    // A label value is whatever a cgroup was named: on a terminal, an escape sequence in it would act on
+    // the operator's screen, so there control characters are shown as escapes. A pipe or a file gets
+    // the exact text format (it has no escapes for them, and its readers need none).
+    const terminal = io.terminal ?? (seam === undefined && isTerminal());
+    this.#writeStderr = terminal ? (bytes) => write(escapeForTerminal(bytes)) : write;
     this.#now = io.now ?? Date.now;
   }
 

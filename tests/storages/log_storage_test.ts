@@ -233,3 +233,26 @@ Deno.test("LogStorage.schema: WCA parameters, defaults, and refusals", () => {
   }
   assert.equal(parse({ output: "/x" }).success, false, "unknown fields are refused");
 });
+
+Deno.test("LogStorage on a terminal shows control characters in label values as escapes; a pipe gets the exact text", async () => {
+  const task = "evil\u001b]0;owned\u0007\u001b[2J\u202e";
+  const batch = [metric("task_up", 1, { task_id: task })];
+  for (const terminal of [true, false]) {
+    const written: string[] = [];
+    const storage = new LogStorage({}, undefined, {
+      writeStderr: (text) => written.push(text),
+      now,
+      terminal,
+    });
+    await storage.store(batch);
+    const text = written.join("");
+    assert.equal(text.split("\n").filter(Boolean).length, 3, "HELP, TYPE and the sample: no line added");
+    if (terminal) {
+      // deno-lint-ignore no-control-regex
+      assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/.test(text), JSON.stringify(text));
+      assert.match(text, /task_up\{task_id="evil\\x1b\]0;owned\\x07\\x1b\[2J\\u202e"\} 1/);
+    } else {
+      assert.ok(text.includes(`task_id="${task}"`), "the exact text format");
+    }
+  }
+});
