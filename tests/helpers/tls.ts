@@ -21,19 +21,17 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   if (code !== 0) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(stderr)}`);
 }
 
+/** A fresh RSA key `<name>.key` and, for `subject`, a self-signed `<name>.pem` (a CA) or a `<name>.csr`. */
+function newKey(dir: string, name: string, subject: string, selfSigned: boolean): Promise<void> {
+  const out = selfSigned ? ["-x509", "-days", "2", "-out", `${name}.pem`] : ["-out", `${name}.csr`];
+  return openssl(
+    ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, ...out, "-subj", subject],
+    dir,
+  );
+}
+
 async function signed(dir: string, name: string, subject: string, extensions: string): Promise<void> {
-  await openssl([
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    `${name}.key`,
-    "-out",
-    `${name}.csr`,
-    "-subj",
-    subject,
-  ], dir);
+  await newKey(dir, name, subject, false);
   await Deno.writeTextFile(`${dir}/${name}.ext`, extensions);
   await openssl([
     "x509",
@@ -57,22 +55,7 @@ async function signed(dir: string, name: string, subject: string, extensions: st
 
 export async function makeTestPki(): Promise<TestPki> {
   const dir = await Deno.makeTempDir({ prefix: "wca-pki-" });
-  const ca = (name: string) =>
-    openssl([
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.pem`,
-      "-days",
-      "2",
-      "-subj",
-      `/CN=wca-test-${name}`,
-    ], dir);
+  const ca = (name: string) => newKey(dir, name, `/CN=wca-test-${name}`, true);
   await ca("ca");
   await ca("other-ca");
   await signed(
