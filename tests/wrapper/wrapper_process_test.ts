@@ -8,6 +8,7 @@ import { delay, waitFor, withCpuLoadLock } from "../helpers/stress.ts";
 import { assertPromtoolParses, kcatReadAll } from "../helpers/kcat.ts";
 import { startKafkaMock } from "../helpers/kafka_mock.ts";
 import { ROOT } from "../helpers/wca_process.ts";
+import { promtoolCheckMetrics } from "../metrics/peer_tools.ts";
 
 const STRESS_NG = "workloads/stress-ng/parser.ts";
 const GENERIC = "src/wrapper/main.ts";
@@ -56,20 +57,10 @@ async function run(
   return { code, stdout: wrapper.stdout, stderr: wrapper.stderr };
 }
 
-async function promtoolCheck(text: string): Promise<string> {
-  const child = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return `${output.code} ${decoder.decode(output.stdout)}${decoder.decode(output.stderr)}`.trim();
+/** `promtool check metrics` with no finding at all (exit 0), else its output. */
+async function assertPromtoolClean(text: string): Promise<void> {
+  const check = await promtoolCheckMetrics(text);
+  assert.equal(check.code, 0, `promtool exit ${check.code}: ${check.stdout}${check.stderr}`);
 }
 
 Deno.test("stress-ng under the wrapper: bogo ops with labels on HTTP during the run, SIGTERM forwarded, exit 143", async () => {
@@ -105,7 +96,7 @@ Deno.test("stress-ng under the wrapper: bogo ops with labels on HTTP during the 
         ),
       );
       assert.match(body, /^# TYPE stress_ng_bogo_ops gauge$/m);
-      assert.equal(await promtoolCheck(body), "0");
+      await assertPromtoolClean(body);
       assert.equal((await fetch(url.replace(/\/$/, "/healthz"))).status, 200);
       wrapper.child.kill("SIGTERM");
       assert.equal(await wrapper.finish(), 143, wrapper.stderr); // sleep ended by the forwarded SIGTERM
@@ -150,7 +141,7 @@ Deno.test("SIGINT reaches stress-ng, which stops early and prints its metrics; t
       assert.ok(performance.now() - started < 30_000);
       const text = await Deno.readTextFile(file);
       assert.match(text, /^bogo_ops\{stressor="cpu",workload="stress-ng"\} \d+ \d{13}$/m);
-      assert.equal(await promtoolCheck(text.replace(/ \d{13}$/gm, "")), "0");
+      await assertPromtoolClean(text.replace(/ \d{13}$/gm, ""));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
