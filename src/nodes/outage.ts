@@ -33,10 +33,6 @@ export class OutageReporter {
     this.#now = now;
   }
 
-  get failing(): boolean {
-    return this.#since !== undefined;
-  }
-
   /** Records a failed attempt and returns the error for getTasks() to throw. */
   failed(kind: string, reason: string): TasksUnavailableError {
     const message = `${this.#what}: ${reason}`;
