@@ -4,6 +4,7 @@
  */
 import type { Task } from "../components/interfaces.ts";
 import { getLogger } from "../logging/mod.ts";
+import { DerivedLabels } from "../metrics/derived_labels.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
 import type { MeasurementSource } from "../sources/contract.ts";
 import { fdLimitAdvice } from "./checks.ts";
@@ -35,6 +36,8 @@ export interface PerfSourceOptions {
 interface Tracked {
   readonly counters: TaskCounters;
   previous: CounterSnapshot | undefined;
+  /** The task's per-CPU label objects, kept between iterations so encoders make their text once. */
+  readonly cpuLabels: DerivedLabels;
 }
 
 export class PerfSource implements MeasurementSource {
@@ -89,7 +92,7 @@ export class PerfSource implements MeasurementSource {
       for (const [name, value] of reading.totals ?? []) out.push(counter(name, value, labels));
     } else {
       for (const [cpu, values] of reading.perCpu) {
-        const cpuLabels = Object.freeze({ ...labels, cpu: String(cpu) });
+        const cpuLabels = tracked.cpuLabels.of(labels, "cpu", String(cpu));
         for (const [name, value] of values) out.push(counter(name, value, cpuLabels));
       }
     }
@@ -124,7 +127,7 @@ export class PerfSource implements MeasurementSource {
   #open(task: Task, dirs: readonly string[]): void {
     try {
       const counters = TaskCounters.open(this.#sys, this.#events, dirs, this.#options.cpus);
-      this.#tasks.set(task.task_id, { counters, previous: undefined });
+      this.#tasks.set(task.task_id, { counters, previous: undefined, cpuLabels: new DerivedLabels() });
       this.#warned.delete(task.task_id);
     } catch (error) {
       const code = (error as { code?: string }).code;

@@ -8,7 +8,7 @@ import type { Task } from "../components/interfaces.ts";
 import { ErrnoError } from "../../ffi/errno.ts";
 import { getLogger } from "../logging/mod.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
-import { parseMaxOpenFiles } from "../platform/procfs/mod.ts";
+import { readMaxOpenFiles } from "../platform/procfs/mod.ts";
 import {
   type CgroupLayout,
   type CgroupReadOptions,
@@ -142,8 +142,7 @@ export class KeptOpenFiles {
    * may take half of the process's open-file limit; perf counters, sockets and the storage the rest.
    */
   constructor(paths: HostPaths) {
-    const limits = `${paths.proc}/self/limits`;
-    const maxOpen = Math.floor(parseMaxOpenFiles(Deno.readTextFileSync(limits), limits) / 2);
+    const maxOpen = Math.floor(readMaxOpenFiles(paths) / 2);
     this.#libc = new Libc();
     this.tasks = new TaskCgroupFiles(this.#libc, { maxOpen });
     this.#platform = new OpenFiles(this.#libc, new ReadBuffer());

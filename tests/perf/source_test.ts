@@ -114,6 +114,18 @@ Deno.test("perf_aggregate_cpus: false gives one series per CPU; a pod whose cont
   const perCpu = source.taskMetrics(pod, Object.freeze({ task_id: "pod" }))
     .filter((m) => m.name === "task_instructions");
   assert.deepEqual(perCpu.map((m) => [m.labels.cpu, m.value]), [["0", 7], ["3", 7]]);
+  const taskLabels = Object.freeze({ task_id: "pod" });
+  const cpuLabels = (labels: typeof taskLabels) =>
+    source.taskMetrics(pod, labels).filter((m) => m.name === "task_instructions").map((m) => m.labels);
+  const first = cpuLabels(taskLabels);
+  assert.ok(first.every(Object.isFrozen), "frozen, so encoders may remember their text");
+  assert.ok(cpuLabels(taskLabels).every((labels, i) => labels === first[i]), "the same objects next time");
+  const renamed = cpuLabels(Object.freeze({ task_id: "pod", app: "x" }));
+  assert.deepEqual(
+    renamed.map((l) => [l.app, l.cpu]),
+    [["x", "0"], ["x", "3"]],
+    "new task labels: new objects",
+  );
   const before = kernel.fds.size;
   source.sync([{ ...pod, subcgroups_paths: ["/kubepods/pod/a"] }]);
   assert.equal(kernel.fds.size, before / 2, "the container that left is no longer counted");

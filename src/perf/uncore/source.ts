@@ -6,6 +6,7 @@
  * (platform_scaling_uncore_factor); with enable_derived_metrics, bandwidths per socket and PMU and the
  * read latency per socket too.
  */
+import { DerivedLabels } from "../../metrics/derived_labels.ts";
 import type { Labels, Metric } from "../../metrics/metric.ts";
 import { getLogger, type Logger } from "../../logging/mod.ts";
 import { type MeasurementSource, StartupError } from "../../sources/contract.ts";
@@ -50,6 +51,8 @@ export class UncoreSource implements MeasurementSource {
   readonly #now: () => number;
   readonly #log: UncoreLog;
   readonly #warned = new Set<string>();
+  /** Per-socket (and PMU) label objects kept between iterations, so encoders make their text once. */
+  readonly #labels = new DerivedLabels();
   #onClose: (() => void) | undefined;
   #previous: UncoreSnapshot | undefined;
 
@@ -169,7 +172,7 @@ export class UncoreSource implements MeasurementSource {
       metrics.push({
         name: event.name,
         value,
-        labels: { ...labels, socket: `${socket}`, pmu_type: `${pmuType}` },
+        labels: this.#labels.of(labels, "socket", `${socket}`, "pmu_type", `${pmuType}`),
         ...extra,
       });
     }
@@ -177,15 +180,19 @@ export class UncoreSource implements MeasurementSource {
       metrics.push({
         name: "platform_scaling_uncore_factor",
         value: factor,
-        labels: { ...labels, socket: `${socket}`, pmu_type: `${pmuType}` },
+        labels: this.#labels.of(labels, "socket", `${socket}`, "pmu_type", `${pmuType}`),
       });
     }
     if (this.#derived) {
       const snapshot: UncoreSnapshot = { seconds: this.#now(), counts };
       for (const d of deriveUncoreMetrics(this.#previous, snapshot)) {
-        const where: Record<string, string> = { socket: `${d.socket}` };
-        if (d.pmuType !== undefined) where.pmu_type = `${d.pmuType}`;
-        metrics.push({ name: d.name, value: d.value, labels: { ...labels, ...where } });
+        const where = this.#labels.of(
+          labels,
+          "socket",
+          `${d.socket}`,
+          ...(d.pmuType === undefined ? [] : ["pmu_type", `${d.pmuType}`]),
+        );
+        metrics.push({ name: d.name, value: d.value, labels: where });
       }
       this.#previous = snapshot;
     }

@@ -22,5 +22,6 @@ export {
   parseMaxOpenFiles,
   parsePerfEventParanoid,
   type PerfAccess,
+  readMaxOpenFiles,
   readPerfAccess,
 } from "./perf_access.ts";

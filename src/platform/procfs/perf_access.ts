@@ -43,6 +43,12 @@ export function parseMaxOpenFiles(text: string, source = "self/limits"): number 
   throw new PlatformParseError(source, 0, 'no "Max open files" line');
 }
 
+/** This process's soft open-file limit, from `self/limits`; Infinity for "unlimited". */
+export function readMaxOpenFiles(paths: HostPaths): number {
+  const path = `${paths.proc}/self/limits`;
+  return parseMaxOpenFiles(Deno.readTextFileSync(path), path);
+}
+
 export interface PerfAccess {
   readonly paranoid: number;
   readonly capabilities: bigint;
@@ -53,10 +59,9 @@ export function readPerfAccess(paths: HostPaths): PerfAccess {
   const read = (path: string) => Deno.readTextFileSync(path);
   const paranoidPath = `${paths.proc}/sys/kernel/perf_event_paranoid`;
   const statusPath = `${paths.proc}/self/status`;
-  const limitsPath = `${paths.proc}/self/limits`;
   return {
     paranoid: parsePerfEventParanoid(read(paranoidPath), paranoidPath),
     capabilities: parseEffectiveCapabilities(read(statusPath), statusPath),
-    maxOpenFiles: parseMaxOpenFiles(read(limitsPath), limitsPath),
+    maxOpenFiles: readMaxOpenFiles(paths),
   };
 }

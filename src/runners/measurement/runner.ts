@@ -8,7 +8,6 @@ import type { ComponentContext } from "../../components/component.ts";
 import type { Node, Storage, Task } from "../../components/interfaces.ts";
 import { getLogger, processHub } from "../../logging/mod.ts";
 import type { Metric } from "../../metrics/metric.ts";
-import type { Labels } from "../../metrics/metric.ts";
 import { readCgroupLayout, readCgroupMeasurements } from "../../platform/cgroup/mod.ts";
 import { readPageSize } from "../../platform/procfs/mod.ts";
 import { readNodeTopology, readOnlineNodes } from "../../platform/sysfs/mod.ts";
@@ -176,7 +175,8 @@ export class MeasurementRunner {
         }
       });
     }
-    const base: Labels = Object.freeze({ ...commonLabels });
+    // The frozen common labels, the same object every iteration (sources' platform series extend it).
+    const base = this.#platformLabels.of(commonLabels);
     const platform = await timed("platform", () => {
       const sample = readPlatformSample(
         this.#context.hostPaths,

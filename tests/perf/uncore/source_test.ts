@@ -82,6 +82,13 @@ Deno.test("raw counts per socket and pmu_type; derived rates only with enable_de
   reads = 3;
   now = 102;
   const second = source.platformMetrics(LABELS);
+  const labelsOf = (batch: typeof first, name: string) =>
+    batch.filter((m) => m.name === name).map((m) => m.labels);
+  const again = labelsOf(second, "platform_cas_count_reads");
+  assert.ok(
+    labelsOf(first, "platform_cas_count_reads").every((l, i) => Object.isFrozen(l) && l === again[i]),
+    "the same frozen label objects every reading, so encoders make their text once",
+  );
   const derived = second.filter((m) => m.name.endsWith("_per_second") || m.name.endsWith("_ratio"));
   const rate = (name: string, socket: string, pmuType = "14") =>
     derived.find((m) => m.name === name && m.labels.socket === socket && m.labels.pmu_type === pmuType)

@@ -4,6 +4,7 @@ import {
   parseEffectiveCapabilities,
   parseMaxOpenFiles,
   parsePerfEventParanoid,
+  readMaxOpenFiles,
   readPerfAccess,
 } from "../../../src/platform/procfs/mod.ts";
 import { defaultHostPaths } from "../../../src/platform/host_paths.ts";
@@ -28,5 +29,11 @@ Deno.test("readPerfAccess on this machine: the test suite's root holds CAP_SYS_A
   const access = readPerfAccess(defaultHostPaths());
   assert.ok(Number.isInteger(access.paranoid));
   assert.ok(access.maxOpenFiles > 0);
+  assert.equal(access.maxOpenFiles, readMaxOpenFiles(defaultHostPaths()));
+  assert.equal(
+    readMaxOpenFiles(defaultHostPaths()),
+    parseMaxOpenFiles(Deno.readTextFileSync("/proc/self/limits")),
+    "this process's own limit",
+  );
   assert.ok(hasCapability(access.capabilities, 21));
 });
