@@ -6,6 +6,7 @@
  */
 import { SSL } from "../components/ssl.ts";
 import { escapeControl, getLogger, processHub } from "../logging/mod.ts";
+import { joinHostPort } from "../storages/http_storage.ts";
 import { kafkajsConsumer } from "../storages/kafka/kafkajs.ts";
 import { parseConsumerArgs, USAGE, UsageError } from "./args.ts";
 import { BatchAssembler } from "./assembler.ts";
@@ -48,9 +49,7 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
   }
   const { hostname, port } = server.address;
   log.info(
-    `serving the latest message of topic ${options.topic} at http://${
-      hostname.includes(":") ? `[${hostname}]` : hostname
-    }:${port}/metrics`,
+    `serving the latest message of topic ${options.topic} at http://${joinHostPort(hostname, port)}/metrics`,
   );
 
   let away = false;
