@@ -6,6 +6,7 @@
  */
 import { SSL } from "../components/ssl.ts";
 import { escapeControl, getLogger, processHub } from "../logging/mod.ts";
+import { sleep } from "../runners/loop.ts";
 import { joinHostPort } from "../storages/http_storage.ts";
 import { kafkajsConsumer } from "../storages/kafka/kafkajs.ts";
 import { parseConsumerArgs, USAGE, UsageError } from "./args.ts";
@@ -13,16 +14,6 @@ import { BatchAssembler } from "./assembler.ts";
 import { LatestMessageServer } from "./server.ts";
 
 const log = getLogger("wca.kafka_consumer");
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
 
 export async function main(argv: readonly string[], signal: AbortSignal): Promise<number> {
   let options;
