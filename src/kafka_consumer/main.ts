@@ -6,22 +6,14 @@
  */
 import { SSL } from "../components/ssl.ts";
 import { escapeControl, getLogger, processHub } from "../logging/mod.ts";
+import { sleep } from "../runners/loop.ts";
+import { joinHostPort } from "../storages/http_storage.ts";
 import { kafkajsConsumer } from "../storages/kafka/kafkajs.ts";
 import { parseConsumerArgs, USAGE, UsageError } from "./args.ts";
 import { BatchAssembler } from "./assembler.ts";
 import { LatestMessageServer } from "./server.ts";
 
 const log = getLogger("wca.kafka_consumer");
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
 
 export async function main(argv: readonly string[], signal: AbortSignal): Promise<number> {
   let options;
@@ -48,9 +40,7 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
   }
   const { hostname, port } = server.address;
   log.info(
-    `serving the latest message of topic ${options.topic} at http://${
-      hostname.includes(":") ? `[${hostname}]` : hostname
-    }:${port}/metrics`,
+    `serving the latest message of topic ${options.topic} at http://${joinHostPort(hostname, port)}/metrics`,
   );
 
   let away = false;

@@ -4,43 +4,24 @@
  * and `/healthz` answer 200, other paths 404.
  */
 import { getLogger } from "../logging/mod.ts";
-import { targetPath } from "../storages/http_head.ts";
+import { type RequestHead, targetPath } from "../storages/http_head.ts";
 import { BoundedHttpServer, type HttpResponse } from "../storages/http_server.ts";
 import {
-  acceptsGzip,
+  Encoded,
+  encodedResponse,
   HEALTH_PATHS,
+  joinHostPort,
   ListenError,
   listenFailureReason,
+  plainText as plain,
   PROMETHEUS_CONTENT_TYPE,
 } from "../storages/http_storage.ts";
 
 const log = getLogger("wca.kafka_consumer.http");
-const GZIP_MIN_BYTES = 1024;
-
-function plain(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
-  return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
-}
-
-class Latest {
-  readonly body: Uint8Array<ArrayBuffer>;
-  readonly received: number;
-  #gzipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
-
-  constructor(text: string, received: number) {
-    this.body = new TextEncoder().encode(text);
-    this.received = received;
-  }
-
-  gzipped(): Promise<Uint8Array<ArrayBuffer>> {
-    return this.#gzipped ??= new Response(
-      new Blob([this.body]).stream().pipeThrough(new CompressionStream("gzip")),
-    ).bytes();
-  }
-}
 
 export class LatestMessageServer {
   readonly #server: BoundedHttpServer;
-  #latest: Latest | undefined;
+  #latest: Encoded | undefined;
 
   /** Binds at once: a taken port is a ListenError naming the address and why. */
   constructor(hostname: string, port: number) {
@@ -48,12 +29,11 @@ export class LatestMessageServer {
       this.#server = new BoundedHttpServer(
         { hostname, port },
         { headerTimeout: 5000, idleTimeout: 30_000, maxConnections: 64 },
-        (head) => this.#handle(head.method, head.target, head.headers),
-        { warning: (m) => log.warning(m), info: (m) => log.info(m), debug: (m) => log.debug(m) },
+        (head) => this.#handle(head),
+        log,
       );
     } catch (error) {
-      const address = hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
-      throw new ListenError(address, listenFailureReason(error), { cause: error });
+      throw new ListenError(joinHostPort(hostname, port), listenFailureReason(error), { cause: error });
     }
   }
 
@@ -63,34 +43,23 @@ export class LatestMessageServer {
 
   /** Serves `text` from now on. */
   update(text: string): void {
-    this.#latest = new Latest(text, Date.now());
+    this.#latest = new Encoded(new TextEncoder().encode(text));
   }
 
   close(): Promise<void> {
     return this.#server.close();
   }
 
-  #handle(
-    method: string,
-    target: string,
-    headers: ReadonlyMap<string, string>,
-  ): HttpResponse | Promise<HttpResponse> {
-    const path = targetPath(target);
+  #handle(head: RequestHead): HttpResponse | Promise<HttpResponse> {
+    const path = targetPath(head.target);
     if (path !== undefined && HEALTH_PATHS.includes(path)) return plain(200, "OK\n");
     if (path !== "/metrics") return plain(404, "Not found; metrics are at /metrics\n");
-    if (method !== "GET" && method !== "HEAD") {
+    if (head.method !== "GET" && head.method !== "HEAD") {
       return plain(405, "Method not allowed; use GET or HEAD\n", { allow: "GET, HEAD" });
     }
     const latest = this.#latest;
     if (!latest) return plain(503, "No message from Kafka yet\n", { "retry-after": "5" });
-    const common = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "Accept-Encoding" };
-    if (latest.body.length >= GZIP_MIN_BYTES && acceptsGzip(headers.get("accept-encoding") ?? null)) {
-      return latest.gzipped().then((body) => ({
-        status: 200,
-        body,
-        headers: { ...common, "content-encoding": "gzip" },
-      }));
-    }
-    return { status: 200, body: latest.body, headers: common };
+    const headers = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "Accept-Encoding" };
+    return encodedResponse(latest, headers, head.headers.get("accept-encoding"));
   }
 }

@@ -5,7 +5,13 @@
  * remembers label sets by object builds a task's label text once, not once per sample per iteration.
  */
 import type { Labels } from "./metric.ts";
-import { compareNatural, escapeLabelValue, LABEL_NAME_PATTERN, MetricEncodingError } from "./text_format.ts";
+import {
+  compareNatural,
+  describeValue,
+  escapeLabelValue,
+  failMetric,
+  LABEL_NAME_PATTERN,
+} from "./text_format.ts";
 
 export interface LabelSet {
   /** Sorted label names and their values, interleaved: [name0, value0, name1, value1, …]. */
@@ -17,10 +23,6 @@ export interface LabelSet {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function describe(value: unknown): string {
-  return value === null ? "null" : typeof value;
-}
 
 /** Insertion sort: label sets are small, and this beats Array#sort's generic comparator several-fold. */
 function sortSmall(keys: string[]): string[] {
@@ -61,10 +63,6 @@ export function compareLabelSets(a: LabelSet, b: LabelSet): number {
   return pa.length - pb.length;
 }
 
-function fail(name: string, problem: string): never {
-  throw new MetricEncodingError(`metric "${name}": ${problem}`, name);
-}
-
 /**
  * Label sets by labels object. Only frozen objects are remembered (a frozen object cannot change, so
  * its text stays right); the WeakMap lets a vanished task's text go with its labels.
@@ -93,7 +91,7 @@ export class LabelSets {
       this.#checkName(metricName, key);
       const value: unknown = labels[key];
       if (typeof value !== "string") {
-        fail(metricName, `label "${key}" has a non-string value (${describe(value)})`);
+        failMetric(metricName, `label "${key}" has a non-string value (${describeValue(value)})`);
       }
       pairs[2 * i] = key;
       pairs[2 * i + 1] = value;
@@ -105,10 +103,16 @@ export class LabelSets {
   #checkName(metricName: string, label: string): void {
     if (this.#validNames.has(label)) return;
     if (!LABEL_NAME_PATTERN.test(label)) {
-      fail(metricName, `invalid label name ${JSON.stringify(label)}: must match [a-zA-Z_][a-zA-Z0-9_]*`);
+      failMetric(
+        metricName,
+        `invalid label name ${JSON.stringify(label)}: must match [a-zA-Z_][a-zA-Z0-9_]*`,
+      );
     }
     if (label.startsWith("__")) {
-      fail(metricName, `invalid label name ${JSON.stringify(label)}: names starting with "__" are reserved`);
+      failMetric(
+        metricName,
+        `invalid label name ${JSON.stringify(label)}: names starting with "__" are reserved`,
+      );
     }
     this.#validNames.add(label);
   }

@@ -16,8 +16,10 @@ import { type Catalog, lookupMetric, METRIC_CATALOG } from "./catalog.ts";
 import { compareLabelSets, type LabelSet, LabelSets, labelText } from "./label_set.ts";
 import type { Metric, MetricType } from "./metric.ts";
 import {
+  describeValue,
   escapeHelp,
   escapeOpenMetricsHelp,
+  failMetric,
   formatValue,
   METRIC_NAME_PATTERN,
   MetricEncodingError,
@@ -85,17 +87,9 @@ export interface RenderOptions {
   readonly blankLineAfter?: boolean;
 }
 
-function fail(name: string, problem: string): never {
-  throw new MetricEncodingError(`metric "${name}": ${problem}`, name);
-}
-
-function describe(value: unknown): string {
-  return value === null ? "null" : typeof value;
-}
-
 function checkType(name: string, type: unknown): MetricType | undefined {
   if (type === undefined || type === "gauge" || type === "counter") return type;
-  return fail(name, `invalid type ${JSON.stringify(type)} (expected gauge or counter)`);
+  return failMetric(name, `invalid type ${JSON.stringify(type)} (expected gauge or counter)`);
 }
 
 /**
@@ -139,7 +133,7 @@ export class MetricsEncoder {
       // Equal ranks are equal label sets: duplicates are neighbours.
       for (let i = 1; i < samples.length; i++) {
         if (samples[i - 1]!.labels.rank === samples[i]!.labels.rank) {
-          fail(family.name, `duplicate series ${labelText(samples[i]!.labels.pairs) || "{}"}`);
+          failMetric(family.name, `duplicate series ${labelText(samples[i]!.labels.pairs) || "{}"}`);
         }
       }
     }
@@ -189,13 +183,16 @@ export class MetricsEncoder {
       const type = checkType(name, metric.type) ?? family.catalogType;
       if (type !== undefined) {
         if (family.type === undefined) family.type = type;
-        else if (family.type !== type) fail(name, `conflicting types "${family.type}" and "${type}"`);
+        else if (family.type !== type) failMetric(name, `conflicting types "${family.type}" and "${type}"`);
       }
       const value = metric.value;
-      if (typeof value !== "number") fail(name, `value is not a number (${describe(value)})`);
+      if (typeof value !== "number") failMetric(name, `value is not a number (${describeValue(value)})`);
       const timestamp = metric.timestamp;
       if (timestamp !== undefined && (typeof timestamp !== "number" || !Number.isFinite(timestamp))) {
-        fail(name, `invalid timestamp ${String(timestamp)} (expected finite milliseconds since the epoch)`);
+        failMetric(
+          name,
+          `invalid timestamp ${String(timestamp)} (expected finite milliseconds since the epoch)`,
+        );
       }
       family.samples.push({ labels: this.#labelSets.of(metric.labels, name), value, timestamp });
     }

@@ -17,12 +17,21 @@ export class MetricEncodingError extends Error {
   }
 }
 
+/** Throws the MetricEncodingError for `problem` with the metric `name`. */
+export function failMetric(name: string, problem: string): never {
+  throw new MetricEncodingError(`metric "${name}": ${problem}`, name);
+}
+
+/** A value's kind for a message: "null", "string", "undefined" … */
+export function describeValue(value: unknown): string {
+  return value === null ? "null" : typeof value;
+}
+
 export const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const NEEDS_LABEL_ESCAPE = /[\\"\n]/;
 const NEEDS_HELP_ESCAPE = /[\\\n]/;
-const NEEDS_OM_HELP_ESCAPE = /[\\"\n]/;
 
 export function escapeLabelValue(value: string): string {
   if (!NEEDS_LABEL_ESCAPE.test(value)) return value;
@@ -36,7 +45,7 @@ export function escapeHelp(help: string): string {
 
 /** OpenMetrics escapes HELP like a label value: backslash, double quote and newline. */
 export function escapeOpenMetricsHelp(help: string): string {
-  return NEEDS_OM_HELP_ESCAPE.test(help) ? escapeLabelValue(help) : help;
+  return escapeLabelValue(help);
 }
 
 /** Integers plain, other finite numbers in JS shortest round-trip form, NaN, +Inf, -Inf. */

@@ -24,7 +24,7 @@ import {
   PROMETHEUS_CONTENT_TYPE,
 } from "../metrics/prometheus.ts";
 import { type RequestHead, targetPath } from "./http_head.ts";
-import { BoundedHttpServer, type HttpResponse, type HttpServerLog } from "./http_server.ts";
+import { BoundedHttpServer, type HttpResponse } from "./http_server.ts";
 
 const log = getLogger("wca.storage.http");
 
@@ -111,7 +111,7 @@ export function listenFailureReason(error: unknown): string {
 }
 
 /** `host:port` with IPv6 addresses in brackets, as `listen` is written. */
-function joinHostPort(hostname: string, port: number): string {
+export function joinHostPort(hostname: string, port: number): string {
   return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 }
 
@@ -137,7 +137,7 @@ async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuf
 type Format = "prometheus" | "openmetrics";
 
 /** One encoding of a batch, with its gzip made on demand. */
-class Encoded {
+export class Encoded {
   readonly body: Uint8Array<ArrayBuffer>;
   #gzipped: Promise<Uint8Array<ArrayBuffer>> | undefined;
 
@@ -217,8 +217,24 @@ export function prefersOpenMetrics(header: string | undefined): boolean {
   return openMetrics > 0 && openMetrics >= classic;
 }
 
-function plainText(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
+export function plainText(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
   return { status, body, headers: { "content-type": "text/plain; charset=utf-8", ...headers } };
+}
+
+/** 200 with `encoded`'s body, gzipped when it is large enough and the client's Accept-Encoding takes gzip. */
+export function encodedResponse(
+  encoded: Encoded,
+  headers: Readonly<Record<string, string>>,
+  acceptEncoding: string | undefined,
+): HttpResponse | Promise<HttpResponse> {
+  if (encoded.body.length >= GZIP_MIN_BYTES && acceptsGzip(acceptEncoding ?? null)) {
+    return encoded.gzipped().then((body) => ({
+      status: 200,
+      body,
+      headers: { ...headers, "content-encoding": "gzip" },
+    }));
+  }
+  return { status: 200, body: encoded.body, headers };
 }
 
 function escapeHtml(value: string): string {
@@ -256,17 +272,12 @@ export class HTTPMetricsStorage implements Storage {
       idleTimeout: parsed.idle_timeout * 1000,
       maxConnections: parsed.max_connections,
     };
-    const serverLog: HttpServerLog = {
-      warning: (message) => log.warning(message),
-      info: (message) => log.info(message),
-      debug: (message) => log.debug(message),
-    };
     try {
       this.#server = new BoundedHttpServer(
         { hostname: host, port },
         limits,
         (head) => this.#handle(head),
-        serverLog,
+        log,
       );
     } catch (error) {
       throw new ListenError(joinHostPort(host, port), listenFailureReason(error), { cause: error });
@@ -327,14 +338,7 @@ export class HTTPMetricsStorage implements Storage {
       "content-type": openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
       vary: "Accept, Accept-Encoding",
     };
-    if (encoded.body.length >= GZIP_MIN_BYTES && acceptsGzip(head.headers.get("accept-encoding") ?? null)) {
-      return encoded.gzipped().then((body) => ({
-        status: 200,
-        body,
-        headers: { ...headers, "content-encoding": "gzip" },
-      }));
-    }
-    return { status: 200, body: encoded.body, headers };
+    return encodedResponse(encoded, headers, head.headers.get("accept-encoding"));
   }
 
   #indexPage(): HttpResponse {

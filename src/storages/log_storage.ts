@@ -15,7 +15,7 @@ import type { ComponentContext } from "../components/component.ts";
 import { FieldError } from "../config/errors.ts";
 import { boolean, listOf, params, path, text, type z } from "../config/schema.ts";
 import { escapeControl, getLogger } from "../logging/mod.ts";
-import { type Metric, metric } from "../metrics/metric.ts";
+import { type Labels, type Metric, metric } from "../metrics/metric.ts";
 import { MetricsEncoder } from "../metrics/prometheus.ts";
 import { outputFileProblem, type StorageLog, WriteFailures } from "./output_file.ts";
 
@@ -57,14 +57,28 @@ export interface LogStorageIo {
   log?: StorageLog;
 }
 
-/** The metrics without the named labels; metrics that lose nothing are passed through unchanged. */
-export function dropLabels(metrics: readonly Metric[], names: readonly string[]): readonly Metric[] {
+/**
+ * The metrics without the named labels; metrics that lose nothing are passed through unchanged. With
+ * `known`, a frozen labels object (a task's, kept by the runner while its labels do not change) gives the
+ * same frozen filtered object every batch, so the encoder keeps that label text as it keeps unfiltered.
+ */
+export function dropLabels(
+  metrics: readonly Metric[],
+  names: readonly string[],
+  known?: WeakMap<Labels, Labels>,
+): readonly Metric[] {
   if (names.length === 0) return metrics;
   return metrics.map((metric) => {
-    if (!names.some((name) => Object.hasOwn(metric.labels, name))) return metric;
-    const labels: Record<string, string> = { ...metric.labels };
-    for (const name of names) delete labels[name];
-    return { ...metric, labels };
+    const labels = metric.labels;
+    if (!names.some((name) => Object.hasOwn(labels, name))) return metric;
+    let dropped = known?.get(labels);
+    if (dropped === undefined) {
+      const copy: Record<string, string> = { ...labels };
+      for (const name of names) delete copy[name];
+      dropped = Object.freeze(copy);
+      if (Object.isFrozen(labels)) known?.set(labels, dropped);
+    }
+    return { ...metric, labels: dropped };
   });
 }
 
@@ -115,6 +129,8 @@ export class LogStorage implements Storage {
   readonly #overwrite: boolean;
   readonly #timestamps: boolean;
   readonly #filterLabels: readonly string[];
+  /** Filtered labels by the task's frozen labels object (dropLabels). */
+  readonly #filtered = new WeakMap<Labels, Labels>();
   readonly #writeStderr: (bytes: Uint8Array) => void;
   /** One per storage: it remembers each task's label text and reuses its output buffer. */
   readonly #encoder = new MetricsEncoder();
@@ -153,7 +169,7 @@ export class LogStorage implements Storage {
    * WriteFailures), and the next call writes its batch in full.
    */
   async store(metrics: readonly Metric[]): Promise<void> {
-    const batch = this.#encoder.prepare(dropLabels(metrics, this.#filterLabels));
+    const batch = this.#encoder.prepare(dropLabels(metrics, this.#filterLabels, this.#filtered));
     const output = this.#encoder.render(batch, {
       timestamps: this.#timestamps,
       now: this.#now(),

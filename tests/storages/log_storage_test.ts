@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Metric, metric } from "../../src/metrics/metric.ts";
+import { type Labels, type Metric, metric } from "../../src/metrics/metric.ts";
 import { encodeMetrics } from "../../src/metrics/prometheus.ts";
 import { dropLabels, LogStorage, type LogStorageParams } from "../../src/storages/log_storage.ts";
 import { deepFreeze, storageContract } from "./contract.ts";
@@ -166,6 +166,20 @@ Deno.test("dropLabels: passes untouched metrics through and copies the changed o
   assert.deepEqual(change.labels, { x: "1", drop: "me" });
   const all: Metric[] = [keep];
   assert.equal(dropLabels(all, []), all);
+});
+
+Deno.test("dropLabels: a frozen labels object gives the same filtered object every batch", () => {
+  const known = new WeakMap<Labels, Labels>();
+  const frozen = Object.freeze({ x: "1", drop: "me" });
+  const first = dropLabels([metric("a", 1, frozen)], ["drop"], known)[0]!.labels;
+  const second = dropLabels([metric("a", 2, frozen)], ["drop"], known)[0]!.labels;
+  assert.equal(second, first);
+  assert.ok(Object.isFrozen(first));
+  assert.deepEqual(first, { x: "1" });
+  // An object that may still change is filtered afresh each time.
+  const open: Metric = { name: "a", value: 1, labels: { x: "1", drop: "me" } };
+  const a = dropLabels([open], ["drop"], known)[0]!.labels;
+  assert.notEqual(dropLabels([open], ["drop"], known)[0]!.labels, a);
 });
 
 Deno.test("LogStorage: filter_labels that merges series is refused as a duplicate series", async () => {
