@@ -1,10 +1,10 @@
 /**
  * How an orchestrator node reports that it cannot list tasks: one warning when an outage starts (and
- * again only if its cause changes kind), debug lines while it lasts, one info line when it ends. The
- * node then throws TasksUnavailableError: the runner measures the platform only for that iteration and,
- * seeing `reported`, does not log it again.
+ * again only if its cause changes kind), debug lines while it lasts, one info line when it ends: a
+ * FailureStreak, as for a failing plugin. The node then throws TasksUnavailableError: the runner
+ * measures the platform only for that iteration and, seeing `reported`, does not log it again.
  */
-import type { Logger } from "../logging/mod.ts";
+import { FailureStreak, type Logger } from "../logging/mod.ts";
 
 /** getTasks() could not ask the orchestrator; the node has already told the operator. */
 export class TasksUnavailableError extends Error {
@@ -18,51 +18,27 @@ export function isReported(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { reported?: unknown }).reported === true;
 }
 
+/** One outage at a time, logged through a FailureStreak: at warning level, again only when its kind changes. */
 export class OutageReporter {
-  readonly #log: Logger;
   readonly #what: string;
-  readonly #now: () => number;
-  #since: number | undefined;
-  #failures = 0;
-  #kind: string | undefined;
+  readonly #streak: FailureStreak;
 
   /** `what` names the source, e.g. "KubernetesNode: kubelet https://127.0.0.1:10250/pods". */
   constructor(log: Logger, what: string, now: () => number = () => performance.now()) {
-    this.#log = log;
     this.#what = what;
-    this.#now = now;
+    this.#streak = new FailureStreak(log, what, { level: "warning", remindSeconds: Infinity, now });
   }
 
   /** Records a failed attempt and returns the error for getTasks() to throw. */
   failed(kind: string, reason: string): TasksUnavailableError {
     const message = `${this.#what}: ${reason}`;
-    this.#failures++;
-    if (this.#since === undefined) {
-      this.#since = this.#now();
-      this.#log.warning(
-        `${message}; tasks are not measured until it answers (the platform still is; reported once ` +
-          "per outage)",
-      );
-    } else if (kind !== this.#kind) {
-      this.#log.warning(`${message} (still no tasks)`);
-    } else {
-      this.#log.debug(`${message} (attempt ${this.#failures})`);
-    }
-    this.#kind = kind;
+    this.#streak.fail(`${message}; tasks are not measured until it answers (the platform still is)`, kind);
     return new TasksUnavailableError(message);
   }
 
   /** Records a good answer; ends an outage with one info line. */
   succeeded(): void {
-    if (this.#since === undefined) return;
-    const seconds = ((this.#now() - this.#since) / 1000).toFixed(1);
-    this.#log.info(
-      `${this.#what}: answering again after ${seconds} s and ${this.#failures} failed ` +
-        `attempt${this.#failures === 1 ? "" : "s"}`,
-    );
-    this.#since = undefined;
-    this.#failures = 0;
-    this.#kind = undefined;
+    this.#streak.succeed();
   }
 }
 

@@ -24,7 +24,7 @@ Deno.test("FailureStreak logs a reason once, a new reason at once, and the recov
   assert.equal(failures.failures, 6);
   failures.succeed();
   failures.succeed();
-  assert.deepEqual(log.infos, ["X.allocate() works again after 6 failed attempt(s)"]);
+  assert.deepEqual(log.infos, ["X.allocate() works again after 0.0 s and 6 failed attempt(s)"]);
   assert.equal(failures.failures, 0);
   failures.fail("X.allocate() failed: boom");
   assert.equal(log.errors.length, 3, "after a recovery the old reason is news again");
@@ -41,4 +41,26 @@ Deno.test("FailureStreak reminds while a failure lasts, no more often than remin
     "X.allocate() still failing after 61 attempts: down",
     "X.allocate() still failing after 121 attempts: down",
   ]);
+});
+
+Deno.test("FailureStreak by kind, at warning, without reminders: what a node's outage needs", () => {
+  const log = new RecordingLog();
+  let now = 0;
+  const outage = new FailureStreak(log, "KubernetesNode", {
+    level: "warning",
+    remindSeconds: Infinity,
+    now: () => now,
+  });
+  outage.fail("refused (port 1)", "refused");
+  now += 3_600_000;
+  outage.fail("refused (port 2)", "refused");
+  outage.fail("HTTP 500", "status");
+  assert.deepEqual(log.errors, []);
+  assert.deepEqual(log.warnings, [
+    "refused (port 1); repeats are counted, not logged",
+    "HTTP 500 (failure 3 in a row); repeats are counted, not logged",
+  ]);
+  assert.deepEqual(log.debugs, ["refused (port 2) (attempt 2)"]);
+  outage.succeed();
+  assert.deepEqual(log.infos, ["KubernetesNode works again after 3600.0 s and 3 failed attempt(s)"]);
 });

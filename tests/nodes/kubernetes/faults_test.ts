@@ -100,7 +100,7 @@ Deno.test("KubernetesNode: each fault is one warning per outage, a skipped itera
         const recovery = await iterations(n, 2);
         assert.equal(recovery.errors.length, 0);
         assert.equal(
-          recovery.lines.filter((l) => /answering again after .* 3 failed attempts/.test(l)).length,
+          recovery.lines.filter((l) => /works again after .* and 3 failed attempt/.test(l)).length,
           1,
         );
         assert.equal(count(recovery.lines, "WARNING"), 0);

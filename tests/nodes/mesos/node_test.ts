@@ -119,7 +119,7 @@ Deno.test("MesosNode over HTTPS with !SSL; faults reported once per outage", asy
       assert.equal(lines.filter((l) => l.includes("WARNING")).length, 1, lines.join("\n"));
       server.behaviour = { kind: "json", body: getState([]) };
       const recovered = await captureLogLines(() => node.getTasks());
-      assert.equal(recovered.lines.filter((l) => /answering again/.test(l)).length, 1);
+      assert.equal(recovered.lines.filter((l) => /works again/.test(l)).length, 1);
     }
   } finally {
     node.close();
