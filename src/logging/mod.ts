@@ -10,6 +10,7 @@ import { type Logger, LogHub } from "./hub.ts";
 export { formatLine, formatTimestamp, Logger, LogHub, type ModuleCounts } from "./hub.ts";
 export { escapeControl } from "./escape.ts";
 export { FailureStreak, type FailureStreakOptions } from "./streak.ts";
+export { OnceLog } from "./once.ts";
 export { LEVEL_NAMES, type LevelName, levelName, LEVELS, parseLevel } from "./levels.ts";
 
 const HUB_KEY = Symbol.for("wca.logging.hub");

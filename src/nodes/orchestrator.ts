@@ -2,10 +2,10 @@
 import { SSL } from "../components/ssl.ts";
 import type { Task } from "../components/task.ts";
 import { z } from "../config/schema.ts";
-import type { Logger } from "../logging/mod.ts";
+import { type Logger, OnceLog } from "../logging/mod.ts";
 import { classify } from "./http_json.ts";
 import type { ItemVerdict } from "./json_fields.ts";
-import { OnceLog, OutageReporter } from "./outage.ts";
+import { OutageReporter } from "./outage.ts";
 
 /**
  * A PodList of a full node (110 pods) is a few MB; GET_STATE of a busy agent likewise. Anything far

@@ -2,7 +2,7 @@
 import type { ComponentContext } from "../components/component.ts";
 import type { Node, Task } from "../components/interfaces.ts";
 import { boolean, cgroupPath, listOf, mapOf, params, text, z } from "../config/schema.ts";
-import { getLogger } from "../logging/mod.ts";
+import { getLogger, OnceLog } from "../logging/mod.ts";
 import { CgroupTree, joinCgroupPath, sanitizeLabelName } from "./cgroup_tree.ts";
 
 const log = getLogger("wca.nodes.static");
@@ -25,7 +25,7 @@ export class StaticNode implements Node {
   readonly #context: ComponentContext;
   #tree: CgroupTree | undefined;
   /** Tasks already warned about, so a missing cgroup is reported once, not every second. */
-  readonly #warned = new Set<string>();
+  readonly #once = new OnceLog(log);
 
   constructor(parameters: z.infer<typeof schema>, context: ComponentContext) {
     this.#params = parameters;
@@ -49,14 +49,14 @@ export class StaticNode implements Node {
         ? []
         : undefined;
       if (pids === undefined) {
-        this.#warnOnce(name, `task ${name}: cgroup ${this.#tree.dir(path)} does not exist; skipped`);
+        this.#once.warn(name, `task ${name}: cgroup ${this.#tree.dir(path)} does not exist; skipped`);
         continue;
       }
       if (this.#params.require_pids && pids.length === 0) {
-        this.#warnOnce(name, `task ${name}: cgroup ${path} has no processes; skipped (require_pids)`);
+        this.#once.warn(name, `task ${name}: cgroup ${path} has no processes; skipped (require_pids)`);
         continue;
       }
-      this.#warned.delete(name);
+      this.#once.clear(name);
       tasks.push(Object.freeze({
         name,
         task_id: name,
@@ -67,12 +67,6 @@ export class StaticNode implements Node {
       }));
     }
     return tasks;
-  }
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    log.warning(message);
   }
 }
 

@@ -3,7 +3,7 @@
  * closes them for tasks that left, reads them every iteration, and derives ratios between iterations.
  */
 import type { Task } from "../components/interfaces.ts";
-import { getLogger } from "../logging/mod.ts";
+import { getLogger, OnceLog } from "../logging/mod.ts";
 import { DerivedLabels } from "../metrics/derived_labels.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
 import type { MeasurementSource } from "../sources/contract.ts";
@@ -46,7 +46,7 @@ export class PerfSource implements MeasurementSource {
   readonly #events: readonly PerfEvent[];
   readonly #options: PerfSourceOptions;
   readonly #tasks = new Map<string, Tracked>();
-  readonly #warned = new Set<string>();
+  readonly #once = new OnceLog(log);
   readonly #clock: () => number;
 
   constructor(sys: CounterSyscalls, events: readonly PerfEvent[], options: PerfSourceOptions) {
@@ -79,7 +79,7 @@ export class PerfSource implements MeasurementSource {
       if (seen.has(id)) continue;
       tracked.counters.close();
       this.#tasks.delete(id);
-      this.#warned.delete(id);
+      this.#once.clear(id);
     }
   }
 
@@ -128,7 +128,7 @@ export class PerfSource implements MeasurementSource {
     try {
       const counters = TaskCounters.open(this.#sys, this.#events, dirs, this.#options.cpus);
       this.#tasks.set(task.task_id, { counters, previous: undefined, cpuLabels: new DerivedLabels() });
-      this.#warned.delete(task.task_id);
+      this.#once.clear(task.task_id);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === "EMFILE" || code === "ENFILE") {
@@ -148,12 +148,9 @@ export class PerfSource implements MeasurementSource {
     }
   }
 
+  /** A task without counters is tried again every iteration; the warning stays one. */
   #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) log.debug(message);
-    else {
-      this.#warned.add(key);
-      log.warning(`${message} (reported once; retried every iteration)`);
-    }
+    this.#once.warn(key, `${message}; retried every iteration`);
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Task } from "../components/interfaces.ts";
-import { getLogger } from "../logging/mod.ts";
+import { getLogger, OnceLog } from "../logging/mod.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
 import { type CgroupLayout, readThreadIds } from "../platform/cgroup/mod.ts";
 import { ResctrlTaskGroups } from "../platform/resctrl/task_groups.ts";
@@ -43,7 +43,7 @@ export class RdtSource implements MeasurementSource {
   /** task_id → monitoring group, for tasks whose group is in place. */
   readonly #taskGroups = new Map<string, string>();
   /** Problems already reported at warning level, by task and kind; later repeats go to debug. */
-  readonly #reported = new Set<string>();
+  readonly #once = new OnceLog(log);
 
   constructor(info: ResctrlInfo, layout: CgroupLayout, directories: GroupDirectories = KERNEL_DIRECTORIES) {
     this.owner = new ResctrlTaskGroups(info, directories);
@@ -95,14 +95,15 @@ export class RdtSource implements MeasurementSource {
   #handle(task: Task, outcome: MonitorOutcome): boolean {
     if (outcome.status === "failed") {
       const kind = outcome.error instanceof ResctrlLimitError ? `limit-${outcome.error.exhausted}` : "error";
-      this.#once(
-        `${task.task_id}:${kind}`,
+      this.#once.warn(
+        task.task_id,
         `RDT: not monitoring task ${task.task_id} this iteration: ${outcome.error.message}`,
+        kind,
       );
       return false;
     }
-    this.#reported.delete(`${task.task_id}:limit-RMID`);
-    this.#reported.delete(`${task.task_id}:error`);
+    this.#once.clear(task.task_id, "limit-RMID");
+    this.#once.clear(task.task_id, "error");
     if (outcome.status === "created") {
       log.debug(`RDT: monitoring group ${outcome.group} for task ${task.task_id}`);
     }
@@ -114,20 +115,13 @@ export class RdtSource implements MeasurementSource {
       log.debug(`RDT: task ${task.task_id}: ${gone.length} thread(s) exited before being added`);
     }
     for (const { id, reason } of refused) {
-      this.#once(
-        `${task.task_id}:refused`,
+      this.#once.warn(
+        task.task_id,
         `RDT: task ${task.task_id}: thread ${id} not added to ${outcome.group}: ${reason}`,
+        "refused",
       );
     }
     return true;
-  }
-
-  #once(key: string, message: string): void {
-    if (this.#reported.has(key)) log.debug(message);
-    else {
-      this.#reported.add(key);
-      log.warning(`${message} (reported once)`);
-    }
   }
 
   taskMetrics(task: Task, labels: Labels): Metric[] {

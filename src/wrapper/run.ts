@@ -3,7 +3,7 @@
  * the parser and the parser's metrics to the outputs, and end with the workload's exit code.
  */
 import type { Storage } from "../components/interfaces.ts";
-import { getLogger, processHub } from "../logging/mod.ts";
+import { getLogger, OnceLog, processHub } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { WCA_VERSION } from "../version.ts";
 import { parseArgs, usage, UsageError, type WrapperOptions } from "./args.ts";
@@ -56,7 +56,7 @@ class MetricsSink {
   readonly #outputs: Outputs;
   readonly #options: WrapperOptions;
   readonly #current = new Map<string, Metric>();
-  readonly #reported = new Set<string>();
+  readonly #once = new OnceLog(log);
 
   constructor(outputs: Outputs, options: WrapperOptions) {
     this.#outputs = outputs;
@@ -86,18 +86,14 @@ class MetricsSink {
     try {
       await storage.store(metrics);
     } catch (error) {
-      this.#once(`storing metrics failed: ${(error as Error).message}`);
+      const message = `storing metrics failed: ${(error as Error).message}`;
+      this.#once.warn(message, message);
     }
   }
 
-  #once(message: string): void {
-    if (this.#reported.has(message)) return;
-    this.#reported.add(message);
-    log.warning(`${message} (reported once)`);
-  }
-
   parseFailed(error: unknown): void {
-    this.#once(`the parser failed on the workload's output: ${(error as Error).message}`);
+    const message = `the parser failed on the workload's output: ${(error as Error).message}`;
+    this.#once.warn(message, message);
   }
 }
 
