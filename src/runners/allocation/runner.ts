@@ -211,14 +211,11 @@ export class AllocationRunner {
       this.#statistics.errors(result.errors.length);
       if (result.valid) {
         applied = new Map(result.changes);
-        this.#statistics.count(countAllocations(result.changes.values()));
+        const count = countAllocations(result.changes.values());
+        this.#statistics.count(count);
         if (result.changes.size > 0) {
           const verb = result.dryRun ? "would apply (dry_run)" : "applied";
-          log.debug(
-            `${verb} ${
-              countAllocations(result.changes.values())
-            } allocation(s) to ${result.changes.size} task(s)`,
-          );
+          log.debug(`${verb} ${count} allocation(s) to ${result.changes.size} task(s)`);
         }
       }
     }
