@@ -13,7 +13,7 @@ interface EntryPoint {
 
 /**
  * Workload wrappers: `dist/wrapper-<name>` from `workloads/<name>/parser.ts`. Adding a workload is
- * adding its name here (README: "Adding a workload parser").
+ * adding its name here (docs/wrappers.md: "Adding a workload parser").
  */
 export const WORKLOADS: readonly string[] = [
   "stress-ng",
