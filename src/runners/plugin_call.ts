@@ -7,7 +7,13 @@
 
 export type PluginOutcome<T> =
   | { readonly ok: true; readonly value: T; readonly seconds: number }
-  | { readonly ok: false; readonly reason: string; readonly seconds: number };
+  | {
+    readonly ok: false;
+    readonly reason: string;
+    readonly seconds: number;
+    /** The kind of failure for a FailureStreak; undefined: the reason itself (each new error is news). */
+    readonly kind?: string;
+  };
 
 export async function callPlugin<T>(
   what: string,
@@ -23,7 +29,12 @@ export async function callPlugin<T>(
   try {
     const result = await Promise.race([Promise.resolve().then(call), timeout]);
     if (result === "timeout") {
-      return { ok: false, reason: `${what} did not answer within ${timeLimitSeconds} s`, seconds: seconds() };
+      return {
+        ok: false,
+        reason: `${what} did not answer within ${timeLimitSeconds} s`,
+        seconds: seconds(),
+        kind: "no answer",
+      };
     }
     return { ok: true, value: result as T, seconds: seconds() };
   } catch (error) {
