@@ -5,6 +5,9 @@
  * shows as an overrun of the interval (and the README says so).
  */
 
+/** Characters kept of what a plugin threw. */
+const MESSAGE_CHARS = 500;
+
 export type PluginOutcome<T> =
   | { readonly ok: true; readonly value: T; readonly seconds: number }
   | {
@@ -38,7 +41,9 @@ export async function callPlugin<T>(
     }
     return { ok: true, value: result as T, seconds: seconds() };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A plugin's error message is its own text: a line stays readable whatever it threw.
+    const message = text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS - 3)}...` : text;
     return { ok: false, reason: `${what} failed: ${message}`, seconds: seconds() };
   } finally {
     clearTimeout(timer);
