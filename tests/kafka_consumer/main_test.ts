@@ -189,7 +189,10 @@ Deno.test("kafka consumer: a bad producer's messages are refused, once per strea
     await scraper;
     assert.equal(await consumer.stop(), 0, consumer.log);
   }
-  assert.deepEqual([...scraped].sort(), [good(1), good(2), good(3)], "only good batches were ever served");
+  // The scraper polls on its own: it sees the batches served for seconds (1 and 2), maybe not the last one.
+  const goods = [good(1), good(2), good(3)];
+  assert.ok([...scraped].every((body) => goods.includes(body)), `only good batches: ${[...scraped]}`);
+  assert.ok(scraped.has(good(1)) && scraped.has(good(2)), [...scraped].join("\n"));
   for (const body of scraped) await assertPromtoolParses(body);
   const refusalWarnings = consumer.log.split("\n").filter((line) => / WARNING .*refused/.test(line));
   assert.equal(refusalWarnings.length, 2, consumer.log);
