@@ -119,19 +119,24 @@ Deno.test("cgroup v1 (real): cfs quota and period, shares, cpusets and memory_mi
     assert.equal(read.cpusetCpus, "", "a new v1 cpuset cgroup starts empty");
     assert.equal(read.memoryMigrate, false);
     assert.deepEqual(
-      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, 100000).map((w) =>
-        w.path.split("/").at(-1)
-      ),
+      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, { quotaUs: -1, periodUs: 100000 }).map((
+        w,
+      ) => w.path.split("/").at(-1)),
       ["cpu.cfs_period_us", "cpu.cfs_quota_us"],
     );
     assert.deepEqual(
-      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, 1000).map((w) =>
-        w.path.split("/").at(-1)
-      ),
+      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, { quotaUs: -1, periodUs: 1000 }).map((
+        w,
+      ) => w.path.split("/").at(-1)),
       ["cpu.cfs_quota_us"],
       "the period only when it differs",
     );
-    for (const write of cpuLimitWrites(layout, path, { quotaUs: 2000, periodUs: 1000 }, 100000)) {
+    for (
+      const write of cpuLimitWrites(layout, path, { quotaUs: 2000, periodUs: 1000 }, {
+        quotaUs: -1,
+        periodUs: 100000,
+      })
+    ) {
       writeCgroupFile(write);
     }
     writeCgroupFile(sharesWrites(layout, path, 300)[0]!);
@@ -146,5 +151,39 @@ Deno.test("cgroup v1 (real): cfs quota and period, shares, cpusets and memory_mi
       () => writeCgroupFile({ path: `${groups.dirs(path)[0]}/cpu.cfs_quota_us`, value: "5" }),
       /writing "5" to .*cpu\.cfs_quota_us failed: .*(Invalid argument|os error 22)/,
     );
+  });
+});
+
+Deno.test("cgroup v1 (real): quota and period change in the order the kernel accepts under a limited parent", async () => {
+  await withRealCgroups(["cpu"], 1, (groups) => {
+    const layout = readCgroupLayout(defaultHostPaths());
+    const [parentDir] = groups.dirs(groups.parent);
+    const path = groups.paths[0]!;
+    const [dir] = groups.dirs(path);
+    const set = (d: string, quota: number, period: number) => {
+      Deno.writeTextFileSync(`${d}/cpu.cfs_period_us`, String(period));
+      Deno.writeTextFileSync(`${d}/cpu.cfs_quota_us`, String(quota));
+    };
+    const limit = () => readCgroupAllocationFiles(layout, path)!.cpuLimit!;
+    set(parentDir!, 50000, 100000); // the parent: half a CPU
+    set(dir!, 50000, 100000);
+    // Half a CPU again, at a 2 ms period: period first would be 50000 µs per 2000 µs (25 CPUs) for a moment,
+    // which the kernel refuses under this parent; quota first (1000 per 100000) is accepted.
+    const shorter = { quotaUs: 1000, periodUs: 2000 };
+    const writes = cpuLimitWrites(layout, path, shorter, limit());
+    assert.deepEqual(writes.map((w) => w.path.split("/").at(-1)), ["cpu.cfs_quota_us", "cpu.cfs_period_us"]);
+    assert.throws(
+      () => writeCgroupFile({ path: `${dir}/cpu.cfs_period_us`, value: "2000" }),
+      /Invalid argument|os error 22/,
+      "the other order is refused: the test is meaningful",
+    );
+    for (const write of writes) writeCgroupFile(write);
+    assert.deepEqual(limit(), shorter);
+    // And back to 50000 per 100000: period first (1000 per 100000 in between).
+    const longer = { quotaUs: 50000, periodUs: 100000 };
+    const back = cpuLimitWrites(layout, path, longer, limit());
+    assert.deepEqual(back.map((w) => w.path.split("/").at(-1)), ["cpu.cfs_period_us", "cpu.cfs_quota_us"]);
+    for (const write of back) writeCgroupFile(write);
+    assert.deepEqual(limit(), longer);
   });
 });
