@@ -111,11 +111,13 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
       await assertWorkersInherit(groups, control, stress[1]!.pid, 2);
       const before = await cpuRate(groups, path, 1000);
 
-      const result = iterate(groups, [t], { stress: { cpu_quota: 0.25 } });
+      // Shares at their maximum after the quota: capped, the task cannot starve anything, and it reaches
+      // its quota (so the kernel throttles it) even while other test files load the machine.
+      const result = iterate(groups, [t], { stress: { cpu_quota: 0.25, cpu_shares: 262 } });
       assert.deepEqual(result.errors, []);
       assert.deepEqual(
         result.writes.map((w) => [w.target.split("/").at(-1), w.value]),
-        [["cpu.cfs_quota_us", "50000"]],
+        [["cpu.cfs_quota_us", "50000"], ["cpu.shares", "262000"]],
         "the period is already 100000: only the quota is written (0.25 × 100000 µs × 2 CPUs)",
       );
       await delay(200);
@@ -157,7 +159,7 @@ Deno.test("cpu_quota 0.25 of this 2-CPU machine holds stress-ng --cpu 2 to about
       const readBack = readTaskAllocations(groups.layout, t, CONFIG, { cpus: 2 })!;
       assert.equal(readBack.cpu_quota, 0.25);
       assert.deepEqual(
-        iterate(groups, [t], { stress: { cpu_quota: 0.25 } }).writes,
+        iterate(groups, [t], { stress: { cpu_quota: 0.25, cpu_shares: 262 } }).writes,
         [],
         "the same again: nothing written",
       );

@@ -123,10 +123,12 @@ Deno.test("AllocationRunner: cpu_quota 0.25 holds stress-ng --cpu 2 to about hal
         );
 
         allocator.answer = () => ({
-          allocations: new Map([[id, { cpu_quota: 0.25, cpu_shares: 0.5, cpuset_cpus: "0" }]]),
+          // Shares at their maximum: the quota caps the task, and with them it reaches the quota (so the
+          // kernel throttles it) while other test files load CPU 0.
+          allocations: new Map([[id, { cpu_quota: 0.25, cpu_shares: 262, cpuset_cpus: "0" }]]),
         });
         await runner.iterate(facts, LABELS);
-        assert.deepEqual(allocationFiles(groups, path).slice(0, 4), ["50000", "100000", "500", "0"]);
+        assert.deepEqual(allocationFiles(groups, path).slice(0, 4), ["50000", "100000", "262000", "0"]);
         const workers = [stress.pid, ...(await assertWorkersInherit(groups, path, stress.pid, 2))];
         for (const pid of workers) {
           const status = Deno.readTextFileSync(`/proc/${pid}/status`);
@@ -134,7 +136,7 @@ Deno.test("AllocationRunner: cpu_quota 0.25 holds stress-ng --cpu 2 to about hal
         }
         const allocs = last(storages.allocations);
         assert.equal(select(allocs, "allocation_cpu_quota", { task_id: id })[0]?.value, 0.25);
-        assert.equal(select(allocs, "allocation_cpu_shares", { task_id: id })[0]?.value, 0.5);
+        assert.equal(select(allocs, "allocation_cpu_shares", { task_id: id })[0]?.value, 262);
         assert.equal(select(allocs, "allocation_cpuset_cpus_number_of_cpus", { task_id: id })[0]?.value, 1);
         assert.equal(select(allocs, "allocations_count", {})[0]?.value, 3, "three values written");
         assert.equal(select(allocs, "allocations_errors", {})[0]?.value, 0);
