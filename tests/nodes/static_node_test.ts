@@ -76,7 +76,7 @@ Deno.test("StaticNode on this machine: a relative directory is under the cgroup 
     const node = new StaticNode(StaticNode.schema.parse({ tasks: ["t0", "gone"], directory }), {
       hostPaths: defaultHostPaths(),
     });
-    const { result, lines } = await captureLogLines(async () => node.getTasks());
+    const { result, lines } = await captureLogLines(() => Promise.resolve(node.getTasks()));
     assert.deepEqual(result.map((t) => [t.task_id, t.cgroup_path]), [["t0", `${groups.parent}/t0`]]);
     const cpuacct = groups.dirs(groups.parent)[0]!;
     assert.ok(
@@ -92,7 +92,7 @@ Deno.test("StaticNode on this machine: tasks [] with a directory takes its child
       StaticNode.schema.parse({ tasks: [], directory: groups.parent.slice(1), default_labels: { env: "t" } }),
       { hostPaths: defaultHostPaths() },
     );
-    const { result, lines } = await captureLogLines(async () => node.getTasks());
+    const { result, lines } = await captureLogLines(() => Promise.resolve(node.getTasks()));
     assert.deepEqual(result.map((t) => [t.task_id, t.cgroup_path, t.labels.env]), [
       ["t0", `${groups.parent}/t0`, "t"],
       ["t1", `${groups.parent}/t1`, "t"],
@@ -103,7 +103,7 @@ Deno.test("StaticNode on this machine: tasks [] with a directory takes its child
       lines.join("\n"),
     );
     groups.remove(groups.paths[1]!);
-    const later = await captureLogLines(async () => node.getTasks());
+    const later = await captureLogLines(() => Promise.resolve(node.getTasks()));
     assert.deepEqual(later.result.map((t) => t.task_id), ["t0"], "a removed cgroup is simply gone");
     assert.deepEqual(later.lines, [], "quietly, and the count is said once, at start");
   });
@@ -111,7 +111,7 @@ Deno.test("StaticNode on this machine: tasks [] with a directory takes its child
 
 Deno.test("StaticNode: tasks [] without a directory says at start that there are no tasks", async () => {
   const node = staticNode("v1_split", { tasks: [] });
-  const { result, lines } = await captureLogLines(async () => node.getTasks());
+  const { result, lines } = await captureLogLines(() => Promise.resolve(node.getTasks()));
   assert.deepEqual(result, []);
   assert.ok(
     lines.some((l) => l.includes("StaticNode: no tasks (tasks: []); list them, or give a directory")),
@@ -120,8 +120,9 @@ Deno.test("StaticNode: tasks [] without a directory says at start that there are
 
 Deno.test("StaticNode: a directory that does not exist gives no tasks, with one warning", async () => {
   const node = staticNode("v1_split", { tasks: [], directory: "nosuchdir" });
-  const { lines } = await captureLogLines(async () => {
+  const { lines } = await captureLogLines(() => {
     for (let i = 0; i < 3; i++) assert.deepEqual(node.getTasks(), []);
+    return Promise.resolve();
   });
   assert.equal(lines.filter((l) => l.includes("WARNING")).length, 1, lines.join("\n"));
   assert.match(lines.join("\n"), /directory .*\/nosuchdir does not exist; no tasks/);
