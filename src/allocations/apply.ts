@@ -40,8 +40,10 @@ export interface AllocationWrite {
   /** A cgroup file, a resctrl group, or "pid N" for migrate_pages. */
   readonly target: string;
   readonly value: string;
-  /** Why a value differs from what was asked (e.g. a quota below what the kernel can hold). */
+  /** Why this write is as it is (a pod's container: no limit of its own). */
   readonly note?: string;
+  /** Set when the value written is not what was asked, because the kernel cannot hold it: why. */
+  readonly clamped?: string;
 }
 
 export interface PlannedWrite extends AllocationWrite {
@@ -135,13 +137,14 @@ export function planTask(
   const { layout } = options;
   const current = options.current.get(task.task_id) ?? {};
   const out: PlannedWrite[] = [];
-  const file = (allocation: AllocationType, write: CgroupWrite, note?: string) =>
+  const file = (allocation: AllocationType, write: CgroupWrite, note?: string, clamped?: string) =>
     out.push({
       task_id: task.task_id,
       allocation,
       target: write.path,
       value: write.value,
       ...(note === undefined ? {} : { note }),
+      ...(clamped === undefined ? {} : { clamped }),
       run: () => writeCgroupFile(write),
     });
   const paths = [task.cgroup_path, ...task.subcgroups_paths];
@@ -169,7 +172,7 @@ export function planTask(
     for (
       const write of cpuLimitWrites(layout, task.cgroup_path, limit, currentLimit(layout, task.cgroup_path))
     ) {
-      file("cpu_quota", write, clamped);
+      file("cpu_quota", write, undefined, clamped);
     }
     for (const path of task.subcgroups_paths) {
       const unlimited = { quotaUs: -1, periodUs: limit.periodUs };

@@ -226,9 +226,11 @@ export class AllocationRunner {
           log.debug(`${verb} ${count} allocation(s) to ${result.applied.size} task(s)`);
         }
         for (const write of result.writes) {
-          if (write.note !== undefined) {
-            this.#clamps.warn(write.task_id, `task ${write.task_id}: ${write.note}`);
-          } else if (write.allocation === "cpu_quota") this.#clamps.clear(write.task_id);
+          if (write.clamped !== undefined) {
+            this.#clamps.warn(write.task_id, `task ${write.task_id}: ${write.clamped}`);
+          } else if (write.allocation === "cpu_quota" && write.note === undefined) {
+            this.#clamps.clear(write.task_id);
+          }
         }
       }
     }

@@ -21,6 +21,7 @@ import {
   readCgroupLayout,
 } from "../../../src/platform/cgroup/mounts.ts";
 import { defaultHostPaths, hostPathsUnder } from "../../../src/platform/host_paths.ts";
+import { kernelToQuota, quotaToKernel } from "../../../src/allocations/units.ts";
 import { withRealCgroups } from "../../helpers/real_cgroups.ts";
 
 Deno.test("sharesToWeight: the kernel's formula at its ends and a few points", () => {
@@ -99,6 +100,21 @@ Deno.test("cgroup v2 (a cgroup2-shaped tree): cpu.max, cpu.weight from shares, c
   assert.equal(await Deno.readTextFile(`${tree.task}/cpu.max`), "max 1000");
   assert.throws(() => memoryMigrateWrite(tree.layout, path, true), /cgroup v2 has no cpuset\.memory_migrate/);
   assert.equal(readCgroupAllocationFiles(tree.layout, "/gone"), undefined);
+});
+
+Deno.test("cgroup v2 (a cgroup2-shaped tree): a small quota with its longer period in one cpu.max line, read back as the share", async () => {
+  await using tree = await cgroup2Tree();
+  const path = "/kubepods/pod1";
+  const units = { cpus: 2, cpuQuotaPeriod: 1000, cpuSharesUnit: 1000 };
+  const writes = cpuLimitWrites(tree.layout, path, quotaToKernel(0.25, units), {
+    quotaUs: -1,
+    periodUs: 100000,
+  });
+  assert.deepEqual(writes.map((w) => [w.path.split("/").at(-1), w.value]), [["cpu.max", "1000 2000"]]);
+  for (const write of writes) writeCgroupFile(write);
+  const limit = readCgroupAllocationFiles(tree.layout, path)!.cpuLimit!;
+  assert.deepEqual(limit, { quotaUs: 1000, periodUs: 2000 });
+  assert.equal(kernelToQuota(limit, units.cpus), 0.25);
 });
 
 Deno.test("writeCgroupFile: a missing file is an error naming the file and the value, never created", async () => {

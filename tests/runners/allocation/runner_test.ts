@@ -123,12 +123,17 @@ Deno.test("AllocationRunner: cpu_quota 0.25 holds stress-ng --cpu 2 to about hal
         );
 
         allocator.answer = () => ({
-          // Shares at their maximum: the quota caps the task, and with them it reaches the quota (so the
-          // kernel throttles it) while other test files load CPU 0.
           allocations: new Map([[id, { cpu_quota: 0.25, cpu_shares: 262, cpuset_cpus: "0" }]]),
         });
         await runner.iterate(facts, LABELS);
         assert.deepEqual(allocationFiles(groups, path).slice(0, 4), ["50000", "100000", "262000", "0"]);
+        // Capped now, the task and the test's parent cgroup may have the maximum weight: it cannot take more
+        // than its quota, and it reaches the quota (so the kernel throttles it) while other test files (the
+        // parent's siblings) load CPU 0.
+        Deno.writeTextFileSync(
+          `${groups.dirs(groups.parent).find((d) => d.includes("/cpu/"))}/cpu.shares`,
+          "262144",
+        );
         const workers = [stress.pid, ...(await assertWorkersInherit(groups, path, stress.pid, 2))];
         for (const pid of workers) {
           const status = Deno.readTextFileSync(`/proc/${pid}/status`);
