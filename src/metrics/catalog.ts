@@ -159,16 +159,28 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "Number of populated CPU sockets on the host.",
   ),
   platform_vmstat: entry(
+    "counter",
+    "numeric",
+    "procfs: vmstat (event-count keys matched by the vmstat option)",
+    "Events since boot counted by one vmstat key (pgfault, numa_hint_faults, nr_dirtied …), labelled by key.",
+  ),
+  platform_vmstat_current: entry(
     "gauge",
     "numeric",
-    "procfs: vmstat (keys matched by the vmstat option)",
-    "Value of one vmstat key, labelled by key; counters and current amounts alike, as in WCA.",
+    "procfs: vmstat (current-amount keys matched by the vmstat option)",
+    "Current amount held by one vmstat key (nr_free_pages, nr_dirty, workingset_nodes …), labelled by key.",
   ),
   platform_node_vmstat: entry(
+    "counter",
+    "numeric",
+    "sysfs: devices/system/node/node*/vmstat (event-count keys matched by the vmstat option)",
+    "Events since boot counted by one vmstat key of a NUMA node (numa_hit, pgpromote_success …), labelled by numa_node and key.",
+  ),
+  platform_node_vmstat_current: entry(
     "gauge",
     "numeric",
-    "sysfs: devices/system/node/node*/vmstat (keys matched by the vmstat option)",
-    "Per NUMA node virtual memory statistics, labelled by numa_node and key.",
+    "sysfs: devices/system/node/node*/vmstat (current-amount keys matched by the vmstat option)",
+    "Current amount held by one vmstat key of a NUMA node (nr_free_pages …), labelled by numa_node and key.",
   ),
   platform_zoneinfo: entry(
     "gauge",

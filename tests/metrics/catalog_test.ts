@@ -6,6 +6,8 @@ import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from "../../src/metrics/prome
 /** The names the runners will emit (WCA-compatible); the catalog must describe each of them. */
 const EXPECTED = [
   "platform_vmstat",
+  "platform_vmstat_current",
+  "platform_node_vmstat_current",
   ...[
     "numa_pages_migrated",
     "pgmigrate_success",
@@ -116,6 +118,7 @@ const EXPECTED_DETECTION = [
 const EXPECTED_ALLOCATIONS = [
   ...["cpu_quota", "cpu_shares", "cpuset_cpus_number_of_cpus", "cpuset_mems_number_of_mems"],
   ...["cpuset_memory_migrate", "migrate_pages", "rdt_l3_cache_ways", "rdt_l3_mask", "rdt_mb", "duration"],
+  "cpu_quota_period_seconds",
 ].map((n) => `allocation_${n}`).concat(["allocations_count", "allocations_errors"]);
 
 Deno.test("catalog: holds exactly the WCA names, each well-formed and described", () => {

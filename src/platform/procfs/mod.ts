@@ -4,7 +4,7 @@ export { type ControllerBinding, parseProcCgroups, readProcCgroups } from "./cgr
 export { type Cpuinfo, type CpuinfoProcessor, parseCpuinfo, readCpuinfo } from "./cpuinfo.ts";
 export { type Meminfo, parseMeminfo, readMeminfo } from "./meminfo.ts";
 export { parseProcStat, readProcStat } from "./stat.ts";
-export { parseVmstat, readVmstat, type Vmstat } from "./vmstat.ts";
+export { isVmstatEventCount, parseVmstat, readVmstat, type Vmstat } from "./vmstat.ts";
 export {
   DEFAULT_ZONEINFO_PATTERN,
   parseZoneinfo,
