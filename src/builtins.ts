@@ -18,15 +18,20 @@ import { MeasurementRunner, TaskLabelRegexGenerator } from "./runners/measuremen
 import type { MeasurementRunnerParams } from "./runners/measurement/schema.ts";
 import type { MeasurementSourceFactory } from "./sources/contract.ts";
 import { rdtSourceFactory } from "./sources/rdt.ts";
+import { schedSourceFactory } from "./sources/sched.ts";
+import { wssSourceFactory } from "./sources/wss.ts";
 import { FilterStorage, HTTPMetricsStorage, LogStorage } from "./storages/mod.ts";
 import { KafkaStorage } from "./storages/kafka/mod.ts";
 
-/** The sources MeasurementRunner starts, in order: perf counters, then RDT, then uncore PMUs. */
+/** The sources MeasurementRunner starts, in order: perf counters, RDT, uncore PMUs, sched, wss. */
 export const MEASUREMENT_SOURCES: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = Object
   .freeze([
     createPerfSource,
     rdtSourceFactory(),
     uncoreSourceFactory,
+    schedSourceFactory,
+    // After RDT: its task_mem_bandwidth_bytes decides when a working set is stable.
+    wssSourceFactory,
   ]);
 
 /** MeasurementRunner as the config constructs it: with the built-in measurement sources. */
