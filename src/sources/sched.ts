@@ -109,7 +109,9 @@ export const schedSourceFactory: MeasurementSourceFactory<SchedParams> = (
   try {
     Deno.statSync(probe);
   } catch {
-    log.warning(`sched: ${probe} does not exist (a kernel without CONFIG_SCHED_DEBUG); task_sched_stat is off`);
+    log.warning(
+      `sched: ${probe} does not exist (a kernel without CONFIG_SCHED_DEBUG); task_sched_stat is off`,
+    );
     return undefined;
   }
   const keys = params.sched === true ? /^/ : matchAtStart(params.sched);

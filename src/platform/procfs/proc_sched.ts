@@ -60,7 +60,9 @@ function parseNumaFaults(line: string, source: string, lineNumber: number): Numa
   const faults = new Map<string, number>();
   for (const field of fields.slice(1)) {
     const pair = PAIR.exec(field);
-    if (pair === null) throw new PlatformParseError(source, lineNumber, `expected type=count, got "${field}"`);
+    if (pair === null) {
+      throw new PlatformParseError(source, lineNumber, `expected type=count, got "${field}"`);
+    }
     faults.set(pair[1]!, toInteger(pair[2], source, lineNumber, pair[1]!));
   }
   return { node, faults };
