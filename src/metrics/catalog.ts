@@ -10,6 +10,7 @@
 import { ALLOCATIONS_CATALOG } from "./catalog_allocations.ts";
 import { type Catalog, type CatalogEntry, entry, INTERNAL } from "./catalog_entry.ts";
 import { DETECTION_CATALOG, NUMA_ALLOCATOR_CATALOG } from "./catalog_detection.ts";
+import { MEMORY_TOPOLOGY_CATALOG } from "./catalog_memory_topology.ts";
 import { PERF_CATALOG } from "./catalog_perf.ts";
 import { PROCESSES_CATALOG } from "./catalog_processes.ts";
 import { RDT_CATALOG } from "./catalog_rdt.ts";
@@ -294,6 +295,7 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   ...UNCORE_CATALOG,
   ...RDT_CATALOG,
   ...PROCESSES_CATALOG,
+  ...MEMORY_TOPOLOGY_CATALOG,
   ...DETECTION_CATALOG,
   ...NUMA_ALLOCATOR_CATALOG,
   ...ALLOCATIONS_CATALOG,

@@ -7,6 +7,7 @@ import { type Node, NodeInterface, type Storage, StorageInterface } from "../../
 import { boolean, component, mapOf, number, params, text, z } from "../../config/schema.ts";
 import { perfParams } from "../../perf/params.ts";
 import { uncoreParams } from "../../perf/uncore/params.ts";
+import { memoryTopologyParams } from "../../sources/memory_topology.ts";
 import { platformParams } from "../../sources/platform.ts";
 import { rdtParams } from "../../sources/rdt.ts";
 import { schedParams } from "../../sources/sched.ts";
@@ -27,9 +28,7 @@ export const measurementRunnerSchema = params({
   include_optional_labels: boolean().default(false).describe(
     "WCA's optional task labels (accepted for WCA compatibility; not supported yet).",
   ),
-  gather_hw_mm_topology: boolean().default(false).describe(
-    "WCA's memory topology metrics, platform_nvdimm_* (accepted for WCA compatibility; not supported yet).",
-  ),
+  ...memoryTopologyParams,
   ...platformParams,
   ...schedParams,
   ...wssParams,
@@ -51,7 +50,6 @@ export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
   const set: Array<[string, boolean]> = [
     ["include_optional_labels", p.include_optional_labels],
-    ["gather_hw_mm_topology", p.gather_hw_mm_topology],
   ];
   return set.filter(([, isSet]) => isSet).map(([name]) => name);
 }
