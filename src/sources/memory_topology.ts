@@ -61,14 +61,18 @@ export function memoryTopologyMetrics(
     const bytesPerSecond = ram.reduce((sum, d) => sum + d.speedMts! * 1e6 * d.dataWidthBits! / 8, 0);
     out.push({ name: "platform_dimm_speed_bytes_per_second", value: bytesPerSecond, labels });
   } else if (ram.length > 0) {
-    skip(`${unknownSpeed.length} RAM module(s) without a known speed or data width: platform_dimm_speed_bytes_per_second is left out`);
+    skip(
+      `${unknownSpeed.length} RAM module(s) without a known speed or data width: platform_dimm_speed_bytes_per_second is left out`,
+    );
   }
   const persistent = byType.get(PERSISTENT_MEMORY)!;
   if (persistent.every((d) => d.volatileBytes !== undefined)) {
     const memoryMode = persistent.reduce((sum, d) => sum + d.volatileBytes!, 0);
     out.push({ name: "platform_mem_mode_size_bytes", value: memoryMode, labels });
   } else {
-    skip("persistent memory modules without a volatile size (SMBIOS before 3.2): platform_mem_mode_size_bytes is left out");
+    skip(
+      "persistent memory modules without a volatile size (SMBIOS before 3.2): platform_mem_mode_size_bytes is left out",
+    );
   }
   const capacities = new Set(persistent.map((d) => d.sizeBytes));
   if (capacities.size === 1) {
@@ -100,7 +104,9 @@ export class MemoryTopologySource implements MeasurementSource {
     if (this.#metrics === undefined || this.#labels !== labels) {
       const skipped = new Set<string>();
       this.#metrics = memoryTopologyMetrics(this.#devices, labels, (message) => skipped.add(message));
-      if (this.#labels === undefined) for (const message of skipped) log.debug(`memory topology: ${message}`);
+      if (this.#labels === undefined) {
+        for (const message of skipped) log.debug(`memory topology: ${message}`);
+      }
       this.#labels = labels;
     }
     return this.#metrics;

@@ -142,7 +142,24 @@ export const wssSourceFactory: MeasurementSourceFactory<WssParams> = (
   facts: HostFacts,
 ) => {
   const settings = wssSettings(params);
-  if (settings === undefined) return undefined;
+  if (settings === undefined) {
+    const without = [
+      "wss_stable_cycles",
+      "wss_stable_duration",
+      "wss_threshold_divider",
+      "wss_membw_threshold",
+    ]
+      .filter((name) => {
+        const value = params[name as keyof WssParams];
+        return value !== undefined && value !== 0;
+      });
+    if (without.length > 0) {
+      log.warning(
+        `wss: ${without.join(", ")} set without wss_reset_cycles, which turns the measurement on; ignored`,
+      );
+    }
+    return undefined;
+  }
   log.info(
     `wss: measuring referenced bytes of every task process; referenced bits reset ${
       settings.resetCycles > 0 ? `every ${settings.resetCycles} iteration(s)` : "only when stable"

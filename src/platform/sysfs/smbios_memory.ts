@@ -43,7 +43,11 @@ export function isPersistent(device: MemoryDevice): boolean {
 /** Parses one raw type-17 structure. */
 export function parseSmbiosMemoryDevice(raw: Uint8Array, source = "17-0/raw"): MemoryDevice {
   if (raw.length < 0x15 || raw[0] !== TYPE_MEMORY_DEVICE) {
-    throw new PlatformParseError(source, undefined, `expected an SMBIOS type 17 structure, got type ${raw[0]}`);
+    throw new PlatformParseError(
+      source,
+      undefined,
+      `expected an SMBIOS type 17 structure, got type ${raw[0]}`,
+    );
   }
   const length = raw[1]!;
   if (length < 0x15 || length > raw.length) {
