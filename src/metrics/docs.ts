@@ -59,15 +59,15 @@ const FOOTER = `
 - \`task_requested_cpus\`/\`task_requested_mem_bytes\` are printed only when the task's resources hold
   \`cpus\`/\`mem\` as a number (or a numeric string); WCA printed them the same way, from the orchestrator's
   resources.
-- \`task_wss_referenced_bytes\` is read from \`/proc/PID/smaps_rollup\` (one line per process) instead of
-  every mapping of \`/proc/PID/smaps\`, and counts kB as 1024 bytes (WCA multiplied by 1000). A working set is
-  stable when the referenced bytes grew by at most the threshold (WCA: less than, so an idle task never became
+- \`task_wss_referenced_bytes\` is read from \`/proc/PID/smaps_rollup\` (one line per process) instead of every
+  mapping of \`/proc/PID/smaps\`, and counts kB as 1024 bytes (WCA multiplied by 1000). A working set is stable
+  when the referenced bytes grew by at most the threshold (WCA: less than, so an idle task never became
   stable); without RDT memory bandwidth the referenced bytes are still measured and cleared (WCA stopped).
 - \`task_sched_stat\` is a counter for every key, as in WCA, although some keys (\`prio\`, \`policy\`,
   \`se.load.weight\`, \`se.avg.*\`) are levels; select keys with the \`sched\` pattern.
 - The memory-module families come from the SMBIOS type 17 entries in sysfs rather than from \`lshw\`,
-  \`dmidecode\` and \`ipmctl\`; \`platform_dimm_speed_bytes_per_second\` is the RAM modules' configured speed
-  times data width, summed. \`platform_avg_power_per_nvdimm_watts\` and
+  \`dmidecode\` and \`ipmctl\`; \`platform_dimm_speed_bytes_per_second\` is the RAM modules' configured speed times
+  data width, summed. \`platform_avg_power_per_nvdimm_watts\` and
   \`platform_nvdimm_read_bandwidth_bytes_per_second\`/\`platform_nvdimm_write_bandwidth_bytes_per_second\` are not
   printed: they came from the modules' power budget, which only Intel's \`ipmctl\` reads (docs/measuring.md).
 `;
