@@ -9,73 +9,76 @@ import { readSmapsRollup } from "../../src/platform/procfs/mod.ts";
 import { wssSettings, WssSource } from "../../src/sources/wss.ts";
 import { taskProcessIds } from "../../src/sources/task_processes.ts";
 import { taskAt, withRealCgroups } from "../helpers/real_cgroups.ts";
-import { delay, descendants, waitFor } from "../helpers/stress.ts";
+import { delay, descendants, spawnStressNg, waitFor, withCpuLoadLock } from "../helpers/stress.ts";
 
 const MiB = 1024 * 1024;
 const stateOf = (pid: number) => /^\d+ \(.*\) (\S) /.exec(Deno.readTextFileSync(`/proc/${pid}/stat`))?.[1];
 const value = (metrics: readonly Metric[], name: string) => metrics.find((m) => m.name === name)?.value;
 
 Deno.test("wss: referenced bytes of a task's processes, cleared every reset cycle", async () => {
-  await withRealCgroups(["cpuacct"], 2, async (groups) => {
-    const [once, keeps] = groups.paths as [string, string];
-    const vm = (
-      bytes: string,
-      mode: string[],
-    ) => ["stress-ng", "--vm", "1", "--vm-bytes", bytes, ...mode, "-q"];
-    const sleeper = groups.spawnIn(once, vm("48M", ["--vm-hang", "0", "--vm-method", "write64"]));
-    const writer = groups.spawnIn(keeps, vm("32M", ["--vm-keep", "--vm-method", "write64"]));
-    try {
-      // Wait until each worker has touched its memory (its Rss holds the buffer).
-      for (const [child, bytes] of [[sleeper, 48 * MiB], [writer, 32 * MiB]] as const) {
-        await waitFor(`stress-ng ${child.pid} to touch its buffer`, 10_000, () => {
-          const rss = descendants(child.pid).map((pid) =>
-            readSmapsRollup(defaultHostPaths(), pid)?.rssBytes ?? 0
-          );
-          return rss.some((r) => r >= bytes) ? true : undefined;
+  // The writer keeps a CPU busy for a few seconds: not while another test judges CPU rates.
+  await withCpuLoadLock(() =>
+    withRealCgroups(["cpuacct"], 2, async (groups) => {
+      const [once, keeps] = groups.paths as [string, string];
+      const vm = (
+        bytes: string,
+        mode: string[],
+      ) => ["stress-ng", "--vm", "1", "--vm-bytes", bytes, ...mode, "-q"];
+      const sleeper = groups.spawnIn(once, vm("48M", ["--vm-hang", "0", "--vm-method", "write64"]));
+      const writer = groups.spawnIn(keeps, vm("32M", ["--vm-keep", "--vm-method", "write64"]));
+      try {
+        // Wait until each worker has touched its memory (its Rss holds the buffer).
+        for (const [child, bytes] of [[sleeper, 48 * MiB], [writer, 32 * MiB]] as const) {
+          await waitFor(`stress-ng ${child.pid} to touch its buffer`, 10_000, () => {
+            const rss = descendants(child.pid).map((pid) =>
+              readSmapsRollup(defaultHostPaths(), pid)?.rssBytes ?? 0
+            );
+            return rss.some((r) => r >= bytes) ? true : undefined;
+          });
+        }
+        // The sleeper has finished writing when all its processes sleep.
+        await waitFor("the sleeper's processes to sleep", 10_000, () => {
+          const states = taskProcessIds(groups.layout, taskAt(once))!.map((pid) => stateOf(pid));
+          return states.length === 3 && states.every((state) => state === "S") ? true : undefined;
         });
+        const source = new WssSource(defaultHostPaths(), groups.layout, {
+          resetCycles: 1,
+          stableCycles: 0,
+          membwThreshold: undefined,
+        });
+        const tasks = [taskAt(once), taskAt(keeps)];
+        source.sync(tasks);
+        const labels = { task_id: "t" };
+        const first = tasks.map((task) => source.taskMetrics(task, labels, []));
+        assert.equal(
+          taskProcessIds(groups.layout, tasks[0]!)!.length,
+          3,
+          "stress-ng, its vm worker and its child",
+        );
+        assert.ok(value(first[0]!, "task_wss_referenced_bytes")! >= 48 * MiB, "the sleeper touched 48 MiB");
+        assert.ok(value(first[1]!, "task_wss_referenced_bytes")! >= 32 * MiB, "the writer touched 32 MiB");
+        assert.equal(value(first[0]!, "task_working_set_size_bytes"), undefined);
+        // Every iteration was a reset cycle: the bits were cleared after reading.
+        await delay(500);
+        const second = tasks.map((task) => source.taskMetrics(task, labels, []));
+        assert.ok(
+          value(second[0]!, "task_wss_referenced_bytes")! < 8 * MiB,
+          "the sleeper touched nothing since",
+        );
+        assert.ok(
+          value(second[1]!, "task_wss_referenced_bytes")! >= 32 * MiB,
+          "the writer touched its buffer again",
+        );
+        const before = value(first[0]!, "task_wss_measure_overhead_seconds")!;
+        const after = value(second[0]!, "task_wss_measure_overhead_seconds")!;
+        assert.ok(before > 0 && after > before, "overhead accumulates");
+        source.close();
+      } finally {
+        await groups.kill(sleeper);
+        await groups.kill(writer);
       }
-      // The sleeper has finished writing when all its processes sleep.
-      await waitFor("the sleeper's processes to sleep", 10_000, () => {
-        const states = taskProcessIds(groups.layout, taskAt(once))!.map((pid) => stateOf(pid));
-        return states.length === 3 && states.every((state) => state === "S") ? true : undefined;
-      });
-      const source = new WssSource(defaultHostPaths(), groups.layout, {
-        resetCycles: 1,
-        stableCycles: 0,
-        membwThreshold: undefined,
-      });
-      const tasks = [taskAt(once), taskAt(keeps)];
-      source.sync(tasks);
-      const labels = { task_id: "t" };
-      const first = tasks.map((task) => source.taskMetrics(task, labels, []));
-      assert.equal(
-        taskProcessIds(groups.layout, tasks[0]!)!.length,
-        3,
-        "stress-ng, its vm worker and its child",
-      );
-      assert.ok(value(first[0]!, "task_wss_referenced_bytes")! >= 48 * MiB, "the sleeper touched 48 MiB");
-      assert.ok(value(first[1]!, "task_wss_referenced_bytes")! >= 32 * MiB, "the writer touched 32 MiB");
-      assert.equal(value(first[0]!, "task_working_set_size_bytes"), undefined);
-      // Every iteration was a reset cycle: the bits were cleared after reading.
-      await delay(500);
-      const second = tasks.map((task) => source.taskMetrics(task, labels, []));
-      assert.ok(
-        value(second[0]!, "task_wss_referenced_bytes")! < 8 * MiB,
-        "the sleeper touched nothing since",
-      );
-      assert.ok(
-        value(second[1]!, "task_wss_referenced_bytes")! >= 32 * MiB,
-        "the writer touched its buffer again",
-      );
-      const before = value(first[0]!, "task_wss_measure_overhead_seconds")!;
-      const after = value(second[0]!, "task_wss_measure_overhead_seconds")!;
-      assert.ok(before > 0 && after > before, "overhead accumulates");
-      source.close();
-    } finally {
-      await groups.kill(sleeper);
-      await groups.kill(writer);
-    }
-  });
+    })
+  );
 });
 
 Deno.test("wss: the parameters turn the source on and set it, WCA 1.x names filling in for 2.x ones", () => {
