@@ -6,7 +6,7 @@
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Task } from "../components/interfaces.ts";
-import { getLogger } from "../logging/mod.ts";
+import { getLogger, OnceLog } from "../logging/mod.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
 import type { CgroupLayout } from "../platform/cgroup/mod.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
@@ -37,11 +37,27 @@ export interface SchedTotals {
   readonly numaFaults: Map<number, Map<string, number>>;
 }
 
-/** Reads and sums the sched files of `pids`; processes that exited meanwhile are left out. */
-export function readSchedTotals(paths: HostPaths, pids: readonly number[], keys: RegExp): SchedTotals {
+/**
+ * Reads and sums the sched files of `pids`; processes that exited meanwhile are left out, and so are those
+ * that cannot be read (`onError` is told).
+ */
+export function readSchedTotals(
+  paths: HostPaths,
+  pids: readonly number[],
+  keys: RegExp,
+  onError: (pid: number, error: unknown) => void = (_, error) => {
+    throw error;
+  },
+): SchedTotals {
   const totals: SchedTotals = { values: new Map(), numaFaults: new Map() };
   for (const pid of pids) {
-    const sched = readProcSched(paths, pid, keys);
+    let sched;
+    try {
+      sched = readProcSched(paths, pid, keys);
+    } catch (error) {
+      onError(pid, error);
+      continue;
+    }
     if (sched === undefined) continue;
     for (const [key, value] of sched.values) totals.values.set(key, (totals.values.get(key) ?? 0) + value);
     for (const { node, faults } of sched.numaFaults) {
@@ -76,6 +92,7 @@ export class SchedSource implements MeasurementSource {
   readonly #paths: HostPaths;
   readonly #layout: CgroupLayout;
   readonly #keys: RegExp;
+  readonly #once = new OnceLog(log);
 
   constructor(paths: HostPaths, layout: CgroupLayout, keys: RegExp) {
     this.#paths = paths;
@@ -83,12 +100,20 @@ export class SchedSource implements MeasurementSource {
     this.#keys = keys;
   }
 
-  sync(): void {}
+  sync(tasks: readonly Task[]): void {
+    this.#once.retain(new Set(tasks.map((task) => task.task_id)));
+  }
 
   taskMetrics(task: Task, labels: Labels): Metric[] {
     const pids = taskProcessIds(this.#layout, task);
     if (pids === undefined || pids.length === 0) return [];
-    return schedMetrics(readSchedTotals(this.#paths, pids, this.#keys), labels);
+    const totals = readSchedTotals(this.#paths, pids, this.#keys, (pid, error) => {
+      this.#once.warn(
+        task.task_id,
+        `sched: task ${task.task_id}: process ${pid} left out: ${(error as Error).message}`,
+      );
+    });
+    return schedMetrics(totals, labels);
   }
 
   platformMetrics(): Metric[] {

@@ -11,7 +11,7 @@
 import type { ComponentContext } from "../components/component.ts";
 import type { Task } from "../components/interfaces.ts";
 import { integer, number } from "../config/schema.ts";
-import { getLogger } from "../logging/mod.ts";
+import { getLogger, OnceLog } from "../logging/mod.ts";
 import type { Labels, Metric } from "../metrics/metric.ts";
 import type { CgroupLayout } from "../platform/cgroup/mod.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
@@ -78,6 +78,7 @@ export class WssSource implements MeasurementSource {
   readonly #layout: CgroupLayout;
   readonly #settings: WssSettings;
   readonly #tasks = new Map<string, TaskState>();
+  readonly #once = new OnceLog(log);
   #warnedNoBandwidth = false;
 
   constructor(paths: HostPaths, layout: CgroupLayout, settings: WssSettings) {
@@ -89,6 +90,7 @@ export class WssSource implements MeasurementSource {
   sync(tasks: readonly Task[]): void {
     const listed = new Set(tasks.map((task) => task.task_id));
     for (const id of this.#tasks.keys()) if (!listed.has(id)) this.#tasks.delete(id);
+    this.#once.retain(listed);
   }
 
   taskMetrics(task: Task, labels: Labels, measured: readonly Metric[] = []): Metric[] {
@@ -96,7 +98,17 @@ export class WssSource implements MeasurementSource {
     const pids = taskProcessIds(this.#layout, task);
     if (pids === undefined) return [];
     let referenced = 0;
-    for (const pid of pids) referenced += readSmapsRollup(this.#paths, pid)?.referencedBytes ?? 0;
+    for (const pid of pids) {
+      try {
+        referenced += readSmapsRollup(this.#paths, pid)?.referencedBytes ?? 0;
+      } catch (error) {
+        // e.g. EACCES: a process this agent may not inspect (another user namespace, no CAP_SYS_PTRACE).
+        this.#once.warn(
+          task.task_id,
+          `wss: task ${task.task_id}: process ${pid} left out: ${(error as Error).message}`,
+        );
+      }
+    }
     let state = this.#tasks.get(task.task_id);
     if (state === undefined) {
       state = { stability: new WssStability(this.#settings), overheadSeconds: 0 };
@@ -112,7 +124,17 @@ export class WssSource implements MeasurementSource {
     }
     const step = state.stability.step(referenced, membw);
     if (step.reset) {
-      for (const pid of pids) clearRefs(this.#paths, pid);
+      for (const pid of pids) {
+        try {
+          clearRefs(this.#paths, pid);
+        } catch (error) {
+          this.#once.warn(
+            task.task_id,
+            `wss: task ${task.task_id}: process ${pid} not reset: ${(error as Error).message}`,
+            "reset",
+          );
+        }
+      }
       log.debug(`wss: task ${task.task_id}: referenced bits of ${pids.length} process(es) cleared`);
     }
     state.overheadSeconds += (performance.now() - started) / 1000;

@@ -6,7 +6,10 @@ import assert from "node:assert/strict";
 import type { Metric } from "../../src/metrics/metric.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { readSmapsRollup } from "../../src/platform/procfs/mod.ts";
-import { wssSettings, WssSource } from "../../src/sources/wss.ts";
+import { wssSettings, WssSource, wssSourceFactory } from "../../src/sources/wss.ts";
+import type { HostFacts } from "../../src/sources/facts.ts";
+import { readCgroupLayout } from "../../src/platform/cgroup/mod.ts";
+import { captureLogLines } from "../helpers/log_capture.ts";
 import { taskProcessIds } from "../../src/sources/task_processes.ts";
 import { taskAt, withRealCgroups } from "../helpers/real_cgroups.ts";
 import { delay, descendants, spawnStressNg, waitFor, withCpuLoadLock } from "../helpers/stress.ts";
@@ -97,4 +100,42 @@ Deno.test("wss: the parameters turn the source on and set it, WCA 1.x names fill
     }),
     { resetCycles: 0, stableCycles: 30, membwThreshold: 0.01 },
   );
+});
+
+Deno.test("wss: settings without wss_reset_cycles are named in a warning; no bandwidth counter is said once", async () => {
+  const context = { hostPaths: defaultHostPaths() };
+  const facts = { layout: readCgroupLayout(defaultHostPaths()) } as HostFacts;
+  const { result, lines } = await captureLogLines(() =>
+    Promise.resolve(wssSourceFactory({ wss_stable_cycles: 5, wss_membw_threshold: 0.01 }, context, facts))
+  );
+  assert.equal(result, undefined);
+  assert.ok(
+    lines.some((line) =>
+      line.endsWith(
+        "wss: wss_stable_cycles, wss_membw_threshold set without wss_reset_cycles, which turns the " +
+          "measurement on; ignored",
+      )
+    ),
+    lines.join("\n"),
+  );
+  await withRealCgroups(["cpuacct"], 1, async (groups) => {
+    const sleeper = groups.spawnIn(groups.paths[0]!);
+    try {
+      const source = (await wssSourceFactory(
+        { wss_reset_cycles: 0, wss_stable_cycles: 2, wss_membw_threshold: 0.01 },
+        context,
+        { ...facts, layout: groups.layout },
+      ))!;
+      const task = taskAt(groups.paths[0]!);
+      const warned = await captureLogLines(() => {
+        for (let i = 0; i < 3; i++) source.taskMetrics(task, {}, []);
+        return Promise.resolve();
+      });
+      const notes = warned.lines.filter((line) => line.includes("needs task_mem_bandwidth_bytes"));
+      assert.equal(notes.length, 1, "one warning, not one per task and iteration");
+      source.close();
+    } finally {
+      await groups.kill(sleeper);
+    }
+  });
 });
