@@ -23,12 +23,21 @@ Deno.test("wss: referenced bytes of a task's processes, cleared every reset cycl
   await withCpuLoadLock(() =>
     withRealCgroups(["cpuacct"], 2, async (groups) => {
       const [once, keeps] = groups.paths as [string, string];
-      const vm = (
-        bytes: string,
-        mode: string[],
-      ) => ["stress-ng", "--vm", "1", "--vm-bytes", bytes, ...mode, "-q"];
-      const sleeper = groups.spawnIn(once, vm("48M", ["--vm-hang", "0", "--vm-method", "write64"]));
-      const writer = groups.spawnIn(keeps, vm("32M", ["--vm-keep", "--vm-method", "write64"]));
+      const vm = (path: string, bytes: string, mode: string[]) =>
+        spawnStressNg(
+          groups,
+          path,
+          "--vm",
+          "1",
+          "--vm-bytes",
+          bytes,
+          "--vm-method",
+          "write64",
+          ...mode,
+          "-q",
+        );
+      const sleeper = vm(once, "48M", ["--vm-hang", "0"]);
+      const writer = vm(keeps, "32M", ["--vm-keep"]);
       try {
         // Wait until each worker has touched its memory (its Rss holds the buffer).
         for (const [child, bytes] of [[sleeper, 48 * MiB], [writer, 32 * MiB]] as const) {
