@@ -69,22 +69,46 @@ export function readSchedTotals(
   return totals;
 }
 
-/** The totals as metrics with the task's labels. Pure. */
-export function schedMetrics(totals: SchedTotals, labels: Labels): Metric[] {
+/** A series' labels: the task's and its own. */
+export type SeriesLabelsOf = (labels: Labels, own: Readonly<Record<string, string>>) => Labels;
+
+/**
+ * The totals as metrics with the task's labels. `labelsOf` makes a series' labels (a caller may keep
+ * them between iterations so encoders reuse their text). Pure.
+ */
+export function schedMetrics(
+  totals: SchedTotals,
+  labels: Labels,
+  labelsOf: SeriesLabelsOf = (task, own) => ({ ...task, ...own }),
+): Metric[] {
   const out: Metric[] = [];
   for (const [key, value] of totals.values) {
-    out.push({ name: "task_sched_stat", value, labels: { ...labels, key } });
+    out.push({ name: "task_sched_stat", value, labels: labelsOf(labels, { key }) });
   }
   for (const [node, byType] of totals.numaFaults) {
     for (const [fault_type, value] of byType) {
-      out.push({
-        name: "task_sched_stat_numa_faults",
-        value,
-        labels: { ...labels, numa_node: String(node), fault_type },
-      });
+      const own = { numa_node: String(node), fault_type };
+      out.push({ name: "task_sched_stat_numa_faults", value, labels: labelsOf(labels, own) });
     }
   }
   return out;
+}
+
+/**
+ * Frozen series labels kept per task labels object (the runner keeps a task's labels between
+ * iterations); they go with it when the runner drops it.
+ */
+class SeriesLabels {
+  readonly #byTask = new WeakMap<Labels, Map<string, Labels>>();
+
+  of: SeriesLabelsOf = (labels, own) => {
+    let series = this.#byTask.get(labels);
+    if (series === undefined) this.#byTask.set(labels, series = new Map());
+    const key = Object.entries(own).join("\n");
+    let made = series.get(key);
+    if (made === undefined) series.set(key, made = Object.freeze({ ...labels, ...own }));
+    return made;
+  };
 }
 
 export class SchedSource implements MeasurementSource {
@@ -93,6 +117,7 @@ export class SchedSource implements MeasurementSource {
   readonly #layout: CgroupLayout;
   readonly #keys: RegExp;
   readonly #once = new OnceLog(log);
+  readonly #labels = new SeriesLabels();
 
   constructor(paths: HostPaths, layout: CgroupLayout, keys: RegExp) {
     this.#paths = paths;
@@ -113,7 +138,7 @@ export class SchedSource implements MeasurementSource {
         `sched: task ${task.task_id}: process ${pid} left out: ${(error as Error).message}`,
       );
     });
-    return schedMetrics(totals, labels);
+    return schedMetrics(totals, labels, this.#labels.of);
   }
 
   platformMetrics(): Metric[] {
