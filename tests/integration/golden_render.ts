@@ -15,6 +15,7 @@ import { hostPathsUnder } from "../../src/platform/host_paths.ts";
 import { groupNameFor } from "../../src/platform/resctrl/mod.ts";
 import { MeasurementRunner } from "../../src/runners/measurement/runner.ts";
 import type { MeasurementSourceFactory } from "../../src/sources/contract.ts";
+import { memoryTopologySourceFactory } from "../../src/sources/memory_topology.ts";
 import { type RdtParams, rdtSourceFactory } from "../../src/sources/rdt.ts";
 import { HTTPMetricsStorage } from "../../src/storages/http_storage.ts";
 import { resctrlHost, type ResctrlScenario } from "../helpers/resctrl_model.ts";
@@ -23,9 +24,18 @@ const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 export const GOLDEN_DIR = `${FIXTURES}golden/`;
 
 /** Each scenario: the host tree, the tasks (cgroup names) of the fixed configuration, RDT or not. */
-export const GOLDEN_SCENARIOS: Readonly<
-  Record<string, { tasks: string[]; rdt?: ResctrlScenario; host?: string }>
-> = {
+export interface GoldenScenario {
+  /** Task cgroups of the StaticNode. */
+  readonly tasks: string[];
+  /** A resctrl model laid over its base host (tests/helpers/resctrl_model.ts). */
+  readonly rdt?: ResctrlScenario;
+  /** A host tree whose sys/firmware is laid over `host`, measured with gather_hw_mm_topology. */
+  readonly memoryModules?: string;
+  readonly host?: string;
+}
+
+/** Each scenario: the host tree, the tasks (cgroup names) of the fixed configuration, RDT or not. */
+export const GOLDEN_SCENARIOS: Readonly<Record<string, GoldenScenario>> = {
   v1_split: { tasks: ["task1", "task2"] },
   v1_comounted: { tasks: ["task1", "docker/3f1c9a7e5b2d"] },
   v2_unified: {
@@ -35,6 +45,8 @@ export const GOLDEN_SCENARIOS: Readonly<
   rdt_intel_2s_cdp: { tasks: ["task1", "docker/3f1c9a7e5b2d"], rdt: "intel_2s_cdp" },
   rdt_intel_1s_mba_mbps: { tasks: ["task1", "task2"], rdt: "intel_1s_mba_mbps" },
   rdt_amd_epyc_2s: { tasks: ["task1"], rdt: "amd_epyc_2s" },
+  // gather_hw_mm_topology: the SMBIOS memory devices laid over a 2-socket Xeon host.
+  memory_modules_v1_comounted: { tasks: ["task1"], host: "v1_comounted", memoryModules: "smbios_clx_optane" },
 };
 
 /** Families whose values differ from run to run, by what they hold. */
@@ -74,12 +86,30 @@ function setCounters(
   });
 }
 
+/** A temporary copy of a host tree with another fixture's `sys/firmware` laid over it. */
+async function overlaidHost(host: string, modules: string) {
+  const dir = await Deno.makeTempDir({ prefix: `wca_golden_${host}_` });
+  for (const from of [`${FIXTURES}hosts/${host}`, `${FIXTURES}hosts/${modules}`]) {
+    const out = await new Deno.Command("cp", { args: ["-r", `${from}/.`, dir] }).output();
+    if (!out.success) throw new Error(`cp ${from}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return {
+    paths: hostPathsUnder(dir),
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
 /** Two iterations of the fixed configuration on the scenario's host; the /metrics text, normalised. */
 export async function renderGolden(scenario: string): Promise<string> {
   const spec = GOLDEN_SCENARIOS[scenario];
   if (spec === undefined) throw new Error(`unknown scenario ${scenario}`);
   await using rdtHost = spec.rdt === undefined ? undefined : await resctrlHost(spec.rdt);
-  const hostPaths = rdtHost?.paths ?? hostPathsUnder(`${FIXTURES}hosts/${scenario}`);
+  await using overlay = spec.memoryModules === undefined
+    ? undefined
+    : await overlaidHost(spec.host!, spec.memoryModules);
+  const hostPaths = rdtHost?.paths ?? overlay?.paths ?? hostPathsUnder(`${FIXTURES}hosts/${scenario}`);
   const context: ComponentContext = { hostPaths };
   const storage = new HTTPMetricsStorage({}, undefined, { port: 0 });
   const node = new StaticNode(
@@ -94,9 +124,14 @@ export async function renderGolden(scenario: string): Promise<string> {
     ? []
     : [rdtSourceFactory({ directories: rdtHost.model })];
   const runner = new MeasurementRunner(
-    MeasurementRunner.schema.parse({ node, metrics_storage: storage, extra_labels: { env: "golden" } }),
+    MeasurementRunner.schema.parse({
+      node,
+      metrics_storage: storage,
+      extra_labels: { env: "golden" },
+      gather_hw_mm_topology: overlay !== undefined,
+    }),
     context,
-    factories,
+    overlay === undefined ? factories : [memoryTopologySourceFactory],
   );
   try {
     const facts = await runner.start();
