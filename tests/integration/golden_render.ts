@@ -57,6 +57,7 @@ const VOLATILE: Readonly<Record<string, string>> = {
   wca_duration_seconds: "<duration>",
   wca_duration_seconds_avg: "<duration>",
   wca_mem_usage_bytes: "<bytes>",
+  task_wss_measure_overhead_seconds: "<duration>",
 };
 
 /** The text with volatile sample values replaced; every other byte is kept. */
