@@ -12,7 +12,7 @@ import { readCgroupLayout } from "../../src/platform/cgroup/mod.ts";
 import { captureLogLines } from "../helpers/log_capture.ts";
 import { taskProcessIds } from "../../src/sources/task_processes.ts";
 import { taskAt, withRealCgroups } from "../helpers/real_cgroups.ts";
-import { delay, descendants, spawnStressNg, waitFor, withCpuLoadLock } from "../helpers/stress.ts";
+import { descendants, spawnStressNg, waitFor, withCpuLoadLock } from "../helpers/stress.ts";
 
 const MiB = 1024 * 1024;
 const stateOf = (pid: number) => /^\d+ \(.*\) (\S) /.exec(Deno.readTextFileSync(`/proc/${pid}/stat`))?.[1];
@@ -71,7 +71,13 @@ Deno.test("wss: referenced bytes of a task's processes, cleared every reset cycl
         assert.ok(value(first[1]!, "task_wss_referenced_bytes")! >= 32 * MiB, "the writer touched 32 MiB");
         assert.equal(value(first[0]!, "task_working_set_size_bytes"), undefined);
         // Every iteration was a reset cycle: the bits were cleared after reading.
-        await delay(500);
+        // The writer touches its buffer again (how soon depends on how busy the machine is).
+        await waitFor("the writer to touch its buffer again", 20_000, () => {
+          const referenced = descendants(writer.pid).map((pid) =>
+            readSmapsRollup(defaultHostPaths(), pid)?.referencedBytes ?? 0
+          );
+          return referenced.some((r) => r >= 32 * MiB) ? true : undefined;
+        });
         const second = tasks.map((task) => source.taskMetrics(task, labels, []));
         assert.ok(
           value(second[0]!, "task_wss_referenced_bytes")! < 8 * MiB,
