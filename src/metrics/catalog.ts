@@ -10,7 +10,9 @@
 import { ALLOCATIONS_CATALOG } from "./catalog_allocations.ts";
 import { type Catalog, type CatalogEntry, entry, INTERNAL } from "./catalog_entry.ts";
 import { DETECTION_CATALOG, NUMA_ALLOCATOR_CATALOG } from "./catalog_detection.ts";
+import { MEMORY_TOPOLOGY_CATALOG } from "./catalog_memory_topology.ts";
 import { PERF_CATALOG } from "./catalog_perf.ts";
+import { PROCESSES_CATALOG } from "./catalog_processes.ts";
 import { RDT_CATALOG } from "./catalog_rdt.ts";
 import { UNCORE_CATALOG } from "./catalog_uncore.ts";
 import type { Metric } from "./metric.ts";
@@ -304,6 +306,8 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   ...PERF_CATALOG,
   ...UNCORE_CATALOG,
   ...RDT_CATALOG,
+  ...PROCESSES_CATALOG,
+  ...MEMORY_TOPOLOGY_CATALOG,
   ...DETECTION_CATALOG,
   ...NUMA_ALLOCATOR_CATALOG,
   ...ALLOCATIONS_CATALOG,

@@ -177,6 +177,15 @@ export const WCA_DIFFERENCES: Readonly<Record<string, Difference>> = Object.free
     what: "Mesos `mem` (and `disk`) multiplied by 2^20",
     why: "Mesos counts them in MB of 2^20 bytes; WCA multiplied by 10^6, 4.6 % short",
   },
+  task_wss_referenced_bytes: {
+    what: "read from `/proc/PID/smaps_rollup`, kB as 1024 bytes; stable when growth is at most the threshold",
+    why: "one line per process instead of every mapping; WCA multiplied kB by 1000, and under its " +
+      "'less than' an idle task never became stable; without RDT memory bandwidth it is still measured",
+  },
+  platform_dimm_speed_bytes_per_second: {
+    what: "the RAM modules' configured speed times data width, summed, from SMBIOS type 17 in sysfs",
+    why: "the kernel's own copy of the firmware table replaces `lshw`/`dmidecode` (no subprocess as root)",
+  },
   allocation_cpu_quota: {
     what: "the share the kernel holds: a quota under 1000 µs gets a longer period instead of a larger quota",
     why: "WCA raised such a quota to 1000 µs (0.25 of 2 CPUs at 1000 µs became a whole CPU)",

@@ -28,7 +28,7 @@ import { isVmstatEventCount, zoneinfoPattern } from "../platform/procfs/mod.ts";
 import { matchAtStart } from "../platform/regexp.ts";
 
 /** true, false, or a pattern that `compile` accepts (its error message becomes the config error). */
-function boolOrPattern(compile: (pattern: string) => RegExp) {
+export function boolOrPattern(compile: (pattern: string) => RegExp) {
   return z.union([boolean(), text(4096)], { error: "expected true, false or a regular expression" })
     .superRefine((value, ctx) => {
       if (typeof value !== "string") return;

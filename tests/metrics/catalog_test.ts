@@ -103,6 +103,20 @@ const EXPECTED_UNCORE: string[] = [];
 /** Intel RDT (resctrl) monitoring. */
 const EXPECTED_RDT: string[] = [];
 
+/** WCA 2.x's working set size, scheduler statistics (per task process) and memory modules. */
+const EXPECTED_WCA2_FAMILIES = [
+  "task_wss_referenced_bytes",
+  "task_working_set_size_bytes",
+  "task_wss_measure_overhead_seconds",
+  "task_sched_stat",
+  "task_sched_stat_numa_faults",
+  "platform_dimm_count",
+  "platform_dimm_total_size_bytes",
+  "platform_dimm_speed_bytes_per_second",
+  "platform_mem_mode_size_bytes",
+  "platform_capacity_per_nvdimm_bytes",
+];
+
 /** Anomalies and the NUMAAllocator's own metrics: WCA's names, outside the task_/platform_ families. */
 const EXPECTED_DETECTION = [
   "anomaly",
@@ -129,6 +143,7 @@ Deno.test("catalog: holds exactly the WCA names, each well-formed and described"
       ...EXPECTED_PERF,
       ...EXPECTED_UNCORE,
       ...EXPECTED_RDT,
+      ...EXPECTED_WCA2_FAMILIES,
       ...EXPECTED_DETECTION,
       ...EXPECTED_ALLOCATIONS,
     ]

@@ -25,3 +25,5 @@ export {
   readMaxOpenFiles,
   readPerfAccess,
 } from "./perf_access.ts";
+export { clearRefs, parseSmapsRollup, readSmapsRollup, type SmapsRollup } from "./smaps_rollup.ts";
+export { type NumaFaults, parseProcSched, type ProcSched, readProcSched } from "./proc_sched.ts";
