@@ -101,7 +101,8 @@ export const WCA_FAMILIES: Readonly<Record<string, MetricType>> = Object.freeze(
   wca_duration_seconds_avg: G,
   // WCA 2.x measurement options (vmstat, zoneinfo, uncore scaling, sched, wss, gather_hw_mm_topology)
   task_working_set_size_bytes: G,
-  task_wss_measure_overhead_seconds: G,
+  // WCA added its overhead up (overhead_seconds += …): a running total, so a counter.
+  task_wss_measure_overhead_seconds: C,
   task_sched_stat: C,
   task_sched_stat_numa_faults: C,
   platform_dimm_speed_bytes_per_second: G,
