@@ -1,0 +1,135 @@
+/**
+ * Who may hold a connection to BoundedHttpServer. Two limits: connections per peer address and
+ * connections in all. When a new connection would pass a limit, the oldest connection within that
+ * limit's scope that is waiting for a request head (new, or kept alive between requests) is shed to make
+ * room, so clients that trickle their heads or never send one cannot lock out a scraper that sends its
+ * head at once. Only when every connection in scope is busy with a request is the newcomer refused.
+ */
+
+export type ConnectionLimit = "max_connections" | "max_connections_per_address";
+
+/** What happened to a new connection. */
+export type Admission<C> =
+  | { readonly admitted: true; readonly limit?: undefined; readonly shed?: undefined }
+  | { readonly admitted: true; readonly limit: ConnectionLimit; readonly shed: C }
+  | { readonly admitted: false; readonly limit: ConnectionLimit; readonly shed?: undefined };
+
+/** Connections dropped by each limit, by how: `oldestWaiting` shed to admit a newcomer, `refused` newcomers. */
+export interface DroppedConnections {
+  readonly oldestWaiting: Readonly<Record<ConnectionLimit, number>>;
+  readonly refused: Readonly<Record<ConnectionLimit, number>>;
+}
+
+/**
+ * The key a peer is counted by: its IPv4 address, or the /64 prefix of an IPv6 address (a host is
+ * usually given a whole /64, so counting single IPv6 addresses would bound nothing). An IPv4-mapped
+ * IPv6 address (a dual-stack listener) counts as its IPv4 address.
+ */
+export function peerKey(hostname: string): string {
+  const address = hostname.replace(/^\[|\]$/g, "").replace(/%.*$/, "").toLowerCase();
+  if (!address.includes(":")) return address;
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail] = address.split("::");
+  const front = head === "" ? [] : head.split(":");
+  const back = tail === undefined || tail === "" ? [] : tail.split(":");
+  const missing = Math.max(0, 8 - front.length - back.length);
+  const groups = tail === undefined ? front : [...front, ...Array(missing).fill("0"), ...back];
+  const prefix = groups.slice(0, 4).map((group) => (parseInt(group, 16) || 0).toString(16));
+  while (prefix.length < 4) prefix.push("0");
+  return `${prefix.join(":")}::/64`;
+}
+
+function zeroes(): Record<ConnectionLimit, number> {
+  return { max_connections: 0, max_connections_per_address: 0 };
+}
+
+/** The open connections, by peer, with those waiting for a head in the order they began to wait. */
+export class ConnectionTable<C> {
+  readonly #maxConnections: number;
+  readonly #maxPerAddress: number;
+  readonly #peer = new Map<C, string>();
+  readonly #perPeer = new Map<string, number>();
+  /** Insertion-ordered: the first is the one that has waited longest. */
+  readonly #waiting = new Set<C>();
+  readonly #waitingPerPeer = new Map<string, Set<C>>();
+  readonly #oldestWaiting = zeroes();
+  readonly #refused = zeroes();
+
+  constructor(limits: { maxConnections: number; maxConnectionsPerAddress: number }) {
+    this.#maxConnections = limits.maxConnections;
+    this.#maxPerAddress = limits.maxConnectionsPerAddress;
+  }
+
+  get size(): number {
+    return this.#peer.size;
+  }
+
+  get dropped(): DroppedConnections {
+    return { oldestWaiting: { ...this.#oldestWaiting }, refused: { ...this.#refused } };
+  }
+
+  connections(): IterableIterator<C> {
+    return this.#peer.keys();
+  }
+
+  /**
+   * Admits `conn` from peer `key` as waiting for its head, shedding the oldest waiting connection of a
+   * full scope (the caller closes it), or refuses it when every connection in that scope is busy.
+   */
+  admit(conn: C, key: string): Admission<C> {
+    let admission: Admission<C> = { admitted: true };
+    if ((this.#perPeer.get(key) ?? 0) >= this.#maxPerAddress) {
+      admission = this.#makeRoom("max_connections_per_address", this.#waitingPerPeer.get(key));
+    } else if (this.#peer.size >= this.#maxConnections) {
+      admission = this.#makeRoom("max_connections", this.#waiting);
+    }
+    if (!admission.admitted) return admission;
+    this.#peer.set(conn, key);
+    this.#perPeer.set(key, (this.#perPeer.get(key) ?? 0) + 1);
+    this.waiting(conn);
+    return admission;
+  }
+
+  /** `conn` waits for a (next) request head from now on: it becomes the youngest to shed. */
+  waiting(conn: C): void {
+    const key = this.#peer.get(conn);
+    if (key === undefined) return;
+    this.busy(conn);
+    this.#waiting.add(conn);
+    let waiting = this.#waitingPerPeer.get(key);
+    if (!waiting) this.#waitingPerPeer.set(key, waiting = new Set());
+    waiting.add(conn);
+  }
+
+  /** `conn` has sent a whole head: it is served, not shed. */
+  busy(conn: C): void {
+    const key = this.#peer.get(conn);
+    if (key === undefined || !this.#waiting.delete(conn)) return;
+    const waiting = this.#waitingPerPeer.get(key)!;
+    waiting.delete(conn);
+    if (waiting.size === 0) this.#waitingPerPeer.delete(key);
+  }
+
+  /** Forgets `conn`; safe to call again for a connection already removed or shed. */
+  remove(conn: C): void {
+    const key = this.#peer.get(conn);
+    if (key === undefined) return;
+    this.busy(conn);
+    this.#peer.delete(conn);
+    const count = this.#perPeer.get(key)! - 1;
+    if (count === 0) this.#perPeer.delete(key);
+    else this.#perPeer.set(key, count);
+  }
+
+  #makeRoom(limit: ConnectionLimit, waiting: Set<C> | undefined): Admission<C> {
+    const oldest = waiting?.values().next().value;
+    if (oldest === undefined) {
+      this.#refused[limit]++;
+      return { admitted: false, limit };
+    }
+    this.remove(oldest);
+    this.#oldestWaiting[limit]++;
+    return { admitted: true, limit, shed: oldest };
+  }
+}
