@@ -1,9 +1,12 @@
 /**
- * Who may hold a connection to BoundedHttpServer. Two limits: connections per peer address and
- * connections in all. When a new connection would pass a limit, the oldest connection within that
- * limit's scope that is waiting for a request head (new, or kept alive between requests) is shed to make
- * room, so clients that trickle their heads or never send one cannot lock out a scraper that sends its
- * head at once. Only when every connection in scope is busy with a request is the newcomer refused.
+ * Who may hold a connection to BoundedHttpServer. Two limits: connections per peer address, and
+ * connections in all. A peer at its limit is refused further connections: that costs the server a
+ * 503 and a close, where admitting them would cost a read, a buffer and a timer each, all kept until the
+ * connection ends (a reconnecting flood made RSS grow by more than 20 MiB that way). When the server is
+ * full, the oldest connection that is waiting for a request head (new, or kept alive between requests)
+ * is shed to admit the newcomer, so many addresses that trickle their heads or send none cannot lock
+ * out a scraper that sends its head at once; only when every connection is busy with a request is the
+ * newcomer refused.
  */
 
 export type ConnectionLimit = "max_connections" | "max_connections_per_address";
@@ -11,7 +14,7 @@ export type ConnectionLimit = "max_connections" | "max_connections_per_address";
 /** What happened to a new connection. */
 export type Admission<C> =
   | { readonly admitted: true; readonly limit?: undefined; readonly shed?: undefined }
-  | { readonly admitted: true; readonly limit: ConnectionLimit; readonly shed: C }
+  | { readonly admitted: true; readonly limit: "max_connections"; readonly shed: C }
   | { readonly admitted: false; readonly limit: ConnectionLimit; readonly shed?: undefined };
 
 /** Connections dropped by each limit, by how: `oldestWaiting` shed to admit a newcomer, `refused` newcomers. */
@@ -52,7 +55,6 @@ export class ConnectionTable<C> {
   readonly #perPeer = new Map<string, number>();
   /** Insertion-ordered: the first is the one that has waited longest. */
   readonly #waiting = new Set<C>();
-  readonly #waitingPerPeer = new Map<string, Set<C>>();
   readonly #oldestWaiting = zeroes();
   readonly #refused = zeroes();
 
@@ -74,17 +76,26 @@ export class ConnectionTable<C> {
   }
 
   /**
-   * Admits `conn` from peer `key` as waiting for its head, shedding the oldest waiting connection of a
-   * full scope (the caller closes it), or refuses it when every connection in that scope is busy.
+   * Admits `conn` from peer `key` as waiting for its head; refuses it when its peer is at the per-address
+   * limit; when the server is full, sheds the oldest waiting connection for it (the caller closes that
+   * one) or, with none waiting, refuses it.
    */
   admit(conn: C, key: string): Admission<C> {
-    let admission: Admission<C> = { admitted: true };
     if ((this.#perPeer.get(key) ?? 0) >= this.#maxPerAddress) {
-      admission = this.#makeRoom("max_connections_per_address", this.#waitingPerPeer.get(key));
-    } else if (this.#peer.size >= this.#maxConnections) {
-      admission = this.#makeRoom("max_connections", this.#waiting);
+      this.#refused.max_connections_per_address++;
+      return { admitted: false, limit: "max_connections_per_address" };
     }
-    if (!admission.admitted) return admission;
+    let admission: Admission<C> = { admitted: true };
+    if (this.#peer.size >= this.#maxConnections) {
+      const oldest = this.#waiting.values().next().value;
+      if (oldest === undefined) {
+        this.#refused.max_connections++;
+        return { admitted: false, limit: "max_connections" };
+      }
+      this.remove(oldest);
+      this.#oldestWaiting.max_connections++;
+      admission = { admitted: true, limit: "max_connections", shed: oldest };
+    }
     this.#peer.set(conn, key);
     this.#perPeer.set(key, (this.#perPeer.get(key) ?? 0) + 1);
     this.waiting(conn);
@@ -93,22 +104,14 @@ export class ConnectionTable<C> {
 
   /** `conn` waits for a (next) request head from now on: it becomes the youngest to shed. */
   waiting(conn: C): void {
-    const key = this.#peer.get(conn);
-    if (key === undefined) return;
-    this.busy(conn);
+    if (!this.#peer.has(conn)) return;
+    this.#waiting.delete(conn);
     this.#waiting.add(conn);
-    let waiting = this.#waitingPerPeer.get(key);
-    if (!waiting) this.#waitingPerPeer.set(key, waiting = new Set());
-    waiting.add(conn);
   }
 
   /** `conn` has sent a whole head: it is served, not shed. */
   busy(conn: C): void {
-    const key = this.#peer.get(conn);
-    if (key === undefined || !this.#waiting.delete(conn)) return;
-    const waiting = this.#waitingPerPeer.get(key)!;
-    waiting.delete(conn);
-    if (waiting.size === 0) this.#waitingPerPeer.delete(key);
+    this.#waiting.delete(conn);
   }
 
   /** Forgets `conn`; safe to call again for a connection already removed or shed. */
@@ -120,16 +123,5 @@ export class ConnectionTable<C> {
     const count = this.#perPeer.get(key)! - 1;
     if (count === 0) this.#perPeer.delete(key);
     else this.#perPeer.set(key, count);
-  }
-
-  #makeRoom(limit: ConnectionLimit, waiting: Set<C> | undefined): Admission<C> {
-    const oldest = waiting?.values().next().value;
-    if (oldest === undefined) {
-      this.#refused[limit]++;
-      return { admitted: false, limit };
-    }
-    this.remove(oldest);
-    this.#oldestWaiting[limit]++;
-    return { admitted: true, limit, shed: oldest };
   }
 }

@@ -3,10 +3,10 @@
  * request head within `headerTimeout` of connecting (or of its first byte on a kept-alive connection), a
  * kept-alive connection may idle `idleTimeout` between requests and a response must be taken within
  * `idleTimeout`; heads are at most 8 KiB and request bodies are not read (the connection closes after
- * the answer). One peer address holds at most `maxConnectionsPerAddress` connections and all together
- * at most `maxConnections`: at either limit the oldest connection still waiting for a request head is
- * closed to admit the newcomer (http_admission.ts), and only when all are busy is the newcomer answered
- * 503. Deno.serve offers none of these limits (silent connections stay open for ever), and node:http in
+ * the answer). One peer address holds at most `maxConnectionsPerAddress` connections (more get 503),
+ * and all together at most `maxConnections`: when full, the oldest connection still waiting for a
+ * request head is closed to admit the newcomer, and only when all are busy is it answered 503
+ * (http_admission.ts). Deno.serve offers none of these limits (silent connections stay open for ever), and node:http in
  * Deno ignores headersTimeout (measured with Deno 2.9).
  */
 import { FailureStreak, type StreakLog } from "../logging/streak.ts";
@@ -192,13 +192,16 @@ export class BoundedHttpServer {
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
+      // Accept resolves at once while connections queue, so without a turn of the event loop here a
+      // flood of connects would starve the reads of the connections already admitted (a scrape's too).
+      await new Promise((resolve) => setImmediate(resolve));
       const peer = peerOf(conn);
       const admission = this.#table.admit(conn, peer);
       if (admission.limit === undefined) {
         if (this.#now() - this.#lastDrop >= DROP_STREAK_QUIET_MS) this.#drops.succeed();
       } else {
         this.#lastDrop = this.#now();
-        this.#drops.fail(this.#dropMessage(admission.limit, peer), "connection limits");
+        this.#drops.fail(this.#dropMessage(admission, peer), "connection limits");
       }
       if (!admission.admitted) {
         await this.#refuse(conn); // one at a time: refused sockets must not pile up either
@@ -214,13 +217,17 @@ export class BoundedHttpServer {
     }
   }
 
-  #dropMessage(limit: ConnectionLimit, peer: string): string {
-    const reached = limit === "max_connections_per_address"
-      ? `${peer} holds ${this.#limits.maxConnectionsPerAddress} connections (max_connections_per_address)`
-      : `${this.#limits.maxConnections} connections are open (max_connections)`;
-    return `dropping connections: ${reached}; the oldest one still waiting for a request head is closed ` +
-      `for each new one (the new one gets 503 if none is waiting); counted in ` +
-      `wca_http_connections_dropped_total`;
+  /** The line that starts a streak of dropped connections: what happened to the first one. */
+  #dropMessage(admission: { admitted: boolean; limit: ConnectionLimit }, peer: string): string {
+    const counted = "; counted in wca_http_connections_dropped_total";
+    if (admission.limit === "max_connections_per_address") {
+      return `refusing connections from ${peer} with 503: it holds ${this.#limits.maxConnectionsPerAddress} ` +
+        `(max_connections_per_address)${counted}`;
+    }
+    const open = `${this.#limits.maxConnections} connections are open (max_connections)`;
+    return admission.admitted
+      ? `${open}: closing the oldest one still waiting for a request head for each new one${counted}`
+      : `${open}, all busy with requests: refusing new ones with 503${counted}`;
   }
 
   /** 503 and close, without reading. */
