@@ -51,6 +51,8 @@ export type HttpHandler = (head: RequestHead) => HttpResponse | Promise<HttpResp
 export type HttpServerLog = StreakLog;
 
 export interface HttpServerOptions {
+  /** The metric that counts dropped connections (`dropped`), named in the log line when there is one. */
+  readonly droppedMetric?: string;
   /** Milliseconds clock, for tests of the drop streak. */
   readonly now?: () => number;
 }
@@ -120,6 +122,7 @@ export class BoundedHttpServer {
   readonly #table: ConnectionTable<Deno.Conn>;
   readonly #drops: FailureStreak;
   readonly #now: () => number;
+  readonly #droppedMetric: string | undefined;
   readonly #serving = new Set<Promise<void>>();
   readonly #accepting: Promise<void>;
   #lastDrop = -Infinity;
@@ -138,6 +141,7 @@ export class BoundedHttpServer {
     this.#handler = handler;
     this.#log = log;
     this.#now = options.now ?? Date.now;
+    this.#droppedMetric = options.droppedMetric;
     this.#table = new ConnectionTable(limits);
     const { hostname, port } = this.#listener.addr;
     this.#drops = new FailureStreak(
@@ -219,7 +223,7 @@ export class BoundedHttpServer {
 
   /** The line that starts a streak of dropped connections: what happened to the first one. */
   #dropMessage(admission: { admitted: boolean; limit: ConnectionLimit }, peer: string): string {
-    const counted = "; counted in wca_http_connections_dropped_total";
+    const counted = this.#droppedMetric ? `; counted in ${this.#droppedMetric}` : "";
     if (admission.limit === "max_connections_per_address") {
       return `refusing connections from ${peer} with 503: it holds ${this.#limits.maxConnectionsPerAddress} ` +
         `(max_connections_per_address)${counted}`;

@@ -288,6 +288,7 @@ export class HTTPMetricsStorage implements Storage {
         limits,
         (head) => this.#handle(head),
         log,
+        { droppedMetric: "wca_http_connections_dropped_total" },
       );
     } catch (error) {
       throw new ListenError(joinHostPort(host, port), listenFailureReason(error), { cause: error });

@@ -26,7 +26,7 @@ async function withServer(
   limits: Partial<HttpLimits>,
   body: (server: BoundedHttpServer, log: RecordingLog) => Promise<void>,
   handler: HttpHandler = echo,
-  options: HttpServerOptions = {},
+  options: HttpServerOptions = { droppedMetric: "dropped_total" },
 ): Promise<void> {
   const log = new RecordingLog();
   const server = new BoundedHttpServer(
@@ -207,7 +207,7 @@ Deno.test("BoundedHttpServer: at max_connections a newcomer closes the oldest co
     });
     assert.deepEqual(log.warnings, [
       "3 connections are open (max_connections): closing the oldest one still waiting for a request head " +
-      "for each new one; counted in wca_http_connections_dropped_total; repeats are counted, not logged",
+      "for each new one; counted in dropped_total; repeats are counted, not logged",
     ]);
   }));
 
@@ -229,7 +229,7 @@ Deno.test("BoundedHttpServer: one address holds at most max_connections_per_addr
     assert.deepEqual(server.dropped.refused, { max_connections: 0, max_connections_per_address: 1 });
     assert.deepEqual(log.warnings, [
       "refusing connections from 127.0.0.1 with 503: it holds 2 (max_connections_per_address); counted in " +
-      "wca_http_connections_dropped_total; repeats are counted, not logged",
+      "dropped_total; repeats are counted, not logged",
     ]);
   }));
 
