@@ -17,9 +17,9 @@ export type Admission<C> =
   | { readonly admitted: true; readonly limit: "max_connections"; readonly shed: C }
   | { readonly admitted: false; readonly limit: ConnectionLimit; readonly shed?: undefined };
 
-/** Connections dropped by each limit, by how: `oldestWaiting` shed to admit a newcomer, `refused` newcomers. */
+/** Connections dropped: `shed` to admit a newcomer to a full server, newcomers `refused` by each limit. */
 export interface DroppedConnections {
-  readonly oldestWaiting: Readonly<Record<ConnectionLimit, number>>;
+  readonly shed: number;
   readonly refused: Readonly<Record<ConnectionLimit, number>>;
 }
 
@@ -43,10 +43,6 @@ export function peerKey(hostname: string): string {
   return `${prefix.join(":")}::/64`;
 }
 
-function zeroes(): Record<ConnectionLimit, number> {
-  return { max_connections: 0, max_connections_per_address: 0 };
-}
-
 /** The open connections, by peer, with those waiting for a head in the order they began to wait. */
 export class ConnectionTable<C> {
   readonly #maxConnections: number;
@@ -55,8 +51,8 @@ export class ConnectionTable<C> {
   readonly #perPeer = new Map<string, number>();
   /** Insertion-ordered: the first is the one that has waited longest. */
   readonly #waiting = new Set<C>();
-  readonly #oldestWaiting = zeroes();
-  readonly #refused = zeroes();
+  #shed = 0;
+  readonly #refused: Record<ConnectionLimit, number> = { max_connections: 0, max_connections_per_address: 0 };
 
   constructor(limits: { maxConnections: number; maxConnectionsPerAddress: number }) {
     this.#maxConnections = limits.maxConnections;
@@ -68,7 +64,7 @@ export class ConnectionTable<C> {
   }
 
   get dropped(): DroppedConnections {
-    return { oldestWaiting: { ...this.#oldestWaiting }, refused: { ...this.#refused } };
+    return { shed: this.#shed, refused: { ...this.#refused } };
   }
 
   connections(): IterableIterator<C> {
@@ -93,7 +89,7 @@ export class ConnectionTable<C> {
         return { admitted: false, limit: "max_connections" };
       }
       this.remove(oldest);
-      this.#oldestWaiting.max_connections++;
+      this.#shed++;
       admission = { admitted: true, limit: "max_connections", shed: oldest };
     }
     this.#peer.set(conn, key);

@@ -38,6 +38,8 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = Object.freeze({
 export const DROP_STREAK_QUIET_MS = 60_000;
 
 export const MAX_HEAD_BYTES = 8192;
+/** Enough for a scraper's head (Prometheus sends about 300 bytes). */
+const FIRST_READ_BYTES = 1024;
 
 export interface HttpResponse {
   readonly status: number;
@@ -247,7 +249,8 @@ export class BoundedHttpServer {
 
   /** Serves requests on one connection until it closes, idles out or misbehaves. */
   async #serve(conn: Deno.Conn): Promise<void> {
-    const buffer = new Uint8Array(MAX_HEAD_BYTES);
+    // Small until a head needs more: a flood of connections that send little then holds little.
+    let buffer = new Uint8Array(FIRST_READ_BYTES);
     let length = 0;
     let timer = setTimeout(() => closeQuietly(conn), this.#limits.headerTimeout);
     try {
@@ -257,8 +260,13 @@ export class BoundedHttpServer {
         let end = headEnd(buffer, length);
         let scanned = length;
         while (end < 0) {
-          if (length === buffer.length) {
+          if (length === MAX_HEAD_BYTES) {
             return await this.#respondAndClose(conn, plain(431, "Request head larger than 8 KiB\n"));
+          }
+          if (length === buffer.length) {
+            const larger = new Uint8Array(MAX_HEAD_BYTES);
+            larger.set(buffer);
+            buffer = larger;
           }
           const n = await conn.read(buffer.subarray(length));
           if (n === null) return;

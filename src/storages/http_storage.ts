@@ -327,11 +327,11 @@ export class HTTPMetricsStorage implements Storage {
     return this.#server.connections;
   }
 
-  /** wca_http_connections_dropped_total, per limit and what was dropped; all four series, zeroes too. */
+  /** wca_http_connections_dropped_total: shed and refused connections, zeroes too (for rate()). */
   healthMetrics(): Metric[] {
-    const { oldestWaiting, refused } = this.#server.dropped;
+    const { shed, refused } = this.#server.dropped;
     const listen = joinHostPort(this.#server.addr.hostname, this.#server.addr.port);
-    const series = (limit: keyof typeof refused, dropped: string, value: number) =>
+    const series = (limit: string, dropped: string, value: number) =>
       metric("wca_http_connections_dropped_total", value, {
         storage: "HTTPMetricsStorage",
         listen,
@@ -339,9 +339,8 @@ export class HTTPMetricsStorage implements Storage {
         dropped,
       });
     return [
-      series("max_connections", "oldest_waiting", oldestWaiting.max_connections),
+      series("max_connections", "oldest_waiting", shed),
       series("max_connections", "new", refused.max_connections),
-      series("max_connections_per_address", "oldest_waiting", oldestWaiting.max_connections_per_address),
       series("max_connections_per_address", "new", refused.max_connections_per_address),
     ];
   }

@@ -1,17 +1,18 @@
 /**
  * The attacker of slow_clients_test.ts, in a process of its own so that the agent's RSS is measured
- * alone: `connections` sockets from one local address (`from`, e.g. 127.0.0.2) that send a request
+ * alone: `connections` sockets from the local addresses `from` (e.g. ["127.0.0.2"], taken in turn)
+ * that send a request
  * head one byte every `byteMs` milliseconds (a head that never ends within header_timeout) and
  * reconnect as soon as the server closes them. Prints `{"ready":true}` once it has connected
  * `connections` times, and its counts as one JSON line when stdin closes.
- * Usage: deno run -A slow_clients_attacker.ts '{"port":9192,"connections":64,"from":"127.0.0.2","byteMs":100}'
+ * Usage: deno run -A slow_clients_attacker.ts '{"port":9192,"connections":64,"from":["127.0.0.2"],"byteMs":100}'
  */
 import net from "node:net";
 
 interface Options {
   port: number;
   connections: number;
-  from: string;
+  from: string[];
   byteMs: number;
 }
 
@@ -41,9 +42,9 @@ const open = new Map<net.Socket, number>(); // socket → bytes of HEAD sent
 let stopped = false;
 let ready = false;
 
-function connect(): void {
+function connect(localAddress: string): void {
   if (stopped) return;
-  const socket = net.connect({ host: "127.0.0.1", port: options.port, localAddress: options.from });
+  const socket = net.connect({ host: "127.0.0.1", port: options.port, localAddress });
   let failed = false;
   socket.on("connect", () => {
     counts.connects++;
@@ -62,12 +63,12 @@ function connect(): void {
   socket.on("close", () => {
     if (open.delete(socket)) counts.closedByServer++;
     // Reconnect at once, as the attack does; after a failed connect, a breath (ports or fds ran out).
-    if (failed) setTimeout(connect, 10);
-    else setImmediate(connect);
+    if (failed) setTimeout(() => connect(localAddress), 10);
+    else setImmediate(() => connect(localAddress));
   });
 }
 
-for (let i = 0; i < options.connections; i++) connect();
+for (let i = 0; i < options.connections; i++) connect(options.from[i % options.from.length]!);
 
 /** One byte per open socket per tick. */
 const ticker = setInterval(() => {

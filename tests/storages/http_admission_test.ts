@@ -30,7 +30,7 @@ Deno.test("ConnectionTable: a peer at the per-address limit is refused; others a
   table.remove("a1");
   assert.deepEqual(table.admit("a4", "A"), { admitted: true });
   assert.deepEqual(table.dropped, {
-    oldestWaiting: { max_connections: 0, max_connections_per_address: 0 },
+    shed: 0,
     refused: { max_connections: 0, max_connections_per_address: 1 },
   });
 });
@@ -53,7 +53,7 @@ Deno.test("ConnectionTable: when full, the oldest waiting connection of any addr
   assert.deepEqual(table.admit("e2", "E"), { admitted: true });
   assert.equal(table.size, 3);
   assert.deepEqual(table.dropped, {
-    oldestWaiting: { max_connections: 2, max_connections_per_address: 0 },
+    shed: 2,
     refused: { max_connections: 1, max_connections_per_address: 0 },
   });
 });

@@ -37,7 +37,6 @@ Deno.test("HTTPMetricsStorage: connections over max_connections_per_address are 
     assert.deepEqual(dropped(), {
       "max_connections/oldest_waiting": 0,
       "max_connections/new": 0,
-      "max_connections_per_address/oldest_waiting": 0,
       "max_connections_per_address/new": 0,
     });
     const port = storage.address.port;
