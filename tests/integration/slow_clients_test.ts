@@ -114,7 +114,7 @@ const ONE_ADDRESS: Attack[] = [
 /**
  * Eight addresses: 8 × 16 fill max_connections (64), so the oldest waiting connections are shed. Each
  * shed connection was admitted (a read, a buffer, a timer), so this flood costs more memory than one
- * address's refused connections: about 30-40 MiB here (docs/operations.md), printed, not bounded.
+ * address's refused connections: 20-55 MiB here (docs/operations.md), printed, not bounded.
  */
 const EIGHT_ADDRESSES: Attack[] = [{
   connections: 1000,
