@@ -214,6 +214,8 @@ export const WCA_OWN: Readonly<Record<string, string>> = Object.freeze({
   task_io_pressure_some_seconds: "cgroup v2 pressure stall information (PSI), not in WCA",
   task_io_pressure_full_seconds: "cgroup v2 pressure stall information (PSI), not in WCA",
   wca_storage_dropped_metrics_total: "a storage's batches given up (Kafka or HTTP away too long)",
+  wca_http_connections_dropped_total:
+    "connections the HTTP endpoint dropped at a limit (slow or hostile clients)",
   wca_storage_write_errors_total: "a storage's failed writes",
   allocation_cpu_quota_period_seconds:
     "the CFS period a task's quota is per, which wca lengthens for small quotas",

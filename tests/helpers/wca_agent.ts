@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../../.ci/package.ts";
 import { ROOT, ROOT_FLAG } from "./wca_process.ts";
 
-const PERMISSIONS: readonly string[] = ENTRY_POINTS.find((entry) => entry.name === "wca")!.permissions;
+const ENTRY = ENTRY_POINTS.find((entry) => entry.name === "wca")!;
+/** As the packaged agent runs: its permissions and its runtime (V8) flags. */
+const DENO_FLAGS: readonly string[] = [...ENTRY.permissions, ...(ENTRY.runtimeFlags ?? [])];
 /** Deno starts in well under a second here; the deadlines leave room for a loaded CI host. */
 const START_MS = 10_000;
 const EXIT_MS = 10_000;
@@ -20,7 +22,7 @@ export class Agent {
 
   constructor(args: string[]) {
     this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMISSIONS, "src/main.ts", ...ROOT_FLAG, ...args],
+      args: ["run", ...DENO_FLAGS, "src/main.ts", ...ROOT_FLAG, ...args],
       cwd: ROOT,
       env: { NO_COLOR: "1" },
       stdin: "null",
@@ -35,6 +37,11 @@ export class Agent {
       collect(this.#child.stderr, (text) => this.stderr += text),
     ]).then(() => {});
     this.#child.status.then(() => this.#exited = true);
+  }
+
+  /** The agent's process id (for /proc/PID/status). */
+  get pid(): number {
+    return this.#child.pid;
   }
 
   /** Polls `ready` until it holds; fails with the agent's output after `timeoutMs` or if it exits. */
