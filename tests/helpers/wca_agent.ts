@@ -4,8 +4,8 @@ import { ENTRY_POINTS } from "../../.ci/package.ts";
 import { ROOT, ROOT_FLAG } from "./wca_process.ts";
 
 const ENTRY = ENTRY_POINTS.find((entry) => entry.name === "wca")!;
-/** As the packaged agent runs: its permissions and its runtime (V8) flags. */
-const DENO_FLAGS: readonly string[] = [...ENTRY.permissions, ...(ENTRY.runtimeFlags ?? [])];
+/** As the packaged agent runs: its flags from src/cli/permissions.ts (permissions and V8 flags). */
+const DENO_FLAGS: readonly string[] = ENTRY.permissions;
 /** Deno starts in well under a second here; the deadlines leave room for a loaded CI host. */
 const START_MS = 10_000;
 const EXIT_MS = 10_000;
