@@ -11,9 +11,16 @@ import { anomalyMetrics, type AnomalyStatistics } from "../detectors/anomaly_met
 import type { Logger } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { runLoop } from "./loop.ts";
+import { OverrunReport } from "./overrun.ts";
 import { encodeMeasured, type Measured } from "./measurement/measured.ts";
 import type { MeasurementRunner } from "./measurement/runner.ts";
 import { callPlugin, type PluginOutcome } from "./plugin_call.ts";
+
+/** The runner deciding in each step, for the overrun report's recovery line. */
+const RUNNER_OF_STEP: Readonly<Record<string, string>> = {
+  detect: "DetectionRunner",
+  allocate: "AllocationRunner",
+};
 
 export type Decide = (measured: Measured, labels: Record<string, string>) => Promise<void>;
 
@@ -50,14 +57,15 @@ export class DecisionLoop {
     this.#log.info(
       `${this.#step} every ${runner.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
     );
+    const overrun = new OverrunReport(this.#log, RUNNER_OF_STEP[this.#step] ?? this.#step, runner.interval);
     await runLoop({
       interval: runner.interval,
       signal,
       iteration: async () => {
         await this.iterate(facts, labels, decide);
       },
-      onOverrun: (skipped) =>
-        this.#log.warning(`an iteration took longer than the interval; skipped ${skipped}`),
+      onOverrun: (skipped) => overrun.overran(skipped, runner.stepDurations()),
+      onInTime: () => overrun.inTime(),
     });
     return 0;
   }
