@@ -17,7 +17,9 @@ export type Behaviour =
   /** Accepts the request and never answers. */
   | { kind: "hang" }
   /** Sends the headers and part of the body, then nothing. */
-  | { kind: "stall"; body: unknown };
+  | { kind: "stall"; body: unknown }
+  /** Sends the headers, then the body one byte a second. */
+  | { kind: "trickle"; body: unknown };
 
 export interface SeenRequest {
   method: string;
@@ -126,6 +128,16 @@ function answer(behaviour: Behaviour, res: http.ServerResponse): void {
       const text = JSON.stringify(behaviour.body);
       res.writeHead(200, { "content-type": "application/json", "content-length": String(text.length) });
       res.write(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
+    case "trickle": {
+      const text = JSON.stringify(behaviour.body);
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(text.length) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < text.length) res.write(text[sent++]);
+      }, 1000);
+      res.on("close", () => clearInterval(timer));
       return;
     }
     case "hang":
