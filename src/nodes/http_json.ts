@@ -11,6 +11,7 @@ import http from "node:http";
 import https from "node:https";
 import type { TlsOptions } from "../components/ssl.ts";
 import { escapeControl } from "../logging/mod.ts";
+import { JsonItems, JsonSyntaxError } from "./json_items.ts";
 
 export type FailureKind =
   | "refused"
@@ -56,6 +57,12 @@ export interface JsonRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Overrides the client's timeout, e.g. the time left of a node's whole getTasks(). */
   readonly timeoutMs?: number;
+  /**
+   * The list in the answer (keys from the root, e.g. ["items"]) whose elements go to `each` one by one
+   * as they arrive; the promise then resolves to the rest of the document, that list left empty and
+   * other containers beside the path too. Absent: the whole document.
+   */
+  readonly items?: { readonly path: readonly string[]; readonly each: (item: unknown) => void };
 }
 
 /** A body excerpt short enough for a log line, with control characters escaped. */
@@ -121,39 +128,76 @@ export class JsonClient {
           finish(tooLarge(maxBytes));
           return;
         }
-        const chunks: Uint8Array[] = [];
+        const status = res.statusCode ?? 0;
+        const ok = status >= 200 && status <= 299;
+        // The body is read as it comes: a list's elements are handed over one by one and dropped, so
+        // memory follows the largest element, not the answer (docs/orchestrators.md has the figures).
+        const decoder = new TextDecoder();
+        const reader = new JsonItems({
+          ...(request.items ? { path: request.items.path, each: request.items.each } : {}),
+          maxItemChars: maxBytes,
+        });
+        let head = "";
         let size = 0;
+        let broken: JsonSyntaxError | undefined;
+        const read = (text: string) => {
+          if (head.length < EXCERPT + 1) head += text.slice(0, EXCERPT + 1 - head.length);
+          if (!ok || broken) return;
+          try {
+            reader.write(text);
+          } catch (error) {
+            if (!(error instanceof JsonSyntaxError)) throw error;
+            broken = error;
+          }
+        };
         res.on("data", (chunk: Uint8Array) => {
+          if (settled) return;
           size += chunk.length;
-          if (size > maxBytes) finish(tooLarge(maxBytes));
-          else chunks.push(chunk);
+          if (size > maxBytes) {
+            finish(tooLarge(maxBytes));
+            return;
+          }
+          try {
+            read(decoder.decode(chunk, { stream: true }));
+          } catch (error) {
+            // The caller's `each` failed: the answer is not what was asked for.
+            finish(new RequestFailure("malformed", (error as Error).message));
+          }
         });
         res.on("error", (error) => finish(classify(error)));
         res.on("aborted", () => finish(new RequestFailure("network", "the connection closed mid-answer")));
         res.on("end", () => {
           if (settled) return;
-          const text = new TextDecoder().decode(concat(chunks, size));
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status > 299) {
+          try {
+            read(decoder.decode());
+          } catch (error) {
+            finish(new RequestFailure("malformed", (error as Error).message));
+            return;
+          }
+          if (!ok) {
             finish(
               new RequestFailure(
                 "status",
-                `HTTP ${status} ${escapeControl(res.statusMessage ?? "")}: ${excerpt(text)}`,
+                `HTTP ${status} ${escapeControl(res.statusMessage ?? "")}: ${excerpt(head)}`,
                 status,
               ),
             );
             return;
           }
+          let document: unknown;
           try {
-            finish(undefined, JSON.parse(text));
+            if (broken) throw broken;
+            document = reader.end();
           } catch (error) {
             finish(
               new RequestFailure(
                 "not-json",
-                `the answer is not JSON (${(error as Error).message}): ${excerpt(text)}`,
+                `the answer is not JSON (${(error as Error).message}): ${excerpt(head)}`,
               ),
             );
+            return;
           }
+          finish(undefined, document);
         });
       });
       req.end(payload);
@@ -168,16 +212,6 @@ export class JsonClient {
 
 function tooLarge(maxBytes: number): RequestFailure {
   return new RequestFailure("too-large", `the answer is larger than ${maxBytes} bytes`);
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 function excerpt(text: string): string {
