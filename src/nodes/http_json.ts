@@ -11,6 +11,7 @@ import http from "node:http";
 import https from "node:https";
 import type { TlsOptions } from "../components/ssl.ts";
 import { escapeControl } from "../logging/mod.ts";
+import { HeapTrim } from "./heap_trim.ts";
 import { JsonItems, JsonSyntaxError } from "./json_items.ts";
 
 export type FailureKind =
@@ -72,6 +73,7 @@ export class JsonClient {
   readonly #options: JsonClientOptions;
   readonly #base: URL;
   readonly #agent: http.Agent;
+  readonly #trim = new HeapTrim();
 
   constructor(options: JsonClientOptions) {
     this.#options = options;
@@ -103,10 +105,12 @@ export class JsonClient {
     const module = target.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
       let settled = false;
+      let size = 0;
       const finish = (error: RequestFailure | undefined, value?: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.#trim.after(size);
         if (error) {
           // A half-read response or a hung peer must not stay on the kept-alive socket.
           req.destroy();
@@ -138,7 +142,6 @@ export class JsonClient {
           maxItemChars: maxBytes,
         });
         let head = "";
-        let size = 0;
         let broken: JsonSyntaxError | undefined;
         const read = (text: string) => {
           if (head.length < EXCERPT + 1) head += text.slice(0, EXCERPT + 1 - head.length);
@@ -207,6 +210,7 @@ export class JsonClient {
   /** Closes kept-alive connections. */
   close(): void {
     this.#agent.destroy();
+    this.#trim.close();
   }
 }
 

@@ -10,6 +10,8 @@ import type { TestPki } from "./tls.ts";
 
 export type Behaviour =
   | { kind: "json"; body: unknown }
+  /** A JSON text made in advance (large answers are not serialised per request). */
+  | { kind: "text"; text: string }
   | { kind: "status"; status: number; body?: string }
   | { kind: "garbage" }
   /** Declares the whole document's length, sends half and closes. */
@@ -110,6 +112,9 @@ function answer(behaviour: Behaviour, res: http.ServerResponse): void {
   switch (behaviour.kind) {
     case "json":
       send(res, 200, JSON.stringify(behaviour.body));
+      return;
+    case "text":
+      send(res, 200, behaviour.text);
       return;
     case "status":
       send(res, behaviour.status, behaviour.body ?? "Internal Server Error");

@@ -37,6 +37,11 @@ export class Agent {
     this.#child.status.then(() => this.#exited = true);
   }
 
+  /** The agent's process id (the Deno process running src/main.ts). */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
   /** Polls `ready` until it holds; fails with the agent's output after `timeoutMs` or if it exits. */
   async until(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = START_MS): Promise<void> {
     const deadline = performance.now() + timeoutMs;

@@ -197,7 +197,7 @@ export class MeasurementRunner {
       const samples = platformMetrics(sample, facts.platform, commonLabels, this.#platformLabels);
       for (const source of this.#sources) {
         try {
-          samples.push(...source.platformMetrics(base));
+          for (const sample of source.platformMetrics(base)) samples.push(sample);
         } catch (error) {
           this.#warnSource(`${source.name} platform metrics`, error);
         }
@@ -354,7 +354,7 @@ export class MeasurementRunner {
     const samples = taskMetrics(task, result.measurements, labels, Date.now() / 1000, numaLabels);
     for (const source of this.#sources) {
       try {
-        samples.push(...source.taskMetrics(task, labels));
+        for (const sample of source.taskMetrics(task, labels)) samples.push(sample);
       } catch (error) {
         this.#warnSource(`${source.name} for task ${task.task_id}`, error);
       }
