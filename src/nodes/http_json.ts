@@ -13,6 +13,7 @@ import type { TlsOptions } from "../components/ssl.ts";
 import { escapeControl } from "../logging/mod.ts";
 import { HeapTrim } from "./heap_trim.ts";
 import { JsonItems, JsonSyntaxError } from "./json_items.ts";
+import { diagnoseTls } from "./tls_diagnosis.ts";
 
 export type FailureKind =
   | "refused"
@@ -66,6 +67,9 @@ export interface JsonRequest {
   readonly items?: { readonly path: readonly string[]; readonly each: (item: unknown) => void };
 }
 
+/** Verification against the system's CAs. */
+const DEFAULT_TLS: TlsOptions = { rejectUnauthorized: true, minVersion: "TLSv1.2" };
+
 /** A body excerpt short enough for a log line, with control characters escaped. */
 const EXCERPT = 200;
 
@@ -82,7 +86,7 @@ export class JsonClient {
     // Kept-alive connections: a TLS handshake per interval would cost the kubelet and us for nothing.
     // No maxSockets: a request queued behind a hung one would wait out its own timeout in the queue.
     this.#agent = secure
-      ? new https.Agent({ keepAlive: true, ...(options.tls ?? { minVersion: "TLSv1.2" }) })
+      ? new https.Agent({ keepAlive: true, ...(options.tls ?? DEFAULT_TLS) })
       : new http.Agent({ keepAlive: true });
   }
 
@@ -103,6 +107,7 @@ export class JsonClient {
     const { maxBytes } = this.#options;
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
     const module = target.protocol === "https:" ? https : http;
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       let settled = false;
       let size = 0;
@@ -125,7 +130,21 @@ export class JsonClient {
           ),
         timeoutMs,
       );
-      req.on("error", (error) => finish(classify(error)));
+      req.on("error", (error) => {
+        const failure = classify(error);
+        if (failure.kind !== "tls" || target.protocol !== "https:" || settled) {
+          finish(failure);
+          return;
+        }
+        // The runtime's TLS codes are ambiguous: look at the server's certificates to say what failed.
+        const tls = this.#options.tls ?? DEFAULT_TLS;
+        const left = timeoutMs - (performance.now() - started);
+        diagnoseTls(target, tls, left, req.socket?.remoteAddress).then(
+          (verdict) =>
+            finish(verdict === undefined ? failure : new RequestFailure("tls", `TLS failed: ${verdict}`)),
+          () => finish(failure),
+        );
+      });
       req.on("response", (res) => {
         const declared = Number(res.headers["content-length"]);
         if (Number.isFinite(declared) && declared > maxBytes) {
