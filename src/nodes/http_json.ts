@@ -4,7 +4,8 @@
  * node:https takes every TLS option of !SSL (CA bundle, client certificate, no verification).
  *
  * `timeoutMs` bounds the whole request: connecting, TLS, headers and reading the body. A body larger than
- * `maxBytes` is cut off. Every failure is a RequestFailure whose `kind` says what went wrong, so a node
+ * `maxBytes` is cut off; a large one is parsed as it arrives, its list's elements handed over one by one
+ * (JsonBody), so memory follows one element. A TLS failure is explained from the server's certificates. Every failure is a RequestFailure whose `kind` says what went wrong, so a node
  * can report an outage once and tell the operator what to check.
  */
 import http from "node:http";
@@ -12,7 +13,8 @@ import https from "node:https";
 import type { TlsOptions } from "../components/ssl.ts";
 import { escapeControl } from "../logging/mod.ts";
 import { HeapTrim } from "./heap_trim.ts";
-import { JsonItems, JsonSyntaxError } from "./json_items.ts";
+import { JsonBody } from "./json_body.ts";
+import { JsonSyntaxError } from "./json_items.ts";
 import { diagnoseTls } from "./tls_diagnosis.ts";
 
 export type FailureKind =
@@ -153,25 +155,11 @@ export class JsonClient {
         }
         const status = res.statusCode ?? 0;
         const ok = status >= 200 && status <= 299;
-        // The body is read as it comes: a list's elements are handed over one by one and dropped, so
-        // memory follows the largest element, not the answer (docs/orchestrators.md has the figures).
-        const decoder = new TextDecoder();
-        const reader = new JsonItems({
-          ...(request.items ? { path: request.items.path, each: request.items.each } : {}),
+        const body = new JsonBody({
+          ...(request.items ? { items: request.items } : {}),
           maxItemChars: maxBytes,
+          parse: ok,
         });
-        let head = "";
-        let broken: JsonSyntaxError | undefined;
-        const read = (text: string) => {
-          if (head.length < EXCERPT + 1) head += text.slice(0, EXCERPT + 1 - head.length);
-          if (!ok || broken) return;
-          try {
-            reader.write(text);
-          } catch (error) {
-            if (!(error instanceof JsonSyntaxError)) throw error;
-            broken = error;
-          }
-        };
         res.on("data", (chunk: Uint8Array) => {
           if (settled) return;
           size += chunk.length;
@@ -180,9 +168,9 @@ export class JsonClient {
             return;
           }
           try {
-            read(decoder.decode(chunk, { stream: true }));
+            body.push(chunk);
           } catch (error) {
-            // The caller's `each` failed: the answer is not what was asked for.
+            // The caller's `each` refused an element: the answer is not what was asked for.
             finish(new RequestFailure("malformed", (error as Error).message));
           }
         });
@@ -190,33 +178,23 @@ export class JsonClient {
         res.on("aborted", () => finish(new RequestFailure("network", "the connection closed mid-answer")));
         res.on("end", () => {
           if (settled) return;
+          let document: unknown;
           try {
-            read(decoder.decode());
+            document = body.end();
           } catch (error) {
-            finish(new RequestFailure("malformed", (error as Error).message));
+            finish(
+              error instanceof JsonSyntaxError
+                ? new RequestFailure(
+                  "not-json",
+                  `the answer is not JSON (${error.message}): ${excerpt(body.head)}`,
+                )
+                : new RequestFailure("malformed", (error as Error).message),
+            );
             return;
           }
           if (!ok) {
-            finish(
-              new RequestFailure(
-                "status",
-                `HTTP ${status} ${escapeControl(res.statusMessage ?? "")}: ${excerpt(head)}`,
-                status,
-              ),
-            );
-            return;
-          }
-          let document: unknown;
-          try {
-            if (broken) throw broken;
-            document = reader.end();
-          } catch (error) {
-            finish(
-              new RequestFailure(
-                "not-json",
-                `the answer is not JSON (${(error as Error).message}): ${excerpt(head)}`,
-              ),
-            );
+            const reason = escapeControl(res.statusMessage ?? "");
+            finish(new RequestFailure("status", `HTTP ${status} ${reason}: ${excerpt(body.head)}`, status));
             return;
           }
           finish(undefined, document);

@@ -322,7 +322,7 @@ export class JsonItems {
     const parent = this.#top();
     if (parent === undefined) this.#root = value;
     else if (parent.array) (parent.value as unknown[]).push(value);
-    else (parent.value as Record<string, unknown>)[parent.key!] = value;
+    else setOwn(parent.value as Record<string, unknown>, parent.key!, value);
   }
 
   /** A value ended just before `end` in the current chunk: a scalar is stored, an element handed over. */
@@ -357,4 +357,48 @@ export class JsonItems {
       `expected ${expected} at character ${this.#offset + i}, got ${JSON.stringify(seen.slice(0, 20))}`,
     );
   }
+}
+
+/**
+ * What JsonItems gives, from a document already parsed whole (answers small enough to parse at once):
+ * the elements of the list at `path` go to `each`, the envelope keeps the path with every other
+ * container left empty. A loop down the path, no recursion.
+ */
+export function handOver(document: unknown, path: readonly string[], each: (item: unknown) => void): unknown {
+  const beside = (value: unknown) =>
+    value !== null && typeof value === "object" ? (Array.isArray(value) ? [] : {}) : value;
+  let root: unknown;
+  let attach = (value: unknown) => {
+    root = value;
+  };
+  let source = document;
+  for (let depth = 0;; depth++) {
+    if (source === null || typeof source !== "object") {
+      attach(source);
+      return root;
+    }
+    if (Array.isArray(source)) {
+      if (depth === path.length) {
+        for (const item of source) each(item);
+        attach([]);
+      } else attach(source.map(beside));
+      return root;
+    }
+    const copy: Record<string, unknown> = {};
+    attach(copy);
+    let next: string | undefined;
+    for (const [key, value] of Object.entries(source)) {
+      if (depth < path.length && key === path[depth]) next = key;
+      setOwn(copy, key, beside(value));
+    }
+    if (next === undefined) return root;
+    const key = next;
+    attach = (value) => setOwn(copy, key, value);
+    source = (source as Record<string, unknown>)[key];
+  }
+}
+
+/** An own property, even for the key "__proto__" (as JSON.parse makes it). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -4,7 +4,8 @@
  * A 300,000-element list and nesting far past the limit are read without recursion.
  */
 import assert from "node:assert/strict";
-import { JsonItems, JsonSyntaxError, MAX_DEPTH } from "../../src/nodes/json_items.ts";
+import { JsonBody, WHOLE_BELOW } from "../../src/nodes/json_body.ts";
+import { handOver, JsonItems, JsonSyntaxError, MAX_DEPTH } from "../../src/nodes/json_items.ts";
 import { pod, podList } from "../helpers/k8s_docs.ts";
 
 function read(chunks: readonly string[], path?: readonly string[], maxItemChars?: number) {
@@ -152,4 +153,50 @@ Deno.test("JsonItems refuses nesting deeper than MAX_DEPTH and elements larger t
   const big = JSON.stringify({ items: [{ a: "x".repeat(1000) }] });
   assert.throws(() => read([big], ["items"], 500), /a list element is larger than 500 characters/);
   assert.equal(read([big], ["items"], 2000).items.length, 1);
+});
+
+Deno.test("handOver gives from a parsed document what JsonItems gives from its text", () => {
+  for (const [name, text, path] of VALID) {
+    if (path === undefined) continue;
+    const items: unknown[] = [];
+    const envelope = handOver(JSON.parse(text), path, (item) => items.push(item));
+    const streamed = read([text], path);
+    assert.deepEqual(envelope, streamed.envelope, name);
+    if (!name.startsWith("a repeated key")) assert.deepEqual(items, streamed.items, name);
+  }
+  const proto = handOver(JSON.parse('{"__proto__":{"items":[1]},"items":[2]}'), ["items"], () => {});
+  assert.deepEqual(Object.keys(proto as object), ["__proto__", "items"]);
+  assert.equal(Object.getPrototypeOf(proto), Object.prototype, "a __proto__ key is an own property");
+});
+
+Deno.test("JsonBody: parsed whole below WHOLE_BELOW, streamed above it, with the same result", () => {
+  const encoder = new TextEncoder();
+  const run = (text: string) => {
+    const items: unknown[] = [];
+    const body = new JsonBody({
+      items: { path: ["items"], each: (item) => items.push(item) },
+      maxItemChars: 1e9,
+      parse: true,
+    });
+    const bytes = encoder.encode(text);
+    // Cut inside multi-byte characters too.
+    for (let at = 0; at < bytes.length; at += 65_531) body.push(bytes.subarray(at, at + 65_531));
+    return { envelope: body.end(), items: items.length, head: body.head };
+  };
+  const element = JSON.stringify({ name: "\u00e9t\u00e9 \ud83d\ude00", pad: "x".repeat(200) });
+  const list = (count: number) => `{"kind":"PodList","items":[${Array(count).fill(element).join(",")}]}`;
+  const small = run(list(100));
+  assert.deepEqual(small.envelope, { kind: "PodList", items: [] });
+  assert.equal(small.items, 100);
+  const count = Math.ceil(WHOLE_BELOW / element.length) * 2;
+  const large = run(list(count));
+  assert.deepEqual(large.envelope, { kind: "PodList", items: [] });
+  assert.equal(large.items, count);
+  assert.ok(large.head.startsWith('{"kind":"PodList"'));
+  assert.throws(() => run(list(count) + "x"), JsonSyntaxError);
+  assert.throws(() => run(list(10) + "x"), JsonSyntaxError);
+  const error = new JsonBody({ maxItemChars: 1e9, parse: false });
+  error.push(encoder.encode("Service Unavailable"));
+  assert.equal(error.end(), undefined);
+  assert.equal(error.head, "Service Unavailable");
 });
