@@ -1,13 +1,14 @@
 /**
- * An HTTP answer's JSON body, read as its chunks arrive. Answers up to WHOLE_BELOW bytes (a kubelet's
- * answer at 250 pods is 1.8 MB) are parsed whole with JSON.parse, the fastest way; a larger one is
- * streamed through JsonItems from then on, so memory follows one list element, not the answer.
- * Either way a list's elements go to `each` and the envelope is returned (see JsonItems). Pure.
+ * An HTTP answer's JSON body, read as its chunks arrive. Anything larger than WHOLE_BELOW (64 KiB: an
+ * empty PodList, an error body) is streamed through JsonItems, so memory follows one list element, not
+ * the answer: parsing a kubelet's 0.8 MB answer whole every second kept the agent's RSS about 30 MiB
+ * higher (garbage that outlives the young generation), for 2 ms less CPU. Smaller answers are parsed at
+ * once. Either way a list's elements go to `each` and the envelope is returned (see JsonItems). Pure.
  */
 import { handOver, JsonItems, JsonSyntaxError } from "./json_items.ts";
 
 /** Answers smaller than this are parsed at once; larger ones are streamed. */
-export const WHOLE_BELOW = 4 * 1024 * 1024;
+export const WHOLE_BELOW = 64 * 1024;
 /** Characters of the body kept for messages. */
 export const HEAD_CHARS = 200;
 

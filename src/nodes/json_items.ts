@@ -4,7 +4,8 @@
  * `each` one at a time as soon as each is complete, and not kept; the rest of the document (the
  * envelope: `kind`, `type` …) is built, except containers off the path, which stay empty. No recursion:
  * nesting is an explicit stack, bounded by MAX_DEPTH. Syntax is checked strictly (RFC 8259) everywhere,
- * skipped parts included, so a document is accepted exactly when JSON.parse would accept it. Pure.
+ * skipped parts included (a list element's end is found by its brackets, then JSON.parse checks and
+ * builds it), so a document is accepted exactly when JSON.parse would accept it. Pure.
  */
 
 /** Deeper nesting is refused: a pod is about 10 levels deep. */
@@ -97,6 +98,9 @@ export class JsonItems {
   #captureStart = 0;
   #captured: string[] = [];
   #capturedChars = 0;
+  /** Open brackets of the element being scanned (0: not scanning). */
+  #scanDepth = 0;
+  #scanString = false;
 
   constructor(options: JsonItemsOptions = {}) {
     this.#path = options.path;
@@ -112,6 +116,10 @@ export class JsonItems {
     const n = text.length;
     let i = this.#token === Token.None ? 0 : this.#continueToken(0);
     while (i < n) {
+      if (this.#scanDepth > 0) {
+        i = this.#scan(i);
+        continue;
+      }
       const c = text.charCodeAt(i);
       // Whitespace: space, line feed, carriage return, tab.
       if (c === 32 || c === 10 || c === 13 || c === 9) {
@@ -196,6 +204,11 @@ export class JsonItems {
       this.#captured = [];
       this.#capturedChars = 0;
     }
+    if (mode === Mode.Item && (c === 123 /* { */ || c === 91) /* [ */) {
+      // A list element: only its end is looked for here; JSON.parse checks and builds it.
+      this.#scanDepth = 1;
+      return i + 1;
+    }
     if (c === 123 /* { */ || c === 91 /* [ */) {
       const array = c === 91;
       if (this.#stack.length >= MAX_DEPTH) {
@@ -230,6 +243,46 @@ export class JsonItems {
     if (c !== 34 /* " */) this.#fail(i, "a key in double quotes");
     this.#startToken(Token.String, i, this.#top()!.value !== undefined, true);
     return this.#continueToken(i + 1);
+  }
+
+  /**
+   * Inside a list element: jumps from bracket to bracket and over strings to find where it ends (the
+   * element's own syntax is JSON.parse's to check, which is native and fast).
+   */
+  #scan(i: number): number {
+    const text = this.#text;
+    const n = text.length;
+    // Local copies: this loop runs over most of an answer's characters.
+    let depth = this.#scanDepth;
+    let inString = this.#scanString;
+    let escaped = this.#escape === 1;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === 92 /* \ */) escaped = true;
+        else if (c === 34 /* " */) inString = false;
+        continue;
+      }
+      if (c === 34) inString = true;
+      else if (c === 123 /* { */ || c === 91 /* [ */) {
+        if (++depth > MAX_DEPTH) {
+          throw new JsonSyntaxError(`the document is nested deeper than ${MAX_DEPTH} levels`);
+        }
+      } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        if (--depth === 0) {
+          this.#scanDepth = 0;
+          this.#scanString = false;
+          this.#escape = 0;
+          this.#done(undefined, i + 1, true);
+          return i + 1;
+        }
+      }
+    }
+    this.#scanDepth = depth;
+    this.#scanString = inString;
+    this.#escape = escaped ? 1 : 0;
+    return n;
   }
 
   #startToken(token: Token, at: number, keep: boolean, isKey: boolean): void {
@@ -336,8 +389,15 @@ export class JsonItems {
       const whole = this.#captured.length === 1 ? this.#captured[0]! : this.#captured.join("");
       this.#capturing = false;
       this.#captured = [];
-      // Checked above character by character: JSON.parse only builds the element.
-      this.#each(JSON.parse(whole));
+      let item: unknown;
+      try {
+        item = JSON.parse(whole);
+      } catch (error) {
+        throw new JsonSyntaxError(
+          `in a list element ending at character ${this.#offset + end}: ${(error as Error).message}`,
+        );
+      }
+      this.#each(item);
     }
     this.#expect = this.#stack.length === 0 ? Expect.End : Expect.CommaOrClose;
   }
