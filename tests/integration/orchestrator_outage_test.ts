@@ -103,7 +103,8 @@ Deno.test("wca keeps its interval and the pods it knows through a 30 s kubelet o
           `min ${Math.min(...gaps)} ms, max ${Math.max(...gaps)} ms`,
       );
       assert.ok(Math.abs(mean - INTERVAL_S * 1000) <= INTERVAL_S * 100, `mean interval ${mean} ms`);
-      assert.ok(Math.max(...gaps) < INTERVAL_S * 1500, `longest gap ${Math.max(...gaps)} ms`);
+      // No gap near the node's 5 s timeout (the iteration that asks waits up to a quarter interval).
+      assert.ok(Math.max(...gaps) < INTERVAL_S * 2000, `longest gap ${Math.max(...gaps)} ms`);
       assert.ok(iterations.every((it) => /iteration: 1 task,/.test(it.line)), "the known pod was measured");
 
       const warnings = lines.filter((l) => / WARNING /.test(l));
@@ -111,7 +112,9 @@ Deno.test("wca keeps its interval and the pods it knows through a 30 s kubelet o
       assert.equal(outage.length, 1, agent.stderr);
       assert.match(outage[0]!, /iterations measure the tasks it listed last/);
       assert.equal(warnings.filter((l) => /took longer than/.test(l)).length, 0, agent.stderr);
-      assert.equal(lines.filter((l) => /KubernetesNode .*works again after/.test(l)).length, 1, agent.stderr);
+      const recovery = lines.filter((l) => /KubernetesNode .*works again after/.test(l));
+      assert.equal(recovery.length, 1, agent.stderr);
+      console.log(`${outage[0]}\n${recovery[0]}`);
       assert.doesNotMatch(agent.stderr, / (ERROR|CRITICAL) /);
     } finally {
       await agent?.dispose();

@@ -98,6 +98,7 @@ Deno.test("JsonClient: each kind of certificate failure has its own message", as
           const failure = await failureOf(client.request("/pods"));
           assert.equal(failure.kind, "tls");
           assert.match(failure.message, c.message);
+          console.log(failure.message);
           messages.add(failure.message.replace(/\d{4}-\d\d-\d\dT[\d:]+Z/g, "").slice(0, 60));
         } finally {
           client.close();
