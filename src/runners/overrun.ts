@@ -2,12 +2,16 @@
  * An iteration that takes longer than the interval is news once per streak: one warning naming the step
  * that took longest (again only if another step becomes the slowest), repeats at debug, and one line
  * with the count when iterations fit the interval again. Every runner reports its overruns through it.
+ * The first iteration's overrun (code loading, first connections) is a debug line.
  */
 import { FailureStreak, type Logger } from "../logging/mod.ts";
 
 export class OverrunReport {
   readonly #streak: FailureStreak;
   readonly #interval: number;
+  readonly #log: Pick<Logger, "debug">;
+  /** The first iteration loads code and opens files: its overrun is no news. */
+  #first = true;
 
   /** `runner` names the loop in the recovery line, e.g. "MeasurementRunner". */
   constructor(
@@ -17,6 +21,7 @@ export class OverrunReport {
     now?: () => number,
   ) {
     this.#interval = interval;
+    this.#log = log;
     this.#streak = new FailureStreak(log, `${runner}'s ${interval} s interval`, {
       level: "warning",
       remindSeconds: Infinity,
@@ -30,15 +35,19 @@ export class OverrunReport {
     const where = slowest === undefined
       ? ""
       : `, most of it in step '${slowest[0]}' (${slowest[1].toFixed(2)} s)`;
-    this.#streak.fail(
-      `an iteration took longer than the ${this.#interval} s interval${where}; skipped ${skipped} ` +
-        `iteration${skipped === 1 ? "" : "s"}`,
-      slowest?.[0] ?? "unknown",
-    );
+    const message = `an iteration took longer than the ${this.#interval} s interval${where}; skipped ` +
+      `${skipped} iteration${skipped === 1 ? "" : "s"}`;
+    if (this.#first) {
+      this.#first = false;
+      this.#log.debug(`${message} (the first iteration, which warms up)`);
+      return;
+    }
+    this.#streak.fail(message, slowest?.[0] ?? "unknown");
   }
 
   /** An iteration fit the interval: ends a streak with one line. */
   inTime(): void {
+    this.#first = false;
     this.#streak.succeed();
   }
 }

@@ -4,17 +4,21 @@
  * most a quarter of the interval; the node's own `timeout` bounds the call itself. An answer that comes
  * later is kept for the next iteration. Meanwhile, and while the node fails, iterations measure the task
  * list it gave last, for at most TASK_LIST_MAX_AGE seconds (or two intervals, when longer); an older list
- * is dropped and only the platform is measured until the node answers again.
+ * is dropped and only the platform is measured until the node answers again. An answer that takes
+ * longer than SLOW_ANSWER seconds (or the interval) is one warning per streak; a failure the node did not
+ * report itself, one error per streak.
  */
 import type { Node, Task } from "../../components/interfaces.ts";
 import { FailureStreak, type Logger } from "../../logging/mod.ts";
+import { isReported } from "../../nodes/outage.ts";
 
 /** The levels the feed writes at. */
 type FeedLog = Pick<Logger, "error" | "warning" | "info" | "debug">;
-import { isReported } from "../../nodes/outage.ts";
 
 /** Seconds a task list may be reused while the node does not answer (see docs/orchestrators.md). */
 export const TASK_LIST_MAX_AGE = 60;
+/** Seconds (or the interval, when longer) after which an answer is late enough for a warning. */
+export const SLOW_ANSWER = 5;
 /** The share of the interval an iteration waits for the node before it measures the last answer. */
 export const NODE_WAIT_SHARE = 0.25;
 
@@ -45,6 +49,7 @@ export class TaskFeed {
   readonly #now: () => number;
   readonly #waitMs: number;
   readonly #intervalMs: number;
+  readonly #slowMs: number;
   readonly #maxAgeMs: number;
   readonly #name: string;
   /** Answers that came after the iteration stopped waiting; one warning per streak. */
@@ -60,6 +65,7 @@ export class TaskFeed {
     this.#log = options.log;
     this.#now = options.now ?? (() => performance.now());
     this.#intervalMs = options.interval * 1000;
+    this.#slowMs = Math.max(SLOW_ANSWER * 1000, this.#intervalMs);
     this.#waitMs = this.#intervalMs * NODE_WAIT_SHARE;
     this.#maxAgeMs = Math.max(TASK_LIST_MAX_AGE, 2 * options.interval) * 1000;
     this.#name = `${options.node.constructor?.name || "node"}.getTasks()`;
@@ -103,16 +109,19 @@ export class TaskFeed {
       this.#last = { tasks, at };
       this.#failures.succeed();
       const took = at - started;
-      if (took <= this.#waitMs) this.#slow.succeed();
-      else if (took <= this.#intervalMs) {
-        // Measured from the next iteration on: one interval late at most, not worth a warning.
+      if (took <= this.#slowMs) {
         this.#slow.succeed();
-        this.#log.debug(`${this.#name} answered after ${seconds(took)} s; measured from the next iteration`);
+        // Measured from the next iteration on: a little late, not worth a warning.
+        if (took > this.#waitMs) {
+          this.#log.debug(
+            `${this.#name} answered after ${seconds(took)} s; measured from the next iteration`,
+          );
+        }
       } else {
         this.#slow.fail(
-          `${this.#name} answered after ${seconds(took)} s, longer than the ${
-            seconds(this.#intervalMs)
-          } s interval; iterations measure the task list it gave last meanwhile`,
+          `${this.#name} answered after ${seconds(took)} s, later than ${
+            seconds(this.#slowMs)
+          } s; iterations measure the task list it gave last meanwhile`,
           "slow",
         );
       }
