@@ -25,6 +25,7 @@ const SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
   strerror: { parameters: ["i32"], result: "pointer" },
+  malloc_trim: { parameters: ["usize"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type LibcSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -74,7 +75,8 @@ export class Libc {
    * (the kernel ignores the last bit of maxnode).
    */
   migratePages(pid: number, fromNodes: readonly number[], toNodes: readonly number[]): number {
-    const highest = Math.max(0, ...fromNodes, ...toNodes);
+    let highest = 0;
+    for (const node of [fromNodes, toNodes].flat()) highest = Math.max(highest, node);
     const maxnode = highest + 2;
     const words = Math.ceil(maxnode / 64);
     const mask = (nodes: readonly number[]) => {
@@ -136,6 +138,15 @@ export class Libc {
   }
 
   /** Unloads libc; further calls fail. */
+  /**
+   * malloc_trim(0): gives the C heap's free pages back to the kernel. Memory a large answer needed
+   * (sockets' buffers) is otherwise kept by the allocator and shows as RSS long after it is freed.
+   * Returns whether any memory was released.
+   */
+  trimHeap(): boolean {
+    return this.#sym.malloc_trim(0n) === 1;
+  }
+
   unload(): void {
     if (this.#closed) return;
     this.#closed = true;

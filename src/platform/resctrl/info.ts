@@ -103,7 +103,7 @@ export function parseResctrlInfo(source: ResctrlInfoSource): ResctrlInfo {
     cdp: l3code !== undefined || l3data !== undefined,
     mb,
     monitoring,
-    closids: closidCounts.length === 0 ? undefined : Math.min(...closidCounts),
+    closids: closidCounts.length === 0 ? undefined : closidCounts.reduce((a, b) => Math.min(a, b)),
     domains,
     monDomains: Object.freeze([...source.monDomains].sort()),
   });
