@@ -18,6 +18,8 @@ export const ERRNO = Object.freeze({
   EMFILE: 24,
   ENOSPC: 28,
   E2BIG: 7,
+  ELOOP: 40,
+  ENXIO: 6,
   EOPNOTSUPP: 95,
 });
 

@@ -8,6 +8,7 @@
  */
 import { type ArchConstants, archConstants } from "./arch.ts";
 import { ErrnoError } from "./errno.ts";
+import { AT_EMPTY_PATH, decodeStatx, type FileStatus, STATX_BASIC_STATS, STATX_SIZE } from "./statx.ts";
 
 const SYMBOLS = {
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
@@ -19,6 +20,8 @@ const SYMBOLS = {
   },
   ioctl: { parameters: ["i32", "u64", "u64"], result: "i32" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  openat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   // glibc's pread is pread64 on 64-bit targets: a 64-bit offset.
   pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
@@ -111,6 +114,27 @@ export class Libc {
     const fd = this.#sym.open(encoder.encode(`${path}\0`), flags, 0);
     if (fd < 0) throw this.#error(`open ${path}`);
     return fd;
+  }
+
+  /**
+   * openat(2) read-only, relative to the open directory `dirFd`, without following a symbolic link in
+   * `name` (ELOOP) and without blocking on a FIFO; plus O_DIRECTORY when `directory`. Returns the fd.
+   */
+  openAt(dirFd: number, name: string, { directory = false } = {}): number {
+    const a = this.#arch;
+    const flags = a.O_RDONLY | a.O_CLOEXEC | a.O_NOFOLLOW | a.O_NONBLOCK | (directory ? a.O_DIRECTORY : 0);
+    const fd = this.#sym.openat(dirFd, encoder.encode(`${name}\0`), flags, 0);
+    if (fd < 0) throw this.#error(`open ${name}`);
+    return fd;
+  }
+
+  /** What the open file `fd` is: statx(2) on the descriptor itself, never a path. */
+  fstat(fd: number): FileStatus {
+    const buffer = new Uint8Array(STATX_SIZE);
+    if (this.#sym.statx(fd, encoder.encode("\0"), AT_EMPTY_PATH, STATX_BASIC_STATS, buffer) < 0) {
+      throw this.#error("statx");
+    }
+    return decodeStatx(buffer);
   }
 
   /** read(2) into `buffer`; returns the byte count. */
