@@ -12,6 +12,9 @@ export interface ArchConstants {
   readonly O_CLOEXEC: number;
   readonly O_NOFOLLOW: number;
   readonly O_NONBLOCK: number;
+  readonly O_WRONLY: number;
+  readonly O_TRUNC: number;
+  readonly O_APPEND: number;
 }
 
 const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
@@ -23,6 +26,9 @@ const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
     O_CLOEXEC: 0o2000000,
     O_NOFOLLOW: 0o400000,
     O_NONBLOCK: 0o4000,
+    O_WRONLY: 1,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
   }),
   aarch64: Object.freeze({
     perfEventOpenSyscall: 241,
@@ -32,6 +38,9 @@ const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
     O_CLOEXEC: 0o2000000,
     O_NOFOLLOW: 0o100000,
     O_NONBLOCK: 0o4000,
+    O_WRONLY: 1,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
   }),
 });
 

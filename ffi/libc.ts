@@ -8,7 +8,19 @@
  */
 import { type ArchConstants, archConstants } from "./arch.ts";
 import { ErrnoError } from "./errno.ts";
-import { AT_EMPTY_PATH, decodeStatx, type FileStatus, STATX_BASIC_STATS, STATX_SIZE } from "./statx.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  decodeStatx,
+  type DirectoryEntry,
+  DIRENT_NAME_OFFSET,
+  DIRENT_TYPE_OFFSET,
+  direntType,
+  type FileStatus,
+  STATX_BASIC_STATS,
+  STATX_SIZE,
+} from "./statx.ts";
 
 const SYMBOLS = {
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
@@ -22,6 +34,12 @@ const SYMBOLS = {
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   openat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
   statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  mkdir: { parameters: ["buffer", "u32"], result: "i32" },
+  rmdir: { parameters: ["buffer"], result: "i32" },
+  opendir: { parameters: ["buffer"], result: "pointer" },
+  readdir: { parameters: ["pointer"], result: "pointer" },
+  closedir: { parameters: ["pointer"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   // glibc's pread is pread64 on 64-bit targets: a 64-bit offset.
   pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
@@ -135,6 +153,56 @@ export class Libc {
       throw this.#error("statx");
     }
     return decodeStatx(buffer);
+  }
+
+  /** open(2) with `flags` (O_CLOEXEC added); for writes, see host_fs.ts. Returns the fd. */
+  openWith(path: string, flags: number): number {
+    const fd = this.#sym.open(encoder.encode(`${path}\0`), flags | this.#arch.O_CLOEXEC, 0);
+    if (fd < 0) throw this.#error(`open ${path}`);
+    return fd;
+  }
+
+  /** statx(2) by path, following a final symbolic link unless `noFollow`. */
+  stat(path: string, { noFollow = false } = {}): FileStatus {
+    const buffer = new Uint8Array(STATX_SIZE);
+    const flags = noFollow ? AT_SYMLINK_NOFOLLOW : 0;
+    if (this.#sym.statx(AT_FDCWD, encoder.encode(`${path}\0`), flags, STATX_BASIC_STATS, buffer) < 0) {
+      throw this.#error(`stat ${path}`);
+    }
+    return decodeStatx(buffer);
+  }
+
+  /** write(2) of `bytes`; returns the byte count the kernel took. */
+  write(fd: number, bytes: Uint8Array<ArrayBuffer>): number {
+    const n = Number(this.#sym.write(fd, bytes, BigInt(bytes.byteLength)));
+    if (n < 0) throw this.#error("write");
+    return n;
+  }
+
+  mkdir(path: string, mode = 0o755): void {
+    if (this.#sym.mkdir(encoder.encode(`${path}\0`), mode) < 0) throw this.#error(`mkdir ${path}`);
+  }
+
+  rmdir(path: string): void {
+    if (this.#sym.rmdir(encoder.encode(`${path}\0`)) < 0) throw this.#error(`rmdir ${path}`);
+  }
+
+  /** The entries of a directory (without "." and ".."), with the type readdir(3) reports. */
+  readDirectory(path: string): DirectoryEntry[] {
+    const dir = this.#sym.opendir(encoder.encode(`${path}\0`));
+    if (dir === null) throw this.#error(`opendir ${path}`);
+    const entries: DirectoryEntry[] = [];
+    try {
+      for (let entry = this.#sym.readdir(dir); entry !== null; entry = this.#sym.readdir(dir)) {
+        const view = new Deno.UnsafePointerView(entry);
+        const name = view.getCString(DIRENT_NAME_OFFSET);
+        if (name === "." || name === "..") continue;
+        entries.push({ name, type: direntType(view.getUint8(DIRENT_TYPE_OFFSET)) });
+      }
+    } finally {
+      this.#sym.closedir(dir);
+    }
+    return entries;
   }
 
   /** read(2) into `buffer`; returns the byte count. */

@@ -9,6 +9,24 @@ export const STATX_BASIC_STATS = 0x7ff;
 /** statx(fd, "", AT_EMPTY_PATH, …) describes the open file `fd` itself: fstat. */
 export const AT_EMPTY_PATH = 0x1000;
 
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+
+/** struct dirent of glibc's readdir (readdir64 on 64-bit targets): d_type at 18, d_name at 19. */
+export const DIRENT_TYPE_OFFSET = 18;
+export const DIRENT_NAME_OFFSET = 19;
+
+export interface DirectoryEntry {
+  readonly name: string;
+  /** "other" also when the file system does not say (DT_UNKNOWN). */
+  readonly type: FileType;
+}
+
+/** DT_DIR, DT_REG, DT_LNK (dirent.h) → the file type. */
+export function direntType(dType: number): FileType {
+  return dType === 4 ? "directory" : dType === 8 ? "file" : dType === 10 ? "symlink" : "other";
+}
+
 const S_IFMT = 0o170000;
 const TYPES: ReadonlyMap<number, FileType> = new Map([
   [0o100000, "file"],
