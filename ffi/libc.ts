@@ -18,6 +18,8 @@ import {
   DIRENT_TYPE_OFFSET,
   direntType,
   type FileStatus,
+  readOnlyFlag,
+  STATVFS_SIZE,
   STATX_BASIC_STATS,
   STATX_SIZE,
 } from "./statx.ts";
@@ -35,6 +37,8 @@ const SYMBOLS = {
   openat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
   statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  fstatvfs: { parameters: ["i32", "buffer"], result: "i32" },
+  statvfs: { parameters: ["buffer", "buffer"], result: "i32" },
   mkdir: { parameters: ["buffer", "u32"], result: "i32" },
   rmdir: { parameters: ["buffer"], result: "i32" },
   opendir: { parameters: ["buffer"], result: "pointer" },
@@ -170,6 +174,20 @@ export class Libc {
       throw this.#error(`stat ${path}`);
     }
     return decodeStatx(buffer);
+  }
+
+  /** Whether the open file `fd` is on a read-only mount (fstatvfs(3) f_flag & ST_RDONLY). */
+  onReadOnlyMount(fd: number): boolean {
+    const buffer = new Uint8Array(STATVFS_SIZE);
+    if (this.#sym.fstatvfs(fd, buffer) < 0) throw this.#error("fstatvfs");
+    return readOnlyFlag(buffer);
+  }
+
+  /** Whether `path` is on a read-only mount (statvfs(3)). */
+  pathOnReadOnlyMount(path: string): boolean {
+    const buffer = new Uint8Array(STATVFS_SIZE);
+    if (this.#sym.statvfs(encoder.encode(`${path}\0`), buffer) < 0) throw this.#error(`statvfs ${path}`);
+    return readOnlyFlag(buffer);
   }
 
   /** write(2) of `bytes`; returns the byte count the kernel took. */

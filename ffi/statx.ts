@@ -27,6 +27,17 @@ export function direntType(dType: number): FileType {
   return dType === 4 ? "directory" : dType === 8 ? "file" : dType === 10 ? "symlink" : "other";
 }
 
+/** struct statvfs of glibc on 64-bit targets: eleven 8-byte fields then spares; f_flag is the tenth. */
+export const STATVFS_SIZE = 112;
+const STATVFS_FLAG_OFFSET = 72;
+const ST_RDONLY = 1;
+
+/** Whether a filled struct statvfs says the mount is read-only. */
+export function readOnlyFlag(buffer: Uint8Array<ArrayBuffer>): boolean {
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return (view.getBigUint64(STATVFS_FLAG_OFFSET, true) & BigInt(ST_RDONLY)) !== 0n;
+}
+
 const S_IFMT = 0o170000;
 const TYPES: ReadonlyMap<number, FileType> = new Map([
   [0o100000, "file"],

@@ -64,15 +64,20 @@ export interface TrustedFile {
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 const STICKY = 0o1000;
 
-/** Why a directory on the path may not be trusted, or undefined. */
+/**
+ * Why a directory on the path may not be trusted, or undefined. On a read-only mount (as Kubernetes mounts
+ * a ConfigMap, whose directory is mode 777) nobody can write through it, whatever its mode says.
+ */
 function directoryProblem(
   what: string,
   dir: string,
   status: FileStatus,
   me: number | null,
+  readOnly: boolean,
 ): string | undefined {
   // Sticky (as /tmp): others may add entries but not replace ours, and each entry is checked in turn.
-  const mode = (status.mode & STICKY) !== 0 ? status.mode & ~0o022 : status.mode;
+  const writeBits = readOnly || (status.mode & STICKY) !== 0 ? 0o022 : 0;
+  const mode = status.mode & ~writeBits;
   return trustProblem(`Directory ${dir} (on the path to ${what})`, dir, { ...status, mode }, me);
 }
 
@@ -98,7 +103,13 @@ function describeOpenError(what: string, real: string, error: unknown): ConfigEr
  * trusted too, or someone could point a link elsewhere after the check. Stat by path: the resolved path
  * is what is then opened and checked descriptor by descriptor.
  */
-function checkNamedDirectories(what: string, named: string, real: string, me: number | null): void {
+function checkNamedDirectories(
+  what: string,
+  named: string,
+  real: string,
+  me: number | null,
+  libc: Libc,
+): void {
   if (named === real) return;
   const parts = named.split("/").filter((name) => name !== "").slice(0, -1);
   for (let i = 0; i <= parts.length; i++) {
@@ -116,7 +127,7 @@ function checkNamedDirectories(what: string, named: string, real: string, me: nu
       gid: info.gid ?? 0,
       size: info.size,
     };
-    const problem = directoryProblem(what, dir, status, me);
+    const problem = directoryProblem(what, dir, status, me, libc.pathOnReadOnlyMount(dir));
     if (problem) throw new ConfigError(problem);
   }
 }
@@ -162,7 +173,6 @@ function readAll(libc: Libc, fd: number, limit: number, what: string): Uint8Arra
 export function openTrustedFile(what: string, path: string, options: TrustedOpenOptions = {}): TrustedFile {
   const real = realPath(what, path);
   const me = options.owner?.uid === undefined ? Deno.uid() : options.owner.uid;
-  checkNamedDirectories(what, resolve(path), real, me);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let libc: Libc;
   try {
@@ -172,12 +182,13 @@ export function openTrustedFile(what: string, path: string, options: TrustedOpen
   }
   const fds: number[] = [];
   try {
+    checkNamedDirectories(what, resolve(path), real, me, libc);
     const names = real.split("/").filter((name) => name !== "");
     let dir = libc.open("/", { directory: true });
     fds.push(dir);
     let dirPath = "/";
     for (let i = 0;; i++) {
-      const problem = directoryProblem(what, dirPath, libc.fstat(dir), me);
+      const problem = directoryProblem(what, dirPath, libc.fstat(dir), me, libc.onReadOnlyMount(dir));
       if (problem) throw new ConfigError(problem);
       if (i >= names.length - 1) break;
       dir = libc.openAt(dir, names[i]!, { directory: true });

@@ -128,3 +128,33 @@ Deno.test("the last component is opened with O_NOFOLLOW: a link put in place aft
     }
   });
 });
+
+async function mount(args: string[]): Promise<void> {
+  const output = await new Deno.Command("mount", { args, stderr: "piped" }).output();
+  assert.equal(output.code, 0, `mount ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
+}
+
+Deno.test("a directory on a read-only mount is trusted whatever its mode (a Kubernetes ConfigMap is 777)", async () => {
+  assert.ok(IS_ROOT, "this test makes a read-only bind mount: run it as root, as the suite does");
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/source/..2026_01_01`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/source/..2026_01_01/wca.yaml`, "runner: !X\n");
+    await Deno.symlink("..2026_01_01", `${dir}/source/..data`);
+    await Deno.symlink("..data/wca.yaml", `${dir}/source/wca.yaml`);
+    await Deno.chmod(`${dir}/source`, 0o777);
+    await Deno.mkdir(`${dir}/etc-wca`);
+    refused(
+      () => readTrustedConfig(`${dir}/source/wca.yaml`),
+      /Directory .*\/source .*writable by others \(mode 777\)/,
+    );
+    await mount(["--bind", `${dir}/source`, `${dir}/etc-wca`]);
+    try {
+      refused(() => readTrustedConfig(`${dir}/etc-wca/wca.yaml`), /writable by others \(mode 777\)/);
+      await mount(["-o", "remount,ro,bind", `${dir}/etc-wca`]);
+      assert.equal(readTrustedConfig(`${dir}/etc-wca/wca.yaml`), "runner: !X\n");
+    } finally {
+      const umount = await new Deno.Command("umount", { args: [`${dir}/etc-wca`] }).output();
+      assert.equal(umount.code, 0, "umount");
+    }
+  });
+});
