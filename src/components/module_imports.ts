@@ -1,6 +1,6 @@
 /**
- * The specifiers a module's code can load: static imports, `export … from`, and `import()` with a literal
- * specifier, found by parsing the module (TypeScript, JSX, JavaScript) with @babel/parser, a full parser,
+ * The specifiers a module's code can load: static imports, `export … from`, `import()` and `new Worker()`
+ * with a literal specifier, found by parsing the module (TypeScript, JSX, JavaScript) with @babel/parser, a full parser,
  * so that no import hides in what a pattern would take for a string, comment or regular expression.
  * Type-only imports are skipped: they are erased before the code runs.
  */
@@ -54,6 +54,23 @@ function literalText(node: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The literal of `new URL("./w.ts", import.meta.url)`, the one form whose target is plain before the code
+ * runs (a bare string is resolved by the runtime's rules for workers); anything else gives null, refused.
+ */
+function workerSpecifier(argument: unknown): unknown {
+  if (
+    isNode(argument) && argument.type === "NewExpression" && isNode(argument.callee) &&
+    argument.callee.type === "Identifier" && argument.callee.name === "URL"
+  ) {
+    const [url, base] = argument.arguments as unknown[];
+    const meta = isNode(base) && base.type === "MemberExpression" && isNode(base.object) &&
+      base.object.type === "MetaProperty";
+    if (meta) return url;
+  }
+  return null;
+}
+
 const SKIPPED_KEYS = new Set([
   "loc",
   "start",
@@ -69,8 +86,8 @@ function visit(node: AstNode, found: FoundImport[]): void {
     const text = literalText(source);
     if (text === undefined) {
       throw uncheckable(
-        "import() with a computed specifier: what it loads cannot be checked before it runs; " +
-          "import a literal path",
+        'import() with a computed specifier, or a Worker not made from new URL("…", import.meta.url): ' +
+          "what it loads cannot be checked before it runs; use a literal path",
         at,
       );
     }
@@ -89,6 +106,12 @@ function visit(node: AstNode, found: FoundImport[]): void {
       break;
     case "CallExpression":
       if (isNode(node.callee) && node.callee.type === "Import") add((node.arguments as unknown[])[0], node);
+      break;
+    case "NewExpression":
+      // A Worker loads a module when it starts: `new Worker(new URL("./w.ts", import.meta.url))`.
+      if (isNode(node.callee) && node.callee.type === "Identifier" && node.callee.name === "Worker") {
+        add(workerSpecifier((node.arguments as unknown[])[0]), node);
+      }
       break;
     case "TSImportEqualsDeclaration":
       if (isNode(node.moduleReference) && node.moduleReference.type === "TSExternalModuleReference") {

@@ -180,3 +180,15 @@ Deno.test("a symbolic link in a directory others can write is refused even when 
     await refused(`${dir}/open/link.ts:Thing`, new RegExp(`Directory ${dir}/open .*is writable by others`));
   });
 });
+
+Deno.test("a Worker's module is checked too; a Worker the check cannot follow is refused", async () => {
+  await withDir(async (dir) => {
+    await write(`${dir}/w.ts`, marking(`${dir}/worker-ran`), 0o666);
+    const worker = 'new Worker(new URL("./w.ts", import.meta.url), { type: "module" });';
+    await write(`${dir}/m.ts`, `export class Thing { store() { ${worker} } }\n`);
+    await refused(`${dir}/m.ts:Thing`, new RegExp(`Module ${dir}/w\\.ts \\(imported by ${dir}/m\\.ts\\)`));
+    await write(`${dir}/m.ts`, 'export class Thing { store() { new Worker("./w.ts"); } }\n');
+    await refused(`${dir}/m.ts:Thing`, /a Worker not made from new URL/);
+    assert.equal(exists(`${dir}/worker-ran`), false);
+  });
+});
