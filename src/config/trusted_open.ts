@@ -114,19 +114,8 @@ function checkNamedDirectories(
   const parts = named.split("/").filter((name) => name !== "").slice(0, -1);
   for (let i = 0; i <= parts.length; i++) {
     const dir = `/${parts.slice(0, i).join("/")}`;
-    let info: Deno.FileInfo;
-    try {
-      info = Deno.statSync(dir);
-    } catch (error) {
-      throw new ConfigError(`${what} cannot be read: ${(error as Error).message}`);
-    }
-    const status: FileStatus = {
-      type: "directory",
-      mode: (info.mode ?? 0) & 0o7777,
-      uid: info.uid ?? 0,
-      gid: info.gid ?? 0,
-      size: info.size,
-    };
+    // Followed like the path is: a link's target directory is checked here as well as after resolving.
+    const status = libc.stat(dir);
     const problem = directoryProblem(what, dir, status, me, libc.pathOnReadOnlyMount(dir));
     if (problem) throw new ConfigError(problem);
   }
