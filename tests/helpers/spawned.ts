@@ -51,9 +51,10 @@ export async function spawnUntil(command: string, args: string[], options: Spawn
     }
     await delay(50);
   }
+  // Shutdown may take a while (a Kafka storage keeps sending for close_timeout_in_seconds).
   const killer = setTimeout(() => {
     if (!exited) child.kill("SIGKILL");
-  }, 10_000);
+  }, 20_000);
   const { code } = await status;
   clearTimeout(killer);
   await collected;
