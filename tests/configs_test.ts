@@ -152,7 +152,8 @@ for (const file of files) {
         if (entry.name !== "configs") await Deno.symlink(`${ROOT}${entry.name}`, `${dir}/${entry.name}`);
       }
       const start = async (configText: string) => {
-        await Deno.writeTextFile(`${dir}/${name}`, configText);
+        // A port of its own: another agent or test may hold the example's.
+        await Deno.writeTextFile(`${dir}/${name}`, configText.replace(/^(\s+listen: \S+):\d+$/m, "$1:0"));
         return await startAgent(dir, args, env, name);
       };
       const run = namesClusterFiles(text) ? await withClusterFiles(text, start) : await start(text);
