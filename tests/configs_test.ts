@@ -153,7 +153,10 @@ for (const file of files) {
       }
       const start = async (configText: string) => {
         // A port of its own: another agent or test may hold the example's.
-        await Deno.writeTextFile(`${dir}/${name}`, configText.replace(/^(\s+listen: \S+):\d+$/m, "$1:0"));
+        await Deno.writeTextFile(
+          `${dir}/${name}`,
+          configText.replace(/^(\s+listen: \S+):\d+$/m, `$1:${freePort()}`),
+        );
         return await startAgent(dir, args, env, name);
       };
       const run = namesClusterFiles(text) ? await withClusterFiles(text, start) : await start(text);
@@ -179,6 +182,13 @@ for (const file of files) {
       await Deno.remove(dir, { recursive: true });
     }
   });
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
 }
 
 async function copyTree(from: string, to: string): Promise<void> {
