@@ -66,3 +66,12 @@ for (const block of marked) {
     assert.deepEqual(missingLines(block, result), [], `printed:\n${result.output}`);
   });
 }
+
+Deno.test("the warning quoted in configs/extra/wca_compat.yaml's header is the one wca prints for it", async () => {
+  const header = Deno.readTextFileSync(new URL("../../configs/extra/wca_compat.yaml", import.meta.url));
+  const quoted = /^#\s+"(not supported by this version yet[^"]*)"$/m.exec(header);
+  assert.ok(quoted, "the header quotes the warning");
+  if (!results.has("wca-compat")) results.set("wca-compat", SCENARIOS["wca-compat"]!());
+  const { output } = await results.get("wca-compat")!;
+  assert.ok(output.split("\n").some((line) => line.endsWith(`] ${quoted[1]}`)), `printed:\n${output}`);
+});

@@ -38,6 +38,7 @@ function wcaWith(dir: string, config: string, args: string[] = [], until?: (stde
   writeFile(`${dir}/agent.yaml`, config);
   return spawnUntil(Deno.execPath(), [...WCA, "-c", "agent.yaml", ...ROOT_FLAG, ...args], {
     cwd: dir,
+    env: { HOST_IP: "10.0.0.1" },
     ...(until ? { until: ({ stderr }: { stderr: string }) => until(stderr) } : {}),
   });
 }
