@@ -5,41 +5,7 @@
 import assert from "node:assert/strict";
 import { ROOT, ROOT_FLAG } from "../helpers/wca_process.ts";
 import { spawnUntil } from "../helpers/spawned.ts";
-
-const PLUGIN = `import { type Metric, params, register, text, type z } from "${ROOT}src/mod.ts";
-
-const schema = params({ greeting: text().default("hello") });
-
-@register
-export class Greeter {
-  static readonly schema = schema;
-  readonly #greeting: string;
-  constructor(options: z.infer<typeof schema>) {
-    this.#greeting = options.greeting;
-  }
-  store(metrics: readonly Metric[]): Promise<void> {
-    console.log(\`\${this.#greeting}: \${metrics.length > 0}\`);
-    return Promise.resolve();
-  }
-}
-`;
-
-const CONFIG = `runner: !MeasurementRunner
-  node: !StaticNode
-    tasks: []
-  metrics_storage: !Greeter
-    greeting: greetings from outside
-`;
-
-async function userProject(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "wca_plugin_project_" });
-  // The user's own project: its deno.json maps nothing wca needs.
-  await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports: { "@std/fmt": "npm:chalk@5" } }));
-  await Deno.writeTextFile(`${dir}/greeter.ts`, PLUGIN);
-  await Deno.writeTextFile(`${dir}/agent.yaml`, CONFIG);
-  for (const file of ["deno.json", "greeter.ts", "agent.yaml"]) await Deno.chmod(`${dir}/${file}`, 0o644);
-  return dir;
-}
+import { userProject } from "../helpers/plugin_project.ts";
 
 Deno.test("a plugin in another project type-checks against src/mod.ts with that project's deno.json", async () => {
   const dir = await userProject();
