@@ -238,6 +238,40 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioOutput>>> 
       return { output: both(run), replacements: [[dir, "/opt"]] };
     }),
 
+  "config-too-large": () =>
+    inTempDir(async (dir) => {
+      const head = "runner: !MeasurementRunner\n  node: !CgroupNode {}\n#";
+      writeFile(`${dir}/wca.yaml`, head + "x".repeat(4 * 1024 * 1024 + 1 - head.length)); // one byte too many
+      const run = await spawnUntil(Deno.execPath(), [...WCA, "-c", `${dir}/wca.yaml`, ...ROOT_FLAG], {
+        cwd: dir,
+      });
+      return { output: both(run), replacements: [[dir, "/etc/wca"]] };
+    }),
+
+  "zoneinfo-groups": () =>
+    inTempDir(async (dir) => ({
+      output: both(
+        await wcaWith(dir, "runner: !MeasurementRunner\n  node: !CgroupNode {}\n  zoneinfo: '(\\d+)'\n"),
+      ),
+    })),
+
+  "ssl-missing-file": () =>
+    inTempDir(async (dir) => {
+      const config =
+        "runner: !MeasurementRunner\n  node: !CgroupNode {}\n  metrics_storage: !KafkaStorage\n" +
+        "    topic: wca_metrics\n    ssl: !SSL\n      server_verify: true\n" +
+        `      client_cert_path: ${dir}/client.pem\n`;
+      return { output: both(await wcaWith(dir, config)), replacements: [[dir, "/etc/wca"]] };
+    }),
+
+  "kafka-extra-config-typo": () =>
+    inTempDir(async (dir) => {
+      const config =
+        "runner: !MeasurementRunner\n  node: !CgroupNode {}\n  metrics_storage: !KafkaStorage\n" +
+        "    topic: wca_metrics\n    extra_config:\n      debgu: all\n";
+      return { output: both(await wcaWith(dir, config)) };
+    }),
+
   "kafka-outage": () =>
     inTempDir(async (dir) => {
       // A real Kafka-protocol broker (librdkafka's mock cluster), down when the agent starts, back later.
