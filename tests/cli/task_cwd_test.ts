@@ -37,7 +37,12 @@ Deno.test("deno task wca from another directory: -c, -r and output_filename are 
         "marker.ts:Marker",
         ...ROOT_FLAG,
       ],
-      { cwd: dir, until: ({ stdout }) => stdout.includes("stored") && existsSync(`${dir}/${output}`) },
+      {
+        cwd: dir,
+        // As typed in a shell: under `deno task test` this process has INIT_CWD, which deno task would keep.
+        unsetEnv: ["INIT_CWD"],
+        until: ({ stdout }) => stdout.includes("stored") && existsSync(`${dir}/${output}`),
+      },
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(await Deno.readTextFile(`${dir}/${output}`), /^wca_up\{/m);

@@ -10,7 +10,10 @@ import { userProject } from "../helpers/plugin_project.ts";
 Deno.test("a plugin in another project type-checks against src/mod.ts with that project's deno.json", async () => {
   const dir = await userProject();
   try {
-    const check = await spawnUntil(Deno.execPath(), ["check", "greeter.ts"], { cwd: dir });
+    const check = await spawnUntil(Deno.execPath(), ["check", "greeter.ts"], {
+      cwd: dir,
+      timeoutMs: 300_000,
+    });
     assert.equal(check.code, 0, check.stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -9,6 +9,8 @@ export interface Spawned {
 export interface SpawnOptions {
   cwd: string;
   env?: Record<string, string>;
+  /** Variables of this process the command must not inherit. */
+  unsetEnv?: readonly string[];
   /** Stop (SIGINT) once this holds for the output so far; unset: wait for the command to exit. */
   until?: (output: { stdout: string; stderr: string }) => boolean;
   /** Give up (and kill) after this long; the result then says so in stderr. */
@@ -22,7 +24,8 @@ export async function spawnUntil(command: string, args: string[], options: Spawn
   const child = new Deno.Command(command, {
     args,
     cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { ...inherited(options.unsetEnv ?? []), NO_COLOR: "1", ...options.env },
+    clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -37,7 +40,7 @@ export async function spawnUntil(command: string, args: string[], options: Spawn
     exited = true;
     return s;
   });
-  const deadline = performance.now() + (options.timeoutMs ?? 30_000);
+  const deadline = performance.now() + (options.timeoutMs ?? 60_000);
   let timedOut = false;
   while (!exited) {
     if (options.until?.(output)) {
@@ -58,6 +61,12 @@ export async function spawnUntil(command: string, args: string[], options: Spawn
   const { code } = await status;
   clearTimeout(killer);
   await collected;
-  if (timedOut) output.stderr += `\n[timed out after ${options.timeoutMs ?? 30_000} ms]`;
+  if (timedOut) output.stderr += `\n[timed out after ${options.timeoutMs ?? 60_000} ms]`;
   return { code, ...output };
+}
+
+function inherited(unset: readonly string[]): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of unset) delete env[name];
+  return env;
 }
