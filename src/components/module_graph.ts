@@ -4,13 +4,26 @@
  * and literal `import()`, must pass the config file's trust rule, and so must every directory on the way
  * to each (src/config/trusted_open.ts). Code that is not a local file is refused, and so is an import()
  * whose target cannot be known before the module runs. The agent's own dependencies (bare names its
- * import map gives, locked with integrity in deno.lock) and Node's built-in modules are allowed.
+ * import map gives, locked with integrity in deno.lock, also when spelled as the exact `npm:` specifier
+ * the import map holds, as src/mod.ts's own imports are) and Node's built-in modules are allowed.
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Libc } from "../../ffi/mod.ts";
 import { ConfigError } from "../config/errors.ts";
 import { type FileOwner, openTrustedFile } from "../config/trusted_open.ts";
 import { findImports, UncheckableImport } from "./module_imports.ts";
+
+/**
+ * The agent's own npm dependencies, exactly as deno.json's import map spells them (tests/components/
+ * module_graph_test.ts keeps the two equal). The plugin API (src/mod.ts) imports zod by this full
+ * specifier so that a plugin in a project of its own resolves it; it is the code the agent already runs.
+ */
+export const AGENT_NPM_SPECIFIERS: ReadonlySet<string> = new Set([
+  "npm:@babel/parser@8.1.5",
+  "npm:kafkajs@2.2.4",
+  "npm:yaml@2.9.1",
+  "npm:zod@4.6.7",
+]);
 
 /** Why a specifier with this scheme is never loaded by -r. */
 const REFUSED_SCHEMES: Readonly<Record<string, string>> = {
@@ -45,6 +58,7 @@ type Resolved = { kind: "file"; url: URL } | { kind: "allowed" } | { kind: "refu
 
 /** Where an import of `specifier` from the module at `from` leads. */
 function resolveImport(specifier: string, from: URL): Resolved {
+  if (AGENT_NPM_SPECIFIERS.has(specifier)) return { kind: "allowed" };
   const refused = refusedScheme(specifier);
   if (refused) return { kind: "refused", reason: refused };
   if (/^node:/i.test(specifier)) return { kind: "allowed" };

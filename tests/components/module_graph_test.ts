@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { registerFrom } from "../../src/components/registration.ts";
 import { Registry, RegistryError } from "../../src/components/registry.ts";
+import { AGENT_NPM_SPECIFIERS } from "../../src/components/module_graph.ts";
 
 const IS_ROOT = Deno.uid() === 0;
 /** Another user's uid: nobody's as root; as a normal user the file stays ours and only its mode is wrong. */
@@ -191,4 +192,11 @@ Deno.test("a Worker's module is checked too; a Worker the check cannot follow is
     await refused(`${dir}/m.ts:Thing`, /a Worker not made from new URL/);
     assert.equal(exists(`${dir}/worker-ran`), false);
   });
+});
+
+Deno.test("the agent's own npm specifiers are exactly deno.json's npm imports (no others pass -r)", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const npm = Object.values(config.imports as Record<string, string>)
+    .filter((target) => target.startsWith("npm:") && !target.endsWith("/"));
+  assert.deepEqual([...AGENT_NPM_SPECIFIERS].sort(), npm.sort());
 });
