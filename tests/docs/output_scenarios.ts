@@ -4,46 +4,14 @@
  * `<!-- output: NAME -->`; tests/docs/output_blocks_test.ts compares.
  */
 import { ROOT, ROOT_FLAG } from "../helpers/wca_process.ts";
-import { type Spawned, spawnUntil } from "../helpers/spawned.ts";
+import { spawnUntil } from "../helpers/spawned.ts";
 import { startKafkaMock } from "../helpers/kafka_mock.ts";
+import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { both, freePort, inTempDir, iterations, type Scenarios, WCA, wcaWith } from "./scenario_kit.ts";
+import { TRUST_SCENARIOS } from "./trust_scenarios.ts";
+import { RUNTIME_SCENARIOS } from "./runtime_scenarios.ts";
 
-export interface ScenarioOutput {
-  /** Everything printed, stdout and stderr. */
-  readonly output: string;
-  /** Texts of this run (temporary directories, ports) and what the documentation writes instead. */
-  readonly replacements?: ReadonlyArray<readonly [string, string]>;
-  /** Counts that depend on the host (metrics, values): any number matches any number. */
-  readonly anyNumbers?: boolean;
-}
-
-const WCA = ["run", "-A", `${ROOT}src/main.ts`];
-
-async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "wca_doc_output_" });
-  try {
-    return await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-const both = (run: Spawned) => `${run.stdout}\n${run.stderr}`;
-const writeFile = (path: string, text: string, mode = 0o644) => {
-  Deno.writeTextFileSync(path, text);
-  Deno.chmodSync(path, mode);
-};
-
-/** `wca -c agent.yaml --root` in `dir` with `config`, stopped once `until` holds (or when it exits). */
-function wcaWith(dir: string, config: string, args: string[] = [], until?: (stderr: string) => boolean) {
-  writeFile(`${dir}/agent.yaml`, config);
-  return spawnUntil(Deno.execPath(), [...WCA, "-c", "agent.yaml", ...ROOT_FLAG, ...args], {
-    cwd: dir,
-    env: { HOST_IP: "10.0.0.1" },
-    ...(until ? { until: ({ stderr }: { stderr: string }) => until(stderr) } : {}),
-  });
-}
-
-const iterations = (stderr: string) => (stderr.match(/\] iteration: /g) ?? []).length;
+export type { ScenarioOutput } from "./scenario_kit.ts";
 
 /** A copy of a fixture host (cgroup v1 with cpu and cpuacct apart) whose cpuacct hierarchy holds `cgroups`. */
 function fixtureHost(dir: string, cgroups: Readonly<Record<string, boolean>>): string {
@@ -84,7 +52,9 @@ async function cgroupNodeLine(cgroups: Readonly<Record<string, boolean>>, config
   });
 }
 
-export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioOutput>>> = {
+export const SCENARIOS: Scenarios = {
+  ...TRUST_SCENARIOS,
+  ...RUNTIME_SCENARIOS,
   "version": async () => ({
     output: both(await spawnUntil(Deno.execPath(), [...WCA, "--version"], { cwd: ROOT })),
   }),
@@ -121,11 +91,27 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioOutput>>> 
     }),
 
   "wca-compat": () =>
-    inTempDir(async (dir) => {
-      const config = Deno.readTextFileSync(`${ROOT}configs/extra/wca_compat.yaml`);
-      const run = await wcaWith(dir, config, [], (stderr) => /\] measuring every/.test(stderr));
-      return { output: both(run) };
-    }),
+    withRealCgroups(["cpu", "cpuacct", "memory"], 1, (groups) =>
+      inTempDir(async (dir) => {
+        // The header's task1, made as it says, at a path of this run's own (with a process in it).
+        const task = groups.paths[0]!.slice(1);
+        const worker = groups.spawnIn(groups.paths[0]!);
+        try {
+          const config = Deno.readTextFileSync(`${ROOT}configs/extra/wca_compat.yaml`)
+            .replace("tasks: [task1]", `tasks: [${task}]`);
+          const measured = () => {
+            try {
+              return Deno.readTextFileSync(`${dir}/metrics.prom`);
+            } catch {
+              return "";
+            }
+          };
+          const run = await wcaWith(dir, config, [], () => /^task_wss_referenced_bytes\{/m.test(measured()));
+          return { output: `${both(run)}\n${measured()}` };
+        } finally {
+          await groups.kill(worker);
+        }
+      })),
 
   "cgroup-node-found": async () => {
     const include = "runner: !MeasurementRunner\n  node: !CgroupNode\n    parents: [/system.slice]\n" +
@@ -217,37 +203,6 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioOutput>>> 
       };
     }),
 
-  "config-not-trusted": () =>
-    inTempDir(async (dir) => {
-      writeFile(`${dir}/agent.yaml`, "runner: !MeasurementRunner\n  node: !CgroupNode {}\n", 0o664);
-      Deno.chownSync(`${dir}/agent.yaml`, 0, 1000);
-      const run = await spawnUntil(Deno.execPath(), [...WCA, "-c", `${dir}/agent.yaml`, ...ROOT_FLAG], {
-        cwd: dir,
-      });
-      return { output: both(run), replacements: [[dir, "/etc/wca"]] };
-    }),
-
-  "module-not-trusted": () =>
-    inTempDir(async (dir) => {
-      writeFile(`${dir}/x.ts`, "export class X {}\n", 0o666);
-      const run = await spawnUntil(
-        Deno.execPath(),
-        [...WCA, "-c", `${ROOT}configs/extending/hello_world.yaml`, "-r", `${dir}/x.ts:X`, ...ROOT_FLAG],
-        { cwd: dir },
-      );
-      return { output: both(run), replacements: [[dir, "/opt"]] };
-    }),
-
-  "config-too-large": () =>
-    inTempDir(async (dir) => {
-      const head = "runner: !MeasurementRunner\n  node: !CgroupNode {}\n#";
-      writeFile(`${dir}/wca.yaml`, head + "x".repeat(4 * 1024 * 1024 + 1 - head.length)); // one byte too many
-      const run = await spawnUntil(Deno.execPath(), [...WCA, "-c", `${dir}/wca.yaml`, ...ROOT_FLAG], {
-        cwd: dir,
-      });
-      return { output: both(run), replacements: [[dir, "/etc/wca"]] };
-    }),
-
   "zoneinfo-groups": () =>
     inTempDir(async (dir) => ({
       output: both(
@@ -328,10 +283,3 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioOutput>>> 
       return { output: scraped, anyNumbers: true };
     }),
 };
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
