@@ -64,23 +64,60 @@ Deno.test("every block that shows wca's output names the scenario that prints it
   }
 });
 
-const results = new Map<string, Promise<ScenarioOutput>>();
+/** Scenarios that run at once: each is a few processes, mostly waiting for the agent to say something. */
+const PARALLEL = 3;
+
+/** Every scenario named by a block (and wca-compat), started PARALLEL at a time, in the order the blocks come. */
+function startScenarios(names: readonly string[]): Map<string, Promise<ScenarioOutput>> {
+  const queue = [...new Set(names)].filter((name) => SCENARIOS[name]);
+  const starts = new Map<string, () => void>();
+  const results = new Map<string, Promise<ScenarioOutput>>();
+  let running = 0;
+  const next = () => {
+    while (running < PARALLEL && queue.length > 0) {
+      running++;
+      starts.get(queue.shift()!)!();
+    }
+  };
+  for (const name of queue) {
+    const result = new Promise<ScenarioOutput>((resolve, reject) =>
+      starts.set(name, () =>
+        SCENARIOS[name]!().then(resolve, reject).finally(() => {
+          running--;
+          next();
+        }))
+    );
+    result.catch(() => {}); // its test reports the failure
+    results.set(name, result);
+  }
+  next();
+  return results;
+}
+
+const results = startScenarios([...marked.map((block) => block.marker!.value), "wca-compat"]);
+// Scenarios outlive the test that starts waiting for them, so their processes are not this test's leak.
+const sanitizers = { sanitizeOps: false, sanitizeResources: false };
+
 for (const block of marked) {
   const name = block.marker!.value;
-  Deno.test(`${block.where} is what wca prints (${name})`, async () => {
-    const scenario = SCENARIOS[name];
-    assert.ok(scenario, `no scenario ${name}`);
-    if (!results.has(name)) results.set(name, scenario());
-    const result = await results.get(name)!;
-    assert.deepEqual(missingLines(block, result), [], `printed:\n${result.output}`);
+  Deno.test({
+    name: `${block.where} is what wca prints (${name})`,
+    ...sanitizers,
+    fn: async () => {
+      assert.ok(results.has(name), `no scenario ${name}`);
+      const result = await results.get(name)!;
+      assert.deepEqual(missingLines(block, result), [], `printed:\n${result.output}`);
+    },
   });
 }
 
-Deno.test("the warning quoted in configs/extra/wca_compat.yaml's header is the one wca prints for it", async () => {
+Deno.test({
+  name: "the warning quoted in configs/extra/wca_compat.yaml's header is the one wca prints for it",
+  ...sanitizers,
+}, async () => {
   const header = Deno.readTextFileSync(new URL("../../configs/extra/wca_compat.yaml", import.meta.url));
   const quoted = /^#\s+"(wss: [^"]*)"$/m.exec(header);
   assert.ok(quoted, "the header quotes the warning");
-  if (!results.has("wca-compat")) results.set("wca-compat", SCENARIOS["wca-compat"]!());
   const { output } = await results.get("wca-compat")!;
   const warned = output.split("\n").some((line) => line.endsWith(`] ${quoted[1]}`));
   // The header says when: on a host whose RDT gives memory bandwidth, the working set is measured whole.
