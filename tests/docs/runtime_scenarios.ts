@@ -75,7 +75,8 @@ function connectionFlood(flood: ReadonlyArray<readonly [string, number]>, logLin
     const port = freePort();
     const url = `http://127.0.0.1:${port}/metrics`;
     const config = "runner: !MeasurementRunner\n  interval: 0.5\n  node: !StaticNode { tasks: [] }\n" +
-      `  metrics_storage: !HTTPMetricsStorage\n    listen: 127.0.0.1:${port}\n`;
+      `  metrics_storage: !HTTPMetricsStorage\n    listen: 127.0.0.1:${port}\n` +
+      "    header_timeout: 60\n"; // the held connections stay until the last one comes, on a loaded host too
     const held: net.Socket[] = [];
     let scraped = "";
     const dropsCounted = async () => {
