@@ -241,6 +241,14 @@ async function packageEach(
   return 0;
 }
 
+/** Packages `names` into a new temporary directory and returns it; throws when the build fails. */
+export async function packageInto(names: readonly string[]): Promise<string> {
+  const out = await Deno.makeTempDir({ prefix: "wca-packaged-" });
+  const code = await packageAll(["--out", out, ...names]);
+  if (code !== 0) throw new Error(`deno task package ${names.join(" ")} failed (exit ${code})`);
+  return out;
+}
+
 if (import.meta.main) {
   const command = Deno.args[0];
   await Deno.mkdir(DIST, { recursive: true });
