@@ -3,12 +3,14 @@
  *
  *   wca-debian:12           the base: the registry's debian:12-slim where one answers, else made from the
  *                           Debian mirror with mmdebstrap and `docker import`
- *   wca-agent:<hash>        deploy/docker/Dockerfile, the agent for a DaemonSet
+ *   wca-agent:<hash>        deploy/docker/Dockerfile, the agent for a DaemonSet (also tagged :latest and
+ *                           :<version>, the tag deploy/kubernetes/wca.yaml names)
  *   wca-<workload>:<hash>   workloads/<workload>/Dockerfile, each workload with its wrapper
  *
  * The tag is a hash of the build context (Dockerfile, packaged executables, files) and the base image:
  * an unchanged image is not rebuilt, a changed one always is.
  */
+import denoJson from "../deno.json" with { type: "json" };
 import { packageInto, WORKLOADS } from "./package.ts";
 import { sha256Hex } from "./self_extracting.ts";
 
@@ -204,7 +206,8 @@ if (import.meta.main) {
       const image = await buildImage(spec, packaged, root);
       const how = image.built ? `built in ${image.seconds.toFixed(0)} s` : "unchanged";
       console.log(`${image.tag} ${how}, ${(image.bytes / 1e6).toFixed(0)} MB`);
-      await docker(["tag", image.tag, `${spec.name}:latest`]);
+      // The version tag is what deploy/kubernetes/wca.yaml names.
+      for (const tag of ["latest", denoJson.version]) await docker(["tag", image.tag, `${spec.name}:${tag}`]);
     } catch (error) {
       failed++;
       console.error(`${spec.name}: ${(error as Error).message}`);
