@@ -6,17 +6,18 @@
  */
 import { type PayloadFile, payloadFile, selfExtracting } from "./self_extracting.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { ENTRY_POINT_FLAGS } from "../src/cli/permissions.ts";
+
 interface EntryPoint {
   readonly name: string;
   readonly source: string;
+  /** Every Deno flag the executable runs with (compile bakes them in; the bundle hint prints them). */
   readonly permissions: readonly string[];
-  /** Deno/V8 flags the executable runs with (compile bakes them in; the bundle hint prints them). */
-  readonly runtimeFlags?: readonly string[];
 }
 
 /**
  * Workload wrappers: `dist/wrapper-<name>` from `workloads/<name>/parser.ts`. Adding a workload is
- * adding its name here (README: "Adding a workload parser").
+ * adding its name here (docs/wrappers.md: "Adding a workload parser").
  */
 export const WORKLOADS: readonly string[] = [
   "stress-ng",
@@ -28,35 +29,15 @@ export const WORKLOADS: readonly string[] = [
   "cassandra-stress",
 ];
 
-/** A wrapper runs any --command, serves HTTP, reads its flags' files and writes the output file. */
-export const WRAPPER_PERMISSIONS: readonly string[] = [
-  "--allow-run",
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  // KafkaStorage (--kafka_brokers) keys messages by host name; kafkajs reads the OS release.
-  "--allow-sys=hostname,osRelease",
-];
+/** The flags of src/cli/permissions.ts; every workload wrapper runs with the wrapper's. */
+export const WRAPPER_PERMISSIONS: readonly string[] = ENTRY_POINT_FLAGS.wrapper.flags;
 
 const ENTRY_POINTS: readonly EntryPoint[] = [
-  {
-    name: "wca",
-    source: "src/main.ts",
-    // Deno grants reads of /sys and most of /proc only with --allow-all (and --allow-ffi, needed for perf
-    // counters, is all-access anyway). The agent's least privilege is the OS user it runs as.
-    permissions: ["--allow-all"],
-    // A 1 MiB young generation (V8 grows it to 16 MiB): about 60 MiB less RSS at 1000 tasks and no more
-    // CPU (docs/benchmarks.md). Also in deno.json's wca task.
-    runtimeFlags: ["--v8-flags=--max-semi-space-size=1"],
-  },
-  { name: "wrapper", source: "src/wrapper/main.ts", permissions: WRAPPER_PERMISSIONS },
-  {
-    name: "wca-kafka-consumer",
-    source: "src/kafka_consumer/main.ts",
-    // Brokers and the HTTP port (net), certificates (read), kafkajs' environment and host name.
-    permissions: ["--allow-net", "--allow-read", "--allow-env", "--allow-sys=hostname,osRelease"],
-  },
+  ...Object.entries(ENTRY_POINT_FLAGS).map(([name, entry]) => ({
+    name,
+    source: entry.source,
+    permissions: entry.flags,
+  })),
   ...WORKLOADS.map((workload) => ({
     name: `wrapper-${workload}`,
     source: `workloads/${workload}/parser.ts`,
@@ -86,9 +67,13 @@ function explainCompileFailure(stderr: string): string | undefined {
   ].join("\n");
 }
 
-/** The flags `deno run` needs for an entry point: its permissions, then its runtime flags. */
+/**
+ * The flags a packaged file runs `deno run` with: the entry point's (src/cli/permissions.ts), and
+ * --no-prompt where they lack it, so no terminal can grant more than they do.
+ */
 export function runFlags(entry: EntryPoint): string[] {
-  return [...entry.permissions, ...(entry.runtimeFlags ?? [])];
+  const flags = [...entry.permissions];
+  return flags.includes("--no-prompt") ? flags : [...flags, "--no-prompt"];
 }
 
 function bundleOne(entry: EntryPoint): Promise<{ code: number }> {
@@ -101,7 +86,7 @@ async function bundle(): Promise<number> {
     const { code } = await bundleOne(entry);
     if (code !== 0) return code;
     console.log(
-      `bundled ${entry.source} -> ${out} (run it with: deno run ${runFlags(entry).join(" ")} ${out})`,
+      `bundled ${entry.source} -> ${out} (run it with: deno run ${entry.permissions.join(" ")} ${out})`,
     );
   }
   return 0;
@@ -113,7 +98,7 @@ async function compile(): Promise<number> {
     const args = [
       "compile",
       "--quiet",
-      ...runFlags(entry),
+      ...entry.permissions,
       "--output",
       out,
       entry.source,

@@ -144,7 +144,7 @@ owner_only "$dir" || refuse "$dir"
 
 export DENO_NO_UPDATE_CHECK=1
 # The import map lets -r modules import the plugin API (@wca/wca) and its libraries (zod, yaml) offline.
-exec "$dir/deno" run --no-config --no-prompt --import-map="$dir/import_map.json" \\
+exec "$dir/deno" run --no-config --import-map="$dir/import_map.json" \\
   ${f.runFlags.map(shQuote).join(" ")} "$dir/$name.js" "$@"
 `;
 }

@@ -40,7 +40,7 @@ export function agentConfig(taskPaths: readonly string[], output: string): strin
  * goes into one --v8-flags list, in that order (V8 applies them in turn, so a later one wins).
  */
 export function agentFlags(options: Pick<AgentOptions, "extraFlags" | "traceGc">): string[] {
-  const flags = [...WCA.permissions, ...(WCA.runtimeFlags ?? []), ...options.extraFlags];
+  const flags = [...WCA.permissions, ...options.extraFlags];
   const v8 = flags.filter((flag) => flag.startsWith("--v8-flags=")).map((flag) =>
     flag.slice("--v8-flags=".length)
   );

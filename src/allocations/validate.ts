@@ -3,7 +3,8 @@
  * value through to the kernel. Pure: reads only the platform, the tasks and resctrl's info.
  *
  * One invalid value makes the whole iteration's allocations invalid (the caller applies none and counts
- * `allocations_errors`); every problem is listed, each naming the task, the field and the value.
+ * the iteration in `allocations_errors`); every problem is listed, each naming the task, the field and
+ * the value. The caller bounds the reply's size first (checkAllocationResult's limit).
  *
  * Beyond WCA: cpu_shares is checked against the kernel's largest cpu.shares (262144); an empty cpuset is
  * refused (the kernel refuses it for a cgroup with tasks); cpusets must name online CPUs and existing
@@ -65,9 +66,7 @@ export function validateAllocations(
   for (const [taskId, value] of allocationEntries(desired)) {
     const at = `task ${taskId}`;
     if (!tasksData.has(taskId)) {
-      errors.push(
-        `${at}: no such task this iteration (known: ${[...tasksData.keys()].join(", ") || "none"})`,
-      );
+      errors.push(`${at}: no such task this iteration (known: ${someKeys(tasksData)})`);
       continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -286,6 +285,16 @@ function countClosids(
         `${closids} CLOSIDs (num_closids); give tasks with the same allocation one rdt.name`,
     );
   }
+}
+
+/** The first few task ids, for a message that must not grow with the number of tasks. */
+function someKeys(tasksData: TasksData, shown = 5): string {
+  const ids: string[] = [];
+  for (const id of tasksData.keys()) {
+    if (ids.length === shown) return `${ids.join(", ")} and ${tasksData.size - shown} more`;
+    ids.push(id);
+  }
+  return ids.join(", ") || "none";
 }
 
 function numaNodeIds(platform: Platform): number[] {

@@ -11,10 +11,14 @@ import {
 } from "../components/decisions.ts";
 import {
   checkAnomalies,
+  checkCount,
   checkMetrics,
   fail,
   isPlainObject,
+  METRICS_PER_ENTRY,
   PluginResultError,
+  Problems,
+  type ReplyLimit,
 } from "../detectors/check_result.ts";
 
 const TYPES: readonly string[] = Object.values(AllocationType);
@@ -58,8 +62,24 @@ export function checkTaskAllocations(value: unknown, path: string): TaskAllocati
   return value as TaskAllocations;
 }
 
-/** `value` as an AllocationResult (allocations as a Map), or a PluginResultError naming what is wrong. */
-export function checkAllocationResult(value: unknown, who = "allocate()"): AllocationResult {
+/** How many tasks a mapping names, without copying its keys or entries. */
+function countEntries(raw: Map<unknown, unknown> | Record<string, unknown>): number {
+  if (raw instanceof Map) return raw.size;
+  let count = 0;
+  for (const key in raw) if (Object.hasOwn(raw, key)) count++;
+  return count;
+}
+
+/**
+ * `value` as an AllocationResult (allocations as a Map), or a PluginResultError naming what is wrong.
+ * With a `limit`, a reply naming more tasks, anomalies or metrics than it allows is refused whole before
+ * any entry is looked at.
+ */
+export function checkAllocationResult(
+  value: unknown,
+  who = "allocate()",
+  limit?: ReplyLimit,
+): AllocationResult {
   if (Array.isArray(value)) {
     throw new PluginResultError(
       `${who} returned a list; expected an object { allocations, anomalies, metrics } (WCA's ` +
@@ -68,21 +88,34 @@ export function checkAllocationResult(value: unknown, who = "allocate()"): Alloc
   }
   if (!isPlainObject(value)) fail(`${who} result`, "an object { allocations, anomalies, metrics }", value);
   const raw = value.allocations;
-  const entries = raw instanceof Map
-    ? [...raw.entries()]
-    : isPlainObject(raw)
-    ? Object.entries(raw)
-    : fail(`${who} allocations`, "a mapping of task ids to allocations (an object or a Map)", raw);
-  const allocations = new Map<string, TaskAllocations>();
-  for (const [taskId, task] of entries) {
-    if (typeof taskId !== "string" || taskId === "") fail(`${who} allocations`, "task ids as keys", taskId);
-    allocations.set(taskId, checkTaskAllocations(task, `${who} allocations[${JSON.stringify(taskId)}]`));
+  if (!(raw instanceof Map) && !isPlainObject(raw)) {
+    fail(`${who} allocations`, "a mapping of task ids to allocations (an object or a Map)", raw);
   }
-  return {
+  const anomalies = value.anomalies === undefined ? [] : value.anomalies;
+  const metrics = value.metrics === undefined ? [] : value.metrics;
+  if (limit) {
+    checkCount(who, "allocations", countEntries(raw), limit.entries, limit.why);
+    if (Array.isArray(anomalies)) checkCount(who, "anomalies", anomalies.length, limit.entries, limit.why);
+    if (Array.isArray(metrics)) {
+      checkCount(who, "metrics", metrics.length, limit.metrics, `${METRICS_PER_ENTRY} × ${limit.why}`);
+    }
+  }
+  const problems = new Problems();
+  const allocations = new Map<string, TaskAllocations>();
+  const entries = raw instanceof Map ? raw.entries() : Object.entries(raw);
+  for (const [taskId, task] of entries) {
+    problems.check(() => {
+      if (typeof taskId !== "string" || taskId === "") fail("allocations", "task ids as keys", taskId);
+      allocations.set(taskId, checkTaskAllocations(task, `allocations[${JSON.stringify(taskId)}]`));
+    });
+  }
+  const result = {
     allocations,
-    anomalies: value.anomalies === undefined ? [] : checkAnomalies(value.anomalies, `${who} anomalies`),
-    metrics: checkMetrics(value.metrics, `${who} metrics`),
+    anomalies: problems.check(() => checkAnomalies(anomalies, "anomalies")) ?? [],
+    metrics: problems.check(() => checkMetrics(metrics, "metrics")) ?? [],
   };
+  problems.throwIfAny(who);
+  return result;
 }
 
 export { PluginResultError };

@@ -5,11 +5,88 @@
  */
 import { type Anomaly, ContendedResource, type DetectionResult } from "../components/decisions.ts";
 import type { Metric } from "../metrics/metric.ts";
+import { problemList, SHOWN_PROBLEMS } from "../logging/problem_list.ts";
 import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from "../metrics/prometheus.ts";
 
-/** A plugin returned something other than the contract's shape; the message names the path and value. */
+/**
+ * A plugin returned something other than the contract's shape, or more than the reply limit; the message
+ * names the path and value. `kind` tells the two apart for the runner's FailureStreak.
+ */
 export class PluginResultError extends Error {
   override readonly name = "PluginResultError";
+  readonly kind: "wrong shape" | "too large";
+  constructor(message: string, kind: "wrong shape" | "too large" = "wrong shape") {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** reply_limit_per_task's default: allocations or anomalies per task a reply may hold. */
+export const DEFAULT_REPLY_LIMIT_PER_TASK = 10;
+/** A reply's metrics may be this many times its entry limit. */
+export const METRICS_PER_ENTRY = 10;
+
+/**
+ * How many entries a plugin's reply may hold before it is refused whole, unread: a plugin that returns a
+ * million entries costs one line and no validation, not a million messages.
+ */
+export interface ReplyLimit {
+  /** Allocations (tasks in them) and anomalies, each. */
+  readonly entries: number;
+  /** The plugin's own metrics. */
+  readonly metrics: number;
+  /** How the limit came about, for the message. */
+  readonly why: string;
+}
+
+/** `perTask` × the tasks of this iteration (at least one), and METRICS_PER_ENTRY times that for metrics. */
+export function replyLimit(perTask: number, tasks: number): ReplyLimit {
+  const entries = perTask * Math.max(tasks, 1);
+  const counted = tasks === 0 ? "no tasks, counted as 1" : `${tasks} task${tasks === 1 ? "" : "s"}`;
+  return {
+    entries,
+    metrics: entries * METRICS_PER_ENTRY,
+    why: `reply_limit_per_task ${perTask} × ${counted}`,
+  };
+}
+
+/** Refuses a reply whose `what` holds `count` entries, more than `limit`. */
+export function checkCount(who: string, what: string, count: number, limit: number, why: string): void {
+  if (count <= limit) return;
+  throw new PluginResultError(
+    `${who} returned ${count} ${what}, more than the limit of ${limit} (${why}): the whole reply is refused`,
+    "too large",
+  );
+}
+
+/**
+ * Checks entries one by one and collects what is wrong, so a reply is refused with every problem counted
+ * and the first few named on one line (see problemList), not only the first.
+ */
+export class Problems {
+  readonly #first: string[] = [];
+  #count = 0;
+
+  /** `check()`'s value, or undefined when it threw a PluginResultError (kept as a problem). */
+  check<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof PluginResultError)) throw error;
+      if (this.#count++ < SHOWN_PROBLEMS) this.#first.push(error.message);
+      return undefined;
+    }
+  }
+
+  /** Throws one PluginResultError for all problems: `who path: …`, or `who reply: N problems: …`. */
+  throwIfAny(who: string): void {
+    if (this.#count === 0) return;
+    throw new PluginResultError(
+      this.#count === 1
+        ? `${who} ${this.#first[0]}`
+        : `${who} reply: ${problemList(this.#first, this.#count)}`,
+    );
+  }
 }
 
 const RESOURCES: readonly string[] = Object.values(ContendedResource);
@@ -105,9 +182,11 @@ export function checkAnomalies(value: unknown, path: string): Anomaly[] {
 
 /**
  * `value` as a DetectionResult, or a PluginResultError naming what is wrong. `who` names the call in the
- * message ("ExampleDetector.detect()"). Metrics without labels get empty ones; nothing else is changed.
+ * message ("ExampleDetector.detect()"). With a `limit`, a reply with more anomalies or metrics than it
+ * allows is refused before any entry is looked at. Metrics without labels get empty ones; nothing else is
+ * changed.
  */
-export function checkDetectionResult(value: unknown, who = "detect()"): DetectionResult {
+export function checkDetectionResult(value: unknown, who = "detect()", limit?: ReplyLimit): DetectionResult {
   if (Array.isArray(value)) {
     throw new PluginResultError(
       `${who} returned a list; expected an object { anomalies, metrics } (WCA's (anomalies, metrics) tuple ` +
@@ -115,8 +194,17 @@ export function checkDetectionResult(value: unknown, who = "detect()"): Detectio
     );
   }
   if (!isPlainObject(value)) fail(`${who} result`, "an object { anomalies, metrics }", value);
-  return {
-    anomalies: checkAnomalies(value.anomalies, `${who} anomalies`),
-    metrics: checkMetrics(value.metrics, `${who} metrics`),
+  const anomalies = checkList(value.anomalies, `${who} anomalies`, "anomalies");
+  const metrics = value.metrics === undefined ? [] : checkList(value.metrics, `${who} metrics`, "metrics");
+  if (limit) {
+    checkCount(who, "anomalies", anomalies.length, limit.entries, limit.why);
+    checkCount(who, "metrics", metrics.length, limit.metrics, `${METRICS_PER_ENTRY} × ${limit.why}`);
+  }
+  const problems = new Problems();
+  const checked = {
+    anomalies: anomalies.map((a, i) => problems.check(() => checkAnomaly(a, `anomalies[${i}]`))!),
+    metrics: metrics.map((m, i) => problems.check(() => checkMetric(m, `metrics[${i}]`))!),
   };
+  problems.throwIfAny(who);
+  return checked;
 }

@@ -2,22 +2,20 @@
  * The Kafka consumer's idea of "the latest message": the latest complete batch. KafkaStorage splits a large
  * batch into parts (headers `wca-batch: ID`, `wca-part: i/n`); the parts are joined again, and a family split
  * between two parts loses its repeated HELP/TYPE lines, so the result is the batch's text. A message without
- * those headers (the original WCA's, kcat's) is a batch on its own. Text that is not Prometheus text is
- * refused, so the last good batch stays served. Pure.
+ * those headers (the original WCA's, kcat's) is a batch on its own, with a line end added when its last
+ * line has none. Text that is not Prometheus text is refused, so the last good batch stays served. Pure.
  */
+import { escapeControl, type Logger } from "../logging/mod.ts";
+import { expositionProblem } from "../metrics/text_check.ts";
 
-const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?\s+\S+(\s+-?\d+)?$/;
-const COMMENT = /^#( (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]*( .*)?|.*)$/;
-
-/** Why `text` is not Prometheus text (the first bad line), or undefined when it looks right. */
+/**
+ * Why `text` is not Prometheus text (the first bad line, by the strict parser in metrics/text_check.ts,
+ * so what is served parses with promtool and Prometheus), or undefined when it is.
+ */
 export function textProblem(text: string): string | undefined {
   if (!text.trim()) return "it is empty";
-  const lines = text.split("\n");
-  for (const [i, line] of lines.entries()) {
-    if (line === "" || COMMENT.test(line) || SAMPLE.test(line)) continue;
-    return `line ${i + 1} is not Prometheus text: ${JSON.stringify(line.slice(0, 80))}`;
-  }
-  return undefined;
+  const problem = expositionProblem(text);
+  return problem === undefined ? undefined : `not Prometheus text: ${problem}`;
 }
 
 function familyOf(line: string | undefined): string | undefined {
@@ -87,8 +85,34 @@ export class BatchAssembler {
     return this.#checked(joinParts(parts as string[]));
   }
 
-  #checked(text: string): Fed {
+  #checked(message: string): Fed {
+    const text = message.endsWith("\n") || message === "" ? message : message + "\n";
     const problem = textProblem(text);
     return problem ? { kind: "refused", reason: problem } : { kind: "batch", text };
+  }
+}
+
+/**
+ * Refused messages are news once per streak: the first one is logged with its partition, offset and
+ * reason, later ones at debug, and the next good batch ends the streak with one line and the count.
+ */
+export class RefusalStreak {
+  readonly #log: Pick<Logger, "warning" | "info" | "debug">;
+  #refused = 0;
+
+  constructor(log: Pick<Logger, "warning" | "info" | "debug">) {
+    this.#log = log;
+  }
+
+  refused(where: string, reason: string): void {
+    const line = escapeControl(`${where}: refused, ${reason}; keeping the last good batch`);
+    if (this.#refused++ > 0) return this.#log.debug(line);
+    this.#log.warning(`${line} (further refusals are not logged until a good batch comes)`);
+  }
+
+  good(where: string): void {
+    if (this.#refused === 0) return;
+    this.#log.info(`${where}: serving a good batch again, after ${this.#refused} refused message(s)`);
+    this.#refused = 0;
   }
 }

@@ -8,9 +8,10 @@ import { SSL } from "../components/ssl.ts";
 import { escapeControl, getLogger, processHub } from "../logging/mod.ts";
 import { sleep } from "../runners/loop.ts";
 import { joinHostPort } from "../storages/http_storage.ts";
+import type { ReceivedMessage } from "../storages/kafka/client.ts";
 import { kafkajsConsumer } from "../storages/kafka/kafkajs.ts";
 import { parseConsumerArgs, USAGE, UsageError } from "./args.ts";
-import { BatchAssembler } from "./assembler.ts";
+import { BatchAssembler, type Fed, RefusalStreak } from "./assembler.ts";
 import { LatestMessageServer } from "./server.ts";
 
 const log = getLogger("wca.kafka_consumer");
@@ -45,7 +46,6 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
 
   let away = false;
   const assembler = new BatchAssembler();
-  let refusing = false;
   const consumer = kafkajsConsumer({
     brokers: options.brokers,
     clientId: `wca-kafka-consumer-${Deno.hostname()}`,
@@ -68,28 +68,17 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     },
   });
   const decoder = new TextDecoder("utf-8", { fatal: false });
-  const onMessage = (
-    message: {
-      value: Uint8Array;
-      headers: Readonly<Record<string, string>>;
-      offset: string;
-      partition: number;
-    },
-  ) => {
-    const fed = assembler.feed({ text: decoder.decode(message.value), headers: message.headers });
+  const refusals = new RefusalStreak(log);
+  const onMessage = (message: ReceivedMessage) => {
+    const where = `partition ${message.partition} offset ${message.offset}`;
+    const fed: Fed = message.value === null
+      ? { kind: "refused", reason: "it has no value (null)" }
+      : assembler.feed({ text: decoder.decode(message.value), headers: message.headers });
     if (fed.kind === "batch") {
       server.update(fed.text);
-      refusing = false;
-      log.debug(
-        `serving partition ${message.partition} offset ${message.offset} (${message.value.length} bytes)`,
-      );
-    } else if (fed.kind === "refused" && !refusing) {
-      refusing = true;
-      log.warning(
-        `partition ${message.partition} offset ${message.offset}: ${fed.reason}; keeping the last good batch ` +
-          "(further refusals are not logged until a good one comes)",
-      );
-    }
+      refusals.good(where);
+      log.debug(`serving ${where} (${message.value?.length} bytes)`);
+    } else if (fed.kind === "refused") refusals.refused(where, fed.reason);
   };
 
   // The brokers may not be there yet: keep trying to join until stopped.

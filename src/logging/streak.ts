@@ -1,8 +1,9 @@
 /**
  * A problem that repeats every iteration (a plugin that throws, an API that is down) is news once: the
- * first time, when its kind changes, as a reminder every `remindSeconds` while it lasts, and when it
- * ends. Between those, repeats go to debug and are counted, so one broken plugin or one kubelet outage
- * cannot fill a disk with logs.
+ * first time each kind of failure appears in a streak, as a reminder every `remindSeconds` while it lasts,
+ * and when it ends. Between those, repeats go to debug and are counted per kind, so one broken plugin or
+ * one kubelet outage cannot fill a disk with logs, and two kinds that alternate are two lines, not one
+ * per iteration.
  */
 import type { Logger } from "./hub.ts";
 
@@ -18,13 +19,17 @@ export interface FailureStreakOptions {
   readonly now?: () => number;
 }
 
+/** Kinds logged in one streak: a plugin whose every message differs cannot log every iteration. */
+const MAX_KINDS = 32;
+
 export class FailureStreak {
   readonly #log: StreakLog;
   readonly #what: string;
   readonly #level: "error" | "warning";
   readonly #remindMs: number;
   readonly #now: () => number;
-  #kind: string | undefined;
+  /** Failures per kind in the current streak (at most MAX_KINDS kinds are logged). */
+  readonly #kinds = new Map<string, number>();
   #failures = 0;
   #since = 0;
   #lastLogged = 0;
@@ -44,8 +49,8 @@ export class FailureStreak {
   }
 
   /**
-   * One more failure. `message` is logged at the streak's level when the streak starts or its `kind`
-   * changes (default: the message itself), as a reminder when one is due, and otherwise at debug.
+   * One more failure. `message` is logged at the streak's level the first time its `kind` (default: the
+   * message itself) appears in this streak, as a reminder when one is due, and otherwise at debug.
    */
   fail(message: string, kind: string = message): void {
     this.#failures++;
@@ -55,14 +60,19 @@ export class FailureStreak {
       this.#lastLogged = now;
       this.#log[this.#level](line);
     };
-    if (kind !== this.#kind) {
-      this.#kind = kind;
-      const repeats = this.#failures > 1 ? ` (failure ${this.#failures} in a row)` : "";
-      log(`${message}${repeats}; repeats are counted, not logged`);
+    const seen = this.#kinds.get(kind);
+    if (seen === undefined && this.#kinds.size >= MAX_KINDS) {
+      this.#log.debug(`${message} (attempt ${this.#failures}; too many kinds of failure to log each)`);
+      return;
+    }
+    const count = (seen ?? 0) + 1;
+    this.#kinds.set(kind, count);
+    if (count === 1) {
+      log(`${message}; repeats are counted, not logged`);
     } else if (now - this.#lastLogged >= this.#remindMs) {
-      log(`${this.#what} still failing after ${this.#failures} attempts: ${message}`);
+      log(`${this.#what} still failing after ${count} attempts: ${message}`);
     } else {
-      this.#log.debug(`${message} (attempt ${this.#failures})`);
+      this.#log.debug(`${message} (attempt ${count})`);
     }
   }
 
@@ -72,6 +82,6 @@ export class FailureStreak {
     const seconds = ((this.#now() - this.#since) / 1000).toFixed(1);
     this.#log.info(`${this.#what} works again after ${seconds} s and ${this.#failures} failed attempt(s)`);
     this.#failures = 0;
-    this.#kind = undefined;
+    this.#kinds.clear();
   }
 }

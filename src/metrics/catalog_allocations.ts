@@ -68,7 +68,8 @@ export const ALLOCATIONS_CATALOG: Catalog = Object.freeze({
     "counter",
     "numeric",
     "AllocationRunner",
-    "Allocation failures since start: invalid allocations (the iteration's allocations are dropped) and refused writes.",
+    "Iterations since start with an allocation failure, counted once each: allocate() failed or its reply was " +
+      "refused, an allocation was invalid, a write was refused.",
   ),
   allocation_duration: entry(
     "gauge",

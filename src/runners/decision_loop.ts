@@ -8,12 +8,20 @@ import type { Anomaly } from "../components/decisions.ts";
 import type { Storage } from "../components/interfaces.ts";
 import type { TasksData } from "../components/snapshot.ts";
 import { anomalyMetrics, type AnomalyStatistics } from "../detectors/anomaly_metrics.ts";
+import { DEFAULT_REPLY_LIMIT_PER_TASK, PluginResultError } from "../detectors/check_result.ts";
+import { integer } from "../config/schema.ts";
 import type { Logger } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { runLoop } from "./loop.ts";
 import { encodeMeasured, type Measured } from "./measurement/measured.ts";
 import type { MeasurementRunner } from "./measurement/runner.ts";
 import { callPlugin, type PluginOutcome } from "./plugin_call.ts";
+
+/** Both deciding runners' bound on a plugin's reply (see replyLimit). */
+export const replyLimitParam = integer(1, 1_000_000).default(DEFAULT_REPLY_LIMIT_PER_TASK).describe(
+  "Allocations or anomalies per task a plugin's reply may hold (and 10 times as many metrics); a larger " +
+    "reply is refused whole, unread, that iteration.",
+);
 
 export type Decide = (measured: Measured, labels: Record<string, string>) => Promise<void>;
 
@@ -95,8 +103,10 @@ export class DecisionLoop {
     try {
       return { ok: true, value: check(outcome.value), seconds: outcome.seconds };
     } catch (error) {
-      // The check names the call and the path of what was wrong: "X.detect() anomalies[0].resource: …".
-      return { ok: false, reason: (error as Error).message, seconds: outcome.seconds };
+      // The check names the call and the path of what was wrong: "X.detect() anomalies[0].resource: …";
+      // its message may vary with the reply (counts), its kind does not.
+      const kind = error instanceof PluginResultError ? error.kind : "wrong shape";
+      return { ok: false, reason: (error as Error).message, seconds: outcome.seconds, kind };
     }
   }
 }

@@ -5,9 +5,18 @@
  * shows as an overrun of the interval (and the README says so).
  */
 
+/** Characters kept of what a plugin threw. */
+const MESSAGE_CHARS = 500;
+
 export type PluginOutcome<T> =
   | { readonly ok: true; readonly value: T; readonly seconds: number }
-  | { readonly ok: false; readonly reason: string; readonly seconds: number };
+  | {
+    readonly ok: false;
+    readonly reason: string;
+    readonly seconds: number;
+    /** The kind of failure for a FailureStreak; undefined: the reason itself (each new error is news). */
+    readonly kind?: string;
+  };
 
 export async function callPlugin<T>(
   what: string,
@@ -23,11 +32,18 @@ export async function callPlugin<T>(
   try {
     const result = await Promise.race([Promise.resolve().then(call), timeout]);
     if (result === "timeout") {
-      return { ok: false, reason: `${what} did not answer within ${timeLimitSeconds} s`, seconds: seconds() };
+      return {
+        ok: false,
+        reason: `${what} did not answer within ${timeLimitSeconds} s`,
+        seconds: seconds(),
+        kind: "no answer",
+      };
     }
     return { ok: true, value: result as T, seconds: seconds() };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A plugin's error message is its own text: a line stays readable whatever it threw.
+    const message = text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS - 3)}...` : text;
     return { ok: false, reason: `${what} failed: ${message}`, seconds: seconds() };
   } finally {
     clearTimeout(timer);

@@ -8,6 +8,7 @@ import { nearest } from "../config/suggest.ts";
 import { type LevelName, parseLevel } from "../logging/mod.ts";
 import { METRIC_NAME_PATTERN } from "../metrics/prometheus.ts";
 import { parseLabels } from "./labels.ts";
+import { NUMBER_WORD } from "./parser.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -16,9 +17,10 @@ export class UsageError extends Error {
 /**
  * `name=value` pairs. The seeds' default, `(?P<name>\w+?)=(?P<value>\d+?.?\d*)`, dropped the fraction of any number with
  * two or more digits before the point (`latency=12.5` gave 12: the lazy `\d+?` and the any-character `.?`
- * end at the second digit); this one reads the whole number.
+ * end at the second digit), and any plain `\d+(\.\d*)?` cuts `1.5e-05` to 1 and `0x1F` to 0. The value
+ * here is the whole number-like word (NUMBER_WORD), which the parser reads exactly or refuses.
  */
-export const DEFAULT_REGEXP = String.raw`(?P<name>\w+?)=(?P<value>\d+(?:\.\d*)?)`;
+export const DEFAULT_REGEXP = String.raw`(?P<name>\w+?)=(?P<value>` + NUMBER_WORD + ")";
 export const DEFAULT_PROMETHEUS_PORT = 8080;
 export const DEFAULT_KAFKA_TOPIC = "wca_apms";
 

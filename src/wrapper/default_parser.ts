@@ -3,28 +3,57 @@
  * and `value` groups, is a metric. Without --separator each line is parsed alone; with it, lines are
  * collected until one matches the separator and the block is parsed as one text.
  */
-import { getLogger } from "../logging/mod.ts";
+import { escapeControl, getLogger } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { METRIC_NAME_PATTERN } from "../metrics/prometheus.ts";
-import { type ParseLines, parseNumber, type ParserOptions, type WorkloadParser } from "./parser.ts";
+import { type ParseLines, type ParserOptions, readNumber, type WorkloadParser } from "./parser.ts";
 
 const log = getLogger("wca.wrapper.parser");
 
 /** A block keeps at most its last this many lines: a separator that never comes must not hold memory. */
 export const MAX_BLOCK_LINES = 10_000;
 
-function matches(text: string, options: ParserOptions): Metric[] {
-  const found: Metric[] = [];
-  for (const match of text.matchAll(options.regexp)) {
-    const name = options.metricNamePrefix + (match.groups?.name ?? "");
-    const value = parseNumber(match.groups?.value);
-    if (value === undefined || !METRIC_NAME_PATTERN.test(name)) {
-      log.debug(`skipped ${JSON.stringify(match[0])}: not a metric name and a number`);
-      continue;
-    }
-    found.push({ name, value, labels: options.labels });
+/**
+ * The metrics among the matches of the pattern. A value that is not a number is refused with one warning
+ * per pattern (this run's --regexp) naming the match; later refusals go to debug, so a workload that prints
+ * the same odd figure every second does not fill the log.
+ */
+class Matcher {
+  readonly #options: ParserOptions;
+  #warned = false;
+
+  constructor(options: ParserOptions) {
+    this.#options = options;
   }
-  return found;
+
+  matches(text: string): Metric[] {
+    const found: Metric[] = [];
+    for (const match of text.matchAll(this.#options.regexp)) {
+      const name = this.#options.metricNamePrefix + (match.groups?.name ?? "");
+      if (!METRIC_NAME_PATTERN.test(name)) {
+        log.debug(
+          `skipped ${escapeControl(JSON.stringify(match[0]))}: ${JSON.stringify(name)} is not a metric name`,
+        );
+        continue;
+      }
+      const reading = readNumber(match.groups?.value ?? "");
+      if (!reading.ok) {
+        this.#refused(match[0], match.groups?.value ?? "", reading.problem);
+        continue;
+      }
+      found.push({ name, value: reading.value, labels: this.#options.labels });
+    }
+    return found;
+  }
+
+  #refused(matched: string, value: string, problem: string): void {
+    const message =
+      `--regexp matched ${JSON.stringify(matched)}, but ${JSON.stringify(value)} is ${problem}: ` +
+      "no metric is made from it";
+    if (this.#warned) return log.debug(escapeControl(message));
+    this.#warned = true;
+    log.warning(escapeControl(`${message} (reported once for this pattern; later ones are logged at debug)`));
+  }
 }
 
 export const defaultParser: WorkloadParser = {
@@ -33,8 +62,9 @@ export const defaultParser: WorkloadParser = {
     "ending in a line that matches --separator.",
   create(options: ParserOptions): ParseLines {
     const block: string[] = [];
+    const matcher = new Matcher(options);
     return (lines) => {
-      if (options.separator === undefined) return lines.flatMap((line) => matches(line, options));
+      if (options.separator === undefined) return lines.flatMap((line) => matcher.matches(line));
       const found: Metric[] = [];
       for (const line of lines) {
         if (!options.separator.test(line)) {
@@ -42,7 +72,7 @@ export const defaultParser: WorkloadParser = {
           continue;
         }
         log.debug(`found separator in ${JSON.stringify(line)}`);
-        found.push(...matches(block.join("\n"), options));
+        for (const metric of matcher.matches(block.join("\n"))) found.push(metric);
         block.length = 0;
       }
       return found;

@@ -3,10 +3,12 @@ export {
   lineParser,
   type LineParserSpec,
   MetricMaker,
+  NUMBER_WORD,
   type ParseLines,
   parseNumber,
   type ParserOptions,
   percentileName,
+  readNumber,
   type WorkloadParser,
 } from "./parser.ts";
 export { wrapperMain } from "./run.ts";

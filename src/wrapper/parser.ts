@@ -61,16 +61,52 @@ export class MetricMaker {
   }
 }
 
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INFINITE = /^([+-]?)inf(?:inity)?$/i;
+const NOT_A_NUMBER = /^[+-]?nan$/i;
 
 /**
- * A decimal number as workloads print it ("1,350,028", "74.0", "3.6e+03"), or undefined for anything
- * else ("---", "NaN", "", "12abc"): a garbled figure is skipped, never turned into 0.
+ * A word that may be a number as workloads print it: a sign, digits, a point, an exponent (`1.5e-05`,
+ * `2.5E+3`), thousands separators (`1,350,028`), or an inf/nan spelling. It ends where the word ends, so
+ * `0x1F` or `1e999` is taken whole and refused by readNumber instead of being cut to a wrong `0` or `1`.
+ * Python syntax, like the wrapper's --regexp.
+ */
+export const NUMBER_WORD = String.raw`[-+]?(?:(?:\d|\.\d)(?:[\w.]|(?<=[eE])[-+]|,(?=\d{3}(?!\d)))*` +
+  String.raw`|(?:[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?|[Nn][Aa][Nn])(?!\w))`;
+
+export type NumberReading =
+  | { readonly ok: true; readonly value: number }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * A number as a workload printed it, exactly, or why it is not one. Decimal forms with sign and exponent,
+ * thousands separators, and the spellings of infinity and NaN (`+Inf`, `-inf`, `Infinity`, `NaN`, `-nan`
+ * as printf writes it) are numbers; hex (`0x1F`) is not, and neither is a decimal outside the range of a
+ * double (`1e999` would be +Inf, `1e-999` would be 0): exact or absent, never a different number.
+ */
+export function readNumber(text: string): NumberReading {
+  const plain = text.trim().replace(/,(?=\d{3}(?:\D|$))/g, "");
+  const infinite = INFINITE.exec(plain);
+  if (infinite) return { ok: true, value: infinite[1] === "-" ? -Infinity : Infinity };
+  if (NOT_A_NUMBER.test(plain)) return { ok: true, value: NaN };
+  if (!DECIMAL.test(plain)) return { ok: false, problem: "not a decimal number" };
+  const value = Number(plain);
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(plain.replace(/[eE].*$/, "")))) {
+    return { ok: false, problem: "outside the range of a double (about 2.2e-308 to 1.8e308 in magnitude)" };
+  }
+  return { ok: true, value };
+}
+
+/**
+ * A finite decimal number as workloads print it ("1,350,028", "74.0", "3.6e+03"), or undefined for anything
+ * else ("---", "NaN", "inf", "", "12abc", "1e999"): a garbled or missing figure is skipped, never turned
+ * into 0. The reference workloads print NaN or inf for "no figure yet"; the generic parser, which serves
+ * whatever the workload says, uses readNumber.
  */
 export function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const plain = text.trim().replace(/,(?=\d{3}(?:\D|$))/g, "");
-  return NUMBER.test(plain) ? Number(plain) : undefined;
+  const reading = readNumber(text);
+  return reading.ok && Number.isFinite(reading.value) ? reading.value : undefined;
 }
 
 /** `p99.9` → `p999`, `99.99th` → `p9999`: a percentile as WCA's metric names write it. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { checkAllocationResult, PluginResultError } from "../../src/allocators/check_result.ts";
+import { replyLimit } from "../../src/detectors/check_result.ts";
 
 Deno.test("checkAllocationResult: objects and Maps become a Map; every allocation type of its type", () => {
   const all = {
@@ -100,3 +101,55 @@ for (const [what, value, message] of WRONG) {
     });
   });
 }
+
+Deno.test("checkAllocationResult: every wrong entry is counted, the first three named, on one line without raw newlines", () => {
+  const allocations: Record<string, unknown> = {};
+  for (let i = 0; i < 50; i++) allocations[`task\n${i}`] = { cpu_quota: "x" };
+  assert.throws(() => checkAllocationResult({ allocations }, "Loud.allocate()"), (error: unknown) => {
+    assert.ok(error instanceof PluginResultError);
+    assert.equal(
+      error.message,
+      'Loud.allocate() reply: 50 problems: allocations["task\\n0"].cpu_quota: expected a finite number, got "x"; ' +
+        'allocations["task\\n1"].cpu_quota: expected a finite number, got "x"; ' +
+        'allocations["task\\n2"].cpu_quota: expected a finite number, got "x"; and 47 more',
+    );
+    assert.doesNotMatch(error.message, /\n/);
+    return true;
+  });
+});
+
+Deno.test("checkAllocationResult: a reply over the limit is refused whole, before any entry is read", () => {
+  const limit = replyLimit(10, 3);
+  assert.deepEqual(limit, { entries: 30, metrics: 300, why: "reply_limit_per_task 10 × 3 tasks" });
+  let read = 0;
+  const watched = (task: number) => ({
+    get cpu_quota() {
+      read++;
+      return task === 0 ? "wrong" : 0.5;
+    },
+  });
+  const big = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`t${i}`, watched(i)]));
+  for (const allocations of [big, new Map(Object.entries(big))]) {
+    assert.throws(
+      () => checkAllocationResult({ allocations }, "Loud.allocate()", limit),
+      (error: unknown) => {
+        assert.ok(error instanceof PluginResultError);
+        assert.equal(error.kind, "too large");
+        assert.equal(
+          error.message,
+          "Loud.allocate() returned 31 allocations, more than the limit of 30 (reply_limit_per_task 10 × 3 tasks): " +
+            "the whole reply is refused",
+        );
+        return true;
+      },
+    );
+  }
+  assert.equal(read, 0, "no entry was looked at");
+  const exactly = Object.fromEntries(Object.entries(big).slice(1));
+  assert.equal(checkAllocationResult({ allocations: exactly }, "a()", limit).allocations.size, 30);
+  assert.throws(
+    () => checkAllocationResult({ allocations: {}, metrics: new Array(301).fill({}) }, "a()", limit),
+    /returned 301 metrics, more than the limit of 300 \(10 × reply_limit_per_task 10 × 3 tasks\)/,
+  );
+  assert.match(replyLimit(10, 0).why, /no tasks, counted as 1/);
+});

@@ -39,14 +39,14 @@ const daemonSet = find("DaemonSet");
 const pod = daemonSet.spec.template.spec;
 const container = pod.containers[0];
 
-/** The capabilities README "Running as a non-root user" grants, without the CAP_ prefix. */
+/** The capabilities docs/security.md "Running as a non-root user" grants, without the CAP_ prefix. */
 function readmeCapabilities(): string[] {
-  const readme = Deno.readTextFileSync(`${ROOT}README.md`);
-  const start = readme.indexOf("### Running as a non-root user");
-  assert.ok(start >= 0, "the README has its privilege list");
-  const section = readme.slice(start, readme.indexOf("\n## ", start));
+  const readme = Deno.readTextFileSync(`${ROOT}docs/security.md`);
+  const start = readme.indexOf("## Running as a non-root user");
+  assert.ok(start >= 0, "docs/security.md has its privilege list");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
   const line = /AmbientCapabilities=(.*)/.exec(section);
-  assert.ok(line, "the README's unit names its capabilities");
+  assert.ok(line, "docs/security.md's unit names its capabilities");
   return line[1]!.trim().split(/\s+/).map((cap) => cap.replace(/^CAP_/, "")).sort();
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkDetectionResult, PluginResultError } from "../../src/detectors/check_result.ts";
+import { checkDetectionResult, PluginResultError, replyLimit } from "../../src/detectors/check_result.ts";
 
 const anomaly = { resource: "cpus", contended_task_id: "t1", contending_task_ids: ["t2"] };
 
@@ -112,5 +112,35 @@ Deno.test("checkDetectionResult: names the plugin; long values are cut", () => {
         "ExampleDetector.detect()",
       ),
     /^PluginResultError: ExampleDetector\.detect\(\) anomalies\[0\]\.resource: .* got "x{76}\.\.\.$/,
+  );
+});
+
+Deno.test("checkDetectionResult: anomalies over the limit are refused whole; several wrong ones are one line", () => {
+  const limit = replyLimit(2, 1);
+  assert.throws(
+    () => checkDetectionResult({ anomalies: [anomaly, anomaly, anomaly] }, "D.detect()", limit),
+    /^PluginResultError: D\.detect\(\) returned 3 anomalies, more than the limit of 2 \(reply_limit_per_task 2 × 1 task\): the whole reply is refused$/,
+  );
+  assert.equal(
+    checkDetectionResult({ anomalies: [anomaly, anomaly] }, "D.detect()", limit).anomalies.length,
+    2,
+  );
+  assert.throws(
+    () =>
+      checkDetectionResult(
+        { anomalies: [5, { ...anomaly, resource: "CPU\r\n" }, 6, 7], metrics: [{ name: "a-b", value: 1 }] },
+        "D.detect()",
+      ),
+    (error: unknown) => {
+      assert.ok(error instanceof PluginResultError);
+      assert.equal(
+        error.message,
+        "D.detect() reply: 5 problems: anomalies[0]: expected an anomaly { resource, contended_task_id, " +
+          'contending_task_ids }, got 5; anomalies[1].resource: expected one of "memory bandwidth", "cache", ' +
+          '"cpus", "thermal design power", "unknown resource", got "CPU\\r\\n"; anomalies[2]: expected an anomaly ' +
+          "{ resource, contended_task_id, contending_task_ids }, got 6; and 2 more",
+      );
+      return true;
+    },
   );
 });

@@ -47,6 +47,30 @@ export async function kcatProduce(
   if (result.code !== 0) throw new Error(`kcat -P failed (${result.code}): ${result.stderr}`);
 }
 
+/** Produces one message with a key and `value`: null is a message without a value, "" an empty one. */
+export async function kcatProduceKeyed(
+  bootstrap: string,
+  topic: string,
+  key: string,
+  value: string | null,
+): Promise<void> {
+  // kcat sends no message for an empty input; with a key it does, and -Z makes an empty value null.
+  const args = [
+    "-P",
+    "-b",
+    bootstrap,
+    "-t",
+    topic,
+    "-D",
+    "\u0001",
+    "-K",
+    "\u0002",
+    ...(value === null ? ["-Z"] : []),
+  ];
+  const result = await runTool("kcat", "kcat", args, `${key}\u0002${value ?? ""}\u0001`);
+  if (result.code !== 0) throw new Error(`kcat -P failed (${result.code}): ${result.stderr}`);
+}
+
 /** promtool exits 1 on a parse error and 3 on lint only (WCA's names break Prometheus' naming lints). */
 export async function assertPromtoolParses(text: string): Promise<void> {
   const check = await promtoolCheckMetrics(text);

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { KafkaStorage } from "../../src/storages/kafka/mod.ts";
 import { metric } from "../../src/metrics/mod.ts";
 import { startKafkaMock } from "../helpers/kafka_mock.ts";
-import { kcatProduce } from "../helpers/kcat.ts";
+import { assertPromtoolParses, kcatProduce, kcatProduceKeyed } from "../helpers/kcat.ts";
 import { PrometheusServer } from "../helpers/prometheus_server.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/kafka_consumer/main.ts", import.meta.url));
@@ -26,10 +26,21 @@ class ConsumerProcess {
   log = "";
   readonly #reading: Promise<void>;
 
-  constructor(bootstrap: string, topic: string, port: number) {
+  constructor(bootstrap: string, topic: string, port: number, extra: readonly string[] = []) {
     this.url = `http://127.0.0.1:${port}/metrics`;
     const child = this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "--brokers", bootstrap, "--topic", topic, "--listen", `127.0.0.1:${port}`],
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "--brokers",
+        bootstrap,
+        "--topic",
+        topic,
+        "--listen",
+        `127.0.0.1:${port}`,
+        ...extra,
+      ],
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "null",
@@ -127,6 +138,64 @@ Deno.test("kafka consumer: serves kcat's latest message, to a real Prometheus to
     assert.equal(code, 0, consumer.log);
   }
   assert.doesNotMatch(consumer.log, /ERROR/);
+});
+
+Deno.test("kafka consumer: a bad producer's messages are refused, once per streak, and every scrape stays Prometheus text", async () => {
+  await using broker = await startKafkaMock();
+  await broker.createTopic("mixed", 1);
+  const consumer = new ConsumerProcess(broker.bootstrap, "mixed", freePort(), [
+    "-l",
+    "wca.kafka_consumer:debug",
+  ]);
+  const scraped = new Set<string>();
+  let scraping = true;
+  const scraper = (async () => {
+    while (scraping) {
+      const response = await fetch(consumer.url).catch(() => undefined);
+      const body = await response?.text();
+      if (response?.status === 200 && body !== undefined) scraped.add(body);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  const good = (n: number) => `# HELP wca_tasks Tasks.\n# TYPE wca_tasks gauge\nwca_tasks{host="h1"} ${n}\n`;
+  const served = (n: number) => consumer.waitForBody((body) => body === good(n));
+  try {
+    await consumer.waitForLog(/joined the group/);
+    await kcatProduce(broker.bootstrap, "mixed", good(1)); // offset 0
+    await served(1);
+    await kcatProduce(broker.bootstrap, "mixed", "hello world\n"); // 1
+    await consumer.waitForLog(
+      /WARNING .*partition 0 offset 1: refused, not Prometheus text: line 1: expected a float as value, got "world"; keeping the last good batch \(further refusals are not logged until a good batch comes\)/,
+    );
+    await kcatProduceKeyed(broker.bootstrap, "mixed", "k", null); // 2
+    await consumer.waitForLog(/DEBUG .*partition 0 offset 2: refused, it has no value \(null\)/);
+    await kcatProduceKeyed(broker.bootstrap, "mixed", "k", ""); // 3
+    await consumer.waitForLog(/DEBUG .*partition 0 offset 3: refused, it is empty/);
+    await served(1);
+    await kcatProduce(broker.bootstrap, "mixed", good(2)); // 4
+    await consumer.waitForLog(
+      /INFO .*partition 0 offset 4: serving a good batch again, after 3 refused message\(s\)/,
+    );
+    await served(2);
+    await kcatProduceKeyed(broker.bootstrap, "mixed", "k", null); // 5: a new streak
+    await consumer.waitForLog(/WARNING .*partition 0 offset 5: refused, it has no value \(null\)/);
+    await kcatProduce(broker.bootstrap, "mixed", "hello world"); // 6
+    await consumer.waitForLog(/DEBUG .*partition 0 offset 6: refused/);
+    await served(2);
+    await kcatProduce(broker.bootstrap, "mixed", good(3)); // 7
+    await served(3);
+  } finally {
+    scraping = false;
+    await scraper;
+    assert.equal(await consumer.stop(), 0, consumer.log);
+  }
+  // The scraper polls on its own: it sees the batches served for seconds (1 and 2), maybe not the last one.
+  const goods = [good(1), good(2), good(3)];
+  assert.ok([...scraped].every((body) => goods.includes(body)), `only good batches: ${[...scraped]}`);
+  assert.ok(scraped.has(good(1)) && scraped.has(good(2)), [...scraped].join("\n"));
+  for (const body of scraped) await assertPromtoolParses(body);
+  const refusalWarnings = consumer.log.split("\n").filter((line) => / WARNING .*refused/.test(line));
+  assert.equal(refusalWarnings.length, 2, consumer.log);
 });
 
 Deno.test("kafka consumer: usage errors exit 2 with the reason", async () => {

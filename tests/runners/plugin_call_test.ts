@@ -16,3 +16,12 @@ Deno.test("callPlugin: a value, a throw, a rejection and a hang each end within 
   const late = await callPlugin("x", () => new Promise((r) => setTimeout(() => r(1), 10)), 1);
   assert.ok(late.ok, "an answer within the limit counts");
 });
+
+Deno.test("callPlugin: a huge error message is cut; a timeout is one kind whatever its text", async () => {
+  const thrown = await callPlugin("detector", () => {
+    throw new Error("x".repeat(1_000_000));
+  }, 1);
+  assert.ok(!thrown.ok && thrown.reason.length < 600 && thrown.reason.endsWith("..."));
+  const hang = await callPlugin("allocator", () => new Promise(() => {}), 0.05);
+  assert.equal(hang.ok ? undefined : hang.kind, "no answer");
+});

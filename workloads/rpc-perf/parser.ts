@@ -13,12 +13,14 @@ import {
   lineParser,
   type Metric,
   type MetricMaker,
+  NUMBER_WORD,
   parseNumber,
   wrapperMain,
 } from "../../src/wrapper/mod.ts";
 
-const PERCENTILE = /\b(min|max|p\d+): *(\d+(?:\.\d+)?)\b/g;
-const RATE = /\b(Hit Rate|Success|Rate): *(\d+(?:\.\d+)?)/g;
+// The figure is the whole number-like word: `1.5e3` is not cut to 1.5, nor `0x1F` to 0 (parseNumber refuses it).
+const PERCENTILE = new RegExp(String.raw`\b(min|max|p\d+): *(${NUMBER_WORD})`, "g");
+const RATE = new RegExp(String.raw`\b(Hit Rate|Success|Rate): *(${NUMBER_WORD})`, "g");
 const RATE_NAMES: Readonly<Record<string, readonly [string, string]>> = {
   "Rate": ["rate", "Requests per second"],
   "Success": ["success", "Successful responses (%)"],

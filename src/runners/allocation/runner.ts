@@ -3,13 +3,15 @@
  * hand the snapshot to an allocator, validate its answer and apply only what changed (or, with dry_run,
  * only report it). Measurements go to metrics_storage, allocations (WCA's allocation_* metrics with
  * allocations_count, allocations_errors and allocation_duration) to allocations_storage, the allocator's
- * anomalies and metrics to anomalies_storage. A plugin failure or an invalid allocation costs that
- * iteration's allocations only, and is counted in allocations_errors.
+ * anomalies and metrics to anomalies_storage. A plugin failure, a reply over reply_limit_per_task or an
+ * invalid allocation costs that iteration's allocations only, and the iteration counts once in
+ * allocations_errors.
  */
 import { Libc } from "../../../ffi/mod.ts";
 import { AllocationConfiguration } from "../../allocations/configuration.ts";
 import { allocate, allocationMetrics, countAllocations, readTaskAllocations } from "../../allocations/mod.ts";
 import { checkAllocationResult } from "../../allocators/check_result.ts";
+import { replyLimit } from "../../detectors/check_result.ts";
 import type { ComponentContext } from "../../components/component.ts";
 import type { TaskAllocations } from "../../components/decisions.ts";
 import {
@@ -22,6 +24,7 @@ import type { TaskData, TasksData } from "../../components/snapshot.ts";
 import { boolean, component, number, params, type z } from "../../config/schema.ts";
 import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
 import { FailureStreak, getLogger } from "../../logging/mod.ts";
+import { problemList } from "../../logging/problem_list.ts";
 import type { Metric } from "../../metrics/metric.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
 import { RdtSource } from "../../sources/rdt.ts";
@@ -34,7 +37,7 @@ import {
   type ResolvedMeasurement,
   resolveMeasurementRunner,
 } from "../composed.ts";
-import { anomaliesBatch, DecisionLoop, storeBatch } from "../decision_loop.ts";
+import { anomaliesBatch, DecisionLoop, replyLimitParam, storeBatch } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
 import type { MeasurementRunner } from "../measurement/runner.ts";
 import type { HostFacts } from "../../sources/facts.ts";
@@ -70,6 +73,7 @@ const schema = params({
   time_limit: number(0.001, 3600).optional().describe(
     "Seconds an allocate() call may take before that iteration's allocations are given up; default: the interval.",
   ),
+  reply_limit_per_task: replyLimitParam,
 }).superRefine(oneMeasurementShape);
 
 export type AllocationRunnerParams = z.infer<typeof schema>;
@@ -182,13 +186,15 @@ export class AllocationRunner {
     const outcome = await DecisionLoop.call(
       who,
       () => this.#params.allocator.allocate(measured.platform, tasksData),
-      (value) => checkAllocationResult(value, who),
+      (value) =>
+        checkAllocationResult(value, who, replyLimit(this.#params.reply_limit_per_task, tasksData.size)),
       limit,
     );
     let applied = new Map<string, TaskAllocations>();
     this.#allocateFailures ??= new FailureStreak(log, who);
+    // allocations_errors counts iterations that went wrong, whatever the number of problems in each.
     if (!outcome.ok) {
-      this.#allocateFailures.fail(`${outcome.reason}; no allocations this iteration`);
+      this.#allocateFailures.fail(`${outcome.reason}; no allocations this iteration`, outcome.kind);
       this.#statistics.errors(1);
     } else {
       this.#allocateFailures.succeed();
@@ -205,10 +211,16 @@ export class AllocationRunner {
       this.#refusals ??= new FailureStreak(log, `applying ${who}'s allocations`);
       if (result.errors.length === 0) this.#refusals.succeed();
       else {
-        const refused = result.errors.map((error) => `allocation refused: ${error}`).join("\n");
-        this.#refusals.fail(result.valid ? refused : `${refused}\nnothing applied this iteration`);
+        this.#statistics.errors(1);
+        this.#refusals.fail(
+          result.valid
+            ? `${who}'s allocations: writes refused, ${
+              problemList(result.errors)
+            }; the other changes were applied`
+            : `${who}'s allocations refused, ${problemList(result.errors)}; nothing applied this iteration`,
+          result.valid ? "writes refused" : "invalid",
+        );
       }
-      this.#statistics.errors(result.errors.length);
       if (result.valid) {
         applied = new Map(result.changes);
         const count = countAllocations(result.changes.values());

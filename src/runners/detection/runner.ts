@@ -14,7 +14,7 @@ import {
 import type { DetectionResult } from "../../components/decisions.ts";
 import { component, number, params, type z } from "../../config/schema.ts";
 import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
-import { checkDetectionResult } from "../../detectors/check_result.ts";
+import { checkDetectionResult, replyLimit } from "../../detectors/check_result.ts";
 import { FailureStreak, getLogger } from "../../logging/mod.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
@@ -25,7 +25,7 @@ import {
   type ResolvedMeasurement,
   resolveMeasurementRunner,
 } from "../composed.ts";
-import { anomaliesBatch, DecisionLoop, storeBatch } from "../decision_loop.ts";
+import { anomaliesBatch, DecisionLoop, replyLimitParam, storeBatch } from "../decision_loop.ts";
 import type { Measured } from "../measurement/measured.ts";
 import type { MeasurementRunner } from "../measurement/runner.ts";
 import type { HostFacts } from "../../sources/facts.ts";
@@ -45,6 +45,7 @@ const schema = params({
   time_limit: number(0.001, 3600).optional().describe(
     "Seconds a detect() call may take before that iteration's anomalies are given up; default: the interval.",
   ),
+  reply_limit_per_task: replyLimitParam,
 }).superRefine(oneMeasurementShape);
 
 export type DetectionRunnerParams = z.infer<typeof schema>;
@@ -105,13 +106,14 @@ export class DetectionRunner {
     const outcome = await DecisionLoop.call(
       who,
       () => this.#params.detector.detect(measured.platform, measured.tasks),
-      (value) => checkDetectionResult(value, who),
+      (value) =>
+        checkDetectionResult(value, who, replyLimit(this.#params.reply_limit_per_task, measured.tasks.size)),
       limit,
     );
     const result: DetectionResult = outcome.ok ? outcome.value : { anomalies: [] };
     this.#detectFailures ??= new FailureStreak(log, who);
     if (outcome.ok) this.#detectFailures.succeed();
-    else this.#detectFailures.fail(`${outcome.reason}; no anomalies this iteration`);
+    else this.#detectFailures.fail(`${outcome.reason}; no anomalies this iteration`, outcome.kind);
     const batch = anomaliesBatch(result, measured.tasks, labels, this.#statistics);
     await storeBatch(this.#anomaliesStorage, "anomaly", batch, log);
   }

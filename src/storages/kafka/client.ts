@@ -26,7 +26,8 @@ export interface KafkaProducer {
 }
 
 export interface ReceivedMessage {
-  readonly value: Uint8Array;
+  /** null for a message without a value (a tombstone, `kcat -Z` with an empty line). */
+  readonly value: Uint8Array | null;
   readonly key: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly partition: number;

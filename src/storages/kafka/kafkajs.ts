@@ -191,21 +191,20 @@ class KafkajsConsumer implements KafkaConsumerClient {
     await this.#consumer.subscribe({ topics: [topic], fromBeginning: this.#fromBeginning });
     await this.#consumer.run({
       eachMessage: ({ partition, message }) => {
-        if (message.value) {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(message.headers ?? {})) {
-            if (value !== undefined) {
-              headers[name] = Array.isArray(value) ? String(value.at(-1)) : String(value);
-            }
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) {
+          if (value !== undefined) {
+            headers[name] = Array.isArray(value) ? String(value.at(-1)) : String(value);
           }
-          onMessage({
-            value: new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength),
-            key: message.key?.toString(),
-            headers,
-            partition,
-            offset: message.offset,
-          });
         }
+        const bytes = message.value;
+        onMessage({
+          value: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null,
+          key: message.key?.toString(),
+          headers,
+          partition,
+          offset: message.offset,
+        });
         return Promise.resolve();
       },
     });

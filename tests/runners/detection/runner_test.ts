@@ -132,6 +132,31 @@ Deno.test("DetectionRunner: the detector reads the snapshot; anomalies are store
         lines.filter((line) => /detect\(\) works again after [0-9.]+ s and 6 failed/.test(line)).length,
         1,
       );
+
+      // A reply over reply_limit_per_task × tasks is refused whole; alternating with a timeout, each kind
+      // is one line in the streak, not one per change.
+      const flood = {
+        anomalies: Array.from({ length: 21 }, () => ({
+          resource: "cpus",
+          contended_task_id: a,
+          contending_task_ids: [b],
+        })),
+      };
+      const alternating = await captureLogLines(async () => {
+        for (let i = 0; i < 3; i++) {
+          detector.answer = () => flood;
+          await runner.iterate(facts, labels);
+          detector.answer = () => new Promise(() => {});
+          await runner.iterate(facts, labels);
+        }
+      });
+      const errors = alternating.lines.filter((line) => line.includes(" ERROR "));
+      assert.equal(errors.length, 2, alternating.lines.join("\n"));
+      assert.match(
+        errors[0]!,
+        /ScriptedDetector\.detect\(\) returned 21 anomalies, more than the limit of 20 \(reply_limit_per_task 10 × 2 tasks\): the whole reply is refused; no anomalies this iteration/,
+      );
+      assert.match(errors[1]!, /ScriptedDetector\.detect\(\) did not answer within 0\.3 s/);
     } finally {
       await runner.close();
     }

@@ -30,6 +30,12 @@ const CASES: readonly ParserCase[] = [
     expected: { min: 47, p50: 389 },
   },
   {
+    name: "figures are read whole: an exponent counts, hex and out-of-range values give nothing",
+    text: "2018-09-13 08:15:43.404 INFO  [rpc-perf] Rate: 1.5e3 rps Success: 0x1F % Hit Rate: 1e999 %\n" +
+      "2018-09-13 08:15:43.404 INFO  [rpc-perf] Percentiles: Response OK (us): min: 4.7E+1 p50: 0x1F max: 1e999\n",
+    expected: { rate: 1500, min: 47 },
+  },
+  {
     name: "other summary lines and garbage give nothing",
     text: "2018-09-13 08:15:43.404 INFO  [rpc-perf] Responses: Ok: 15793 Error: 0 Hit: 3144\n" +
       "Rate: 5 rps\n\ufffd\ufffd [rpc-perf] Rate: x rps\n",
