@@ -17,16 +17,24 @@ import { uncoreSourceFactory } from "./perf/uncore/factory.ts";
 import { MeasurementRunner, TaskLabelRegexGenerator } from "./runners/measurement/mod.ts";
 import type { MeasurementRunnerParams } from "./runners/measurement/schema.ts";
 import type { MeasurementSourceFactory } from "./sources/contract.ts";
+import { memoryTopologySourceFactory } from "./sources/memory_topology.ts";
 import { rdtSourceFactory } from "./sources/rdt.ts";
+import { schedSourceFactory } from "./sources/sched.ts";
+import { wssSourceFactory } from "./sources/wss.ts";
 import { FilterStorage, HTTPMetricsStorage, LogStorage } from "./storages/mod.ts";
 import { KafkaStorage } from "./storages/kafka/mod.ts";
 
-/** The sources MeasurementRunner starts, in order: perf counters, then RDT, then uncore PMUs. */
+/** The sources MeasurementRunner starts, in order: perf counters, RDT, uncore PMUs, memory
+ * modules, sched, wss. */
 export const MEASUREMENT_SOURCES: readonly MeasurementSourceFactory<MeasurementRunnerParams>[] = Object
   .freeze([
     createPerfSource,
     rdtSourceFactory(),
     uncoreSourceFactory,
+    memoryTopologySourceFactory,
+    schedSourceFactory,
+    // After RDT: its task_mem_bandwidth_bytes decides when a working set is stable.
+    wssSourceFactory,
   ]);
 
 /** MeasurementRunner as the config constructs it: with the built-in measurement sources. */

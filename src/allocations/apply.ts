@@ -16,9 +16,11 @@ import type { Task } from "../components/interfaces.ts";
 import {
   type CgroupWrite,
   controllerDir,
+  type CpuLimit,
   cpuLimitWrites,
   cpusetWrite,
   memoryMigrateWrite,
+  readCgroupAllocationFiles,
   sharesWrites,
   writeCgroupFile,
 } from "../platform/cgroup/allocation_files.ts";
@@ -38,8 +40,10 @@ export interface AllocationWrite {
   /** A cgroup file, a resctrl group, or "pid N" for migrate_pages. */
   readonly target: string;
   readonly value: string;
-  /** Why a value differs from what was asked (e.g. the quota raised to the kernel's minimum). */
+  /** Why this write is as it is (a pod's container: no limit of its own). */
   readonly note?: string;
+  /** Set when the value written is not what was asked, because the kernel cannot hold it: why. */
+  readonly clamped?: string;
 }
 
 export interface PlannedWrite extends AllocationWrite {
@@ -73,11 +77,17 @@ export interface ApplyReport {
   readonly writes: readonly AllocationWrite[];
   /** Writes the kernel refused, each naming the task, the target and the value. */
   readonly errors: readonly string[];
+  /**
+   * The values of the changesets whose every write was done (in a dry run: planned), by task: what
+   * allocations_count counts. A value with one refused write (a pod's container gone) is not in it.
+   */
+  readonly applied: ReadonlyMap<string, TaskAllocations>;
 }
 
 export function applyAllocations(options: ApplyOptions): ApplyReport {
   const writes: AllocationWrite[] = [];
   const errors: string[] = [];
+  const applied = new Map<string, TaskAllocations>();
   const schemataDone = new Set<string>();
   for (const [taskId, change] of options.changes) {
     const task = options.tasks.get(taskId);
@@ -92,6 +102,7 @@ export function applyAllocations(options: ApplyOptions): ApplyReport {
       errors.push(`task ${taskId}: ${(error as Error).message}`);
       continue;
     }
+    const refused = new Set<AllocationType>();
     for (const step of plan) {
       const { run: _run, ...write } = step;
       if (options.dryRun) {
@@ -102,13 +113,18 @@ export function applyAllocations(options: ApplyOptions): ApplyReport {
         step.run();
         writes.push(write);
       } catch (error) {
+        refused.add(write.allocation);
         errors.push(
           `task ${taskId}: ${write.allocation} ${write.value} → ${write.target}: ${(error as Error).message}`,
         );
       }
     }
+    const done = Object.entries(change).filter(([key]) =>
+      !refused.has(key as AllocationType) && plan.some((step) => step.allocation === key)
+    );
+    if (done.length > 0) applied.set(taskId, Object.fromEntries(done) as TaskAllocations);
   }
-  return { dryRun: options.dryRun === true, writes, errors };
+  return { dryRun: options.dryRun === true, writes, errors, applied };
 }
 
 /** The writes for one task, in order; pure except for reading pids and thread ids for RDT and migrate_pages. */
@@ -121,13 +137,14 @@ export function planTask(
   const { layout } = options;
   const current = options.current.get(task.task_id) ?? {};
   const out: PlannedWrite[] = [];
-  const file = (allocation: AllocationType, write: CgroupWrite, note?: string) =>
+  const file = (allocation: AllocationType, write: CgroupWrite, note?: string, clamped?: string) =>
     out.push({
       task_id: task.task_id,
       allocation,
       target: write.path,
       value: write.value,
       ...(note === undefined ? {} : { note }),
+      ...(clamped === undefined ? {} : { clamped }),
       run: () => writeCgroupFile(write),
     });
   const paths = [task.cgroup_path, ...task.subcgroups_paths];
@@ -151,17 +168,15 @@ export function planTask(
     }
   }
   if (change.cpu_quota !== undefined) {
-    const limit = quotaToKernel(change.cpu_quota, options.units);
-    const note = limit.raised
-      ? `cpu_quota ${change.cpu_quota} is below the kernel's minimum quota; raised to 1000 µs per ${limit.periodUs} µs`
-      : undefined;
-    const currentPeriod = currentPeriodUs(layout, task.cgroup_path);
-    for (const write of cpuLimitWrites(layout, task.cgroup_path, limit, currentPeriod)) {
-      file("cpu_quota", write, note);
+    const { clamped, ...limit } = quotaToKernel(change.cpu_quota, options.units);
+    for (
+      const write of cpuLimitWrites(layout, task.cgroup_path, limit, currentLimit(layout, task.cgroup_path))
+    ) {
+      file("cpu_quota", write, undefined, clamped);
     }
     for (const path of task.subcgroups_paths) {
       const unlimited = { quotaUs: -1, periodUs: limit.periodUs };
-      for (const write of cpuLimitWrites(layout, path, unlimited, currentPeriodUs(layout, path))) {
+      for (const write of cpuLimitWrites(layout, path, unlimited, currentLimit(layout, path))) {
         file("cpu_quota", write, "a container of the pod: no limit of its own, the pod's governs");
       }
     }
@@ -279,9 +294,6 @@ function planMigrate(task: Task, node: number, options: ApplyOptions): PlannedWr
   }));
 }
 
-function currentPeriodUs(layout: CgroupLayout, path: string): number | undefined {
-  const cpu = controllerDir(layout, "cpu", path);
-  if (cpu?.version !== 1) return undefined;
-  const text = readUnlessGone(`${cpu.dir}/cpu.cfs_period_us`);
-  return text === undefined ? undefined : Number(text.trim());
+function currentLimit(layout: CgroupLayout, path: string): CpuLimit | undefined {
+  return readCgroupAllocationFiles(layout, path)?.cpuLimit;
 }

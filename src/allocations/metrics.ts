@@ -7,12 +7,20 @@ import type { Labels, Metric } from "../metrics/metric.ts";
 import { parseListFormat } from "../platform/list_format.ts";
 import { parseSchemataLine } from "../platform/resctrl/schemata.ts";
 
-/** The metrics of one task's allocations (what the system holds after applying, or what was applied). */
-export function allocationMetrics(allocations: TaskAllocations, labels: Labels): Metric[] {
+/**
+ * The metrics of one task's allocations (what the system holds after applying; in a dry run, what would
+ * be applied), with the CFS period its quota is per when known.
+ */
+export function allocationMetrics(
+  allocations: TaskAllocations,
+  labels: Labels,
+  cpuPeriodUs?: number,
+): Metric[] {
   const out: Metric[] = [];
   const add = (name: string, type: string, value: number, extra: Record<string, string> = {}) =>
     out.push({ name, value, labels: { ...labels, allocation_type: type, ...extra }, type: "gauge" });
   if (allocations.cpu_quota !== undefined) add("allocation_cpu_quota", "cpu_quota", allocations.cpu_quota);
+  if (cpuPeriodUs !== undefined) add("allocation_cpu_quota_period_seconds", "cpu_quota", cpuPeriodUs / 1e6);
   if (allocations.cpu_shares !== undefined) {
     add("allocation_cpu_shares", "cpu_shares", allocations.cpu_shares);
   }

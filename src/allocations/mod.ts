@@ -20,15 +20,18 @@ export {
   allocationStatisticsMetrics,
   countAllocations,
 } from "./metrics.ts";
-export { allocate, type AllocateOptions, type AllocateResult } from "./pipeline.ts";
+export { allocate, type AllocateOptions, type AllocateResult, heldAfter } from "./pipeline.ts";
 export {
   type AllocationConfigLike,
+  type HeldAllocations,
   type ReadAllocationsOptions,
+  readHeldAllocations,
   readTaskAllocations,
   taskThreadIds,
 } from "./read.ts";
 export {
   type AllocationUnits,
+  type KernelQuota,
   kernelToQuota,
   kernelToShares,
   quotaToKernel,

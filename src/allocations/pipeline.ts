@@ -4,13 +4,20 @@
  * differs from what the system holds, then apply those values (or, in a dry run, only report them).
  */
 import type { TaskAllocations, TasksAllocations } from "../components/decisions.ts";
+import type { Task } from "../components/interfaces.ts";
 import type { Platform, TasksData } from "../components/snapshot.ts";
 import { controllerDir } from "../platform/cgroup/allocation_files.ts";
 import type { CgroupLayout } from "../platform/cgroup/mounts.ts";
 import type { ResctrlTaskGroups } from "../platform/resctrl/task_groups.ts";
 import { type AllocationWrite, applyAllocations, type MigratePages } from "./apply.ts";
 import { changeset, isEmptyChangeset } from "./changeset.ts";
-import type { AllocationConfigLike } from "./read.ts";
+import {
+  type AllocationConfigLike,
+  type HeldAllocations,
+  type ReadAllocationsOptions,
+  readHeldAllocations,
+} from "./read.ts";
+import { quotaToKernel } from "./units.ts";
 import { validateAllocations } from "./validate.ts";
 
 export interface AllocateOptions {
@@ -30,8 +37,10 @@ export interface AllocateResult {
   readonly valid: boolean;
   /** Validation errors or refused writes; each counts once in allocations_errors. */
   readonly errors: readonly string[];
-  /** The changed values per task (what was, or in a dry run would be, applied). */
+  /** The changed values per task (what was to be applied). */
   readonly changes: ReadonlyMap<string, TaskAllocations>;
+  /** The changed values whose every write was done (in a dry run: would be); allocations_count. */
+  readonly applied: ReadonlyMap<string, TaskAllocations>;
   readonly writes: readonly AllocationWrite[];
   readonly dryRun: boolean;
 }
@@ -44,7 +53,14 @@ export function allocate(options: AllocateOptions): AllocateResult {
     cpuSharesUnit: options.config.cpu_shares_unit,
   });
   if (!validated.ok) {
-    return { valid: false, errors: validated.errors, changes: new Map(), writes: [], dryRun };
+    return {
+      valid: false,
+      errors: validated.errors,
+      changes: new Map(),
+      applied: new Map(),
+      writes: [],
+      dryRun,
+    };
   }
   const units = {
     cpus: platform.cpus,
@@ -71,5 +87,44 @@ export function allocate(options: AllocateOptions): AllocateResult {
     ...(options.migratePages === undefined ? {} : { migratePages: options.migratePages }),
     dryRun,
   });
-  return { valid: true, errors: report.errors, changes, writes: report.writes, dryRun };
+  return {
+    valid: true,
+    errors: report.errors,
+    changes,
+    applied: report.applied,
+    writes: report.writes,
+    dryRun,
+  };
+}
+
+/**
+ * What a task holds after an iteration's allocations, read back from the system (a write that failed
+ * shows as what is there, not as what was asked), with the migrate_pages just done, which is an action
+ * the system does not show. In a dry run nothing was written: what would have been, over what is there.
+ */
+export function heldAfter(
+  layout: CgroupLayout,
+  task: Task,
+  config: AllocationConfigLike,
+  options: ReadAllocationsOptions & { readonly applied?: TaskAllocations; readonly dryRun?: boolean },
+): HeldAllocations | undefined {
+  const held = readHeldAllocations(layout, task, config, options);
+  const applied = options.applied;
+  if (held === undefined || applied === undefined) return held;
+  if (!options.dryRun) {
+    if (applied.migrate_pages === undefined) return held;
+    return { ...held, allocations: { ...held.allocations, migrate_pages: applied.migrate_pages } };
+  }
+  const units = {
+    cpus: options.cpus,
+    cpuQuotaPeriod: config.cpu_quota_period,
+    cpuSharesUnit: config.cpu_shares_unit,
+  };
+  const period = applied.cpu_quota === undefined
+    ? held.cpuPeriodUs
+    : quotaToKernel(applied.cpu_quota, units).periodUs;
+  return {
+    allocations: { ...held.allocations, ...applied },
+    ...(period === undefined ? {} : { cpuPeriodUs: period }),
+  };
 }

@@ -40,6 +40,23 @@ export function readTaskAllocations(
   config: AllocationConfigLike,
   options: ReadAllocationsOptions,
 ): TaskAllocations | undefined {
+  return readHeldAllocations(layout, task, config, options)?.allocations;
+}
+
+/** What a task holds, with the CFS period its quota is per (not an allocation value, but reported). */
+export interface HeldAllocations {
+  readonly allocations: TaskAllocations;
+  /** v1 cpu.cfs_period_us or v2 cpu.max's period, µs; absent without a cpu controller file. */
+  readonly cpuPeriodUs?: number;
+}
+
+/** readTaskAllocations with the CFS period, for the allocation metrics. */
+export function readHeldAllocations(
+  layout: CgroupLayout,
+  task: Task,
+  config: AllocationConfigLike,
+  options: ReadAllocationsOptions,
+): HeldAllocations | undefined {
   const files = readCgroupAllocationFiles(layout, task.cgroup_path);
   if (files === undefined) return undefined;
   const out: Mutable<TaskAllocations> = {};
@@ -56,7 +73,10 @@ export function readTaskAllocations(
     const name = rdt.locate(groupNameFor(task.cgroup_path), ids, options.byThread);
     out.rdt = { name, ...rdt.schemataOf(name) };
   }
-  return out;
+  return {
+    allocations: out,
+    ...(files.cpuLimit === undefined ? {} : { cpuPeriodUs: files.cpuLimit.periodUs }),
+  };
 }
 
 /** Threads of the task and of its sub-cgroups (a pod's containers); undefined when its cgroup is gone. */

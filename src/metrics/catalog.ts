@@ -10,7 +10,9 @@
 import { ALLOCATIONS_CATALOG } from "./catalog_allocations.ts";
 import { type Catalog, type CatalogEntry, entry, INTERNAL } from "./catalog_entry.ts";
 import { DETECTION_CATALOG, NUMA_ALLOCATOR_CATALOG } from "./catalog_detection.ts";
+import { MEMORY_TOPOLOGY_CATALOG } from "./catalog_memory_topology.ts";
 import { PERF_CATALOG } from "./catalog_perf.ts";
+import { PROCESSES_CATALOG } from "./catalog_processes.ts";
 import { RDT_CATALOG } from "./catalog_rdt.ts";
 import { UNCORE_CATALOG } from "./catalog_uncore.ts";
 import type { Metric } from "./metric.ts";
@@ -159,16 +161,28 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
     "Number of populated CPU sockets on the host.",
   ),
   platform_vmstat: entry(
+    "counter",
+    "numeric",
+    "procfs: vmstat (event-count keys matched by the vmstat option)",
+    "Events since boot counted by one vmstat key (pgfault, numa_hint_faults, nr_dirtied …), labelled by key.",
+  ),
+  platform_vmstat_current: entry(
     "gauge",
     "numeric",
-    "procfs: vmstat (keys matched by the vmstat option)",
-    "Value of one vmstat key, labelled by key; counters and current amounts alike, as in WCA.",
+    "procfs: vmstat (current-amount keys matched by the vmstat option)",
+    "Current amount held by one vmstat key (nr_free_pages, nr_dirty, workingset_nodes …), labelled by key.",
   ),
   platform_node_vmstat: entry(
+    "counter",
+    "numeric",
+    "sysfs: devices/system/node/node*/vmstat (event-count keys matched by the vmstat option)",
+    "Events since boot counted by one vmstat key of a NUMA node (numa_hit, pgpromote_success …), labelled by numa_node and key.",
+  ),
+  platform_node_vmstat_current: entry(
     "gauge",
     "numeric",
-    "sysfs: devices/system/node/node*/vmstat (keys matched by the vmstat option)",
-    "Per NUMA node virtual memory statistics, labelled by numa_node and key.",
+    "sysfs: devices/system/node/node*/vmstat (current-amount keys matched by the vmstat option)",
+    "Current amount held by one vmstat key of a NUMA node (nr_free_pages …), labelled by numa_node and key.",
   ),
   platform_zoneinfo: entry(
     "gauge",
@@ -292,6 +306,8 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
   ...PERF_CATALOG,
   ...UNCORE_CATALOG,
   ...RDT_CATALOG,
+  ...PROCESSES_CATALOG,
+  ...MEMORY_TOPOLOGY_CATALOG,
   ...DETECTION_CATALOG,
   ...NUMA_ALLOCATOR_CATALOG,
   ...ALLOCATIONS_CATALOG,

@@ -10,6 +10,12 @@ export const ALLOCATIONS_CATALOG: Catalog = Object.freeze({
     `${READ_BACK}: v1 cpu.cfs_quota_us / cpu.cfs_period_us, v2 cpu.max; divided by the CPUs`,
     "CPU limit of the task as a share of the whole machine (1 = no limit).",
   ),
+  allocation_cpu_quota_period_seconds: entry(
+    "gauge",
+    "seconds",
+    `${READ_BACK}: v1 cpu.cfs_period_us, v2 cpu.max`,
+    "CFS period the task's quota is per: cpu_quota_period, or longer where a quota under 1 ms needs it.",
+  ),
   allocation_cpu_shares: entry(
     "gauge",
     "numeric",

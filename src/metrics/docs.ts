@@ -3,6 +3,7 @@
  * Regenerate with: deno run src/metrics/docs.ts > docs/metrics.md
  */
 import { type Catalog, catalogNames, METRIC_CATALOG } from "./catalog.ts";
+import { parityOf, WCA_FAMILIES, WCA_OWN } from "./wca_parity.ts";
 
 const HEADER = `# Metrics
 
@@ -47,21 +48,6 @@ const FOOTER = `
 - \`wca_duration_seconds{function}\` and \`wca_duration_seconds_avg{function}\`: function is one of iteration,
   node, platform, tasks, store and each measurement source (perf, uncore, rdt).
 
-## Deliberate differences from WCA
-
-- \`platform_vmstat\` is one gauge family for every key, counters and amounts alike, as in WCA; wca no longer
-  prints one \`platform_vmstat_<key>\` family per key (earlier wca versions did). The six always-on
-  \`platform_vmstat_*\` counters are printed whatever \`vmstat\` says, as in WCA.
-- \`platform_vmstat_numa_hint_faults\` is the \`numa_hint_faults\` key exactly: WCA matched key prefixes, so its
-  value was overwritten by \`numa_hint_faults_local\`.
-- \`platform_rpq_read_latency_seconds\` is in seconds (occupancy per insert divided by the memory clock rate);
-  WCA's formula left out the interval and gave a number without a unit.
-- \`task_requested_cpus\`/\`task_requested_mem_bytes\` are printed only when the task's resources hold
-  \`cpus\`/\`mem\` as a number (or a numeric string); WCA printed them the same way, from the orchestrator's
-  resources.
-- Metrics of WCA features that wca does not implement yet are not printed: \`task_wss_referenced_bytes\`
-  (working set size), \`task_sched_stat\` (\`sched\`), \`platform_dimm_*\`, \`platform_mem_mode_size_bytes\`,
-  \`platform_nvdimm_*\` (\`gather_hw_mm_topology\`).
 `;
 
 /** Table cells must not contain a raw pipe or newline. */
@@ -85,7 +71,82 @@ export function renderMetricsDoc(catalog: Catalog = METRIC_CATALOG): string {
     return [`\`${name}\``, entry.type, cell(entry.unit), cell(entry.source), cell(entry.help)];
   });
   const table = renderTable(["Name", "Type", "Unit", "Source", "Description"], rows);
-  return `${HEADER}\n${table}\n${FOOTER}`;
+  return `${HEADER}\n${table}\n${FOOTER}${renderComparison(catalog)}`;
+}
+
+const OTHER_DIFFERENCES = `### Other behaviour compared with WCA
+
+- Perf counts scaled by \`time_enabled / time_running\` are whole numbers, rounded, as WCA printed them. A group
+  that was enabled but never got a hardware counter (\`time_running\` 0) gives **no sample** for that task and
+  event; WCA printed 0 with a scaling factor of 1.0, which reads as "no events" when nothing was counted.
+  Absent is what Prometheus understands as unknown (\`absent()\`, gaps in graphs).
+- Kubernetes on the systemd cgroup driver: Guaranteed pods are found where the kubelet puts them,
+  \`/kubepods.slice/kubepods-pod<uid>.slice\`, not under a QoS slice of their own.
+- Kubernetes on the cgroupfs driver: a pod's cgroup is also looked for under its uid without dashes (as some
+  kubelets named static pods' cgroups), as WCA did.
+- Mesos labels: \`org.apache.\` and then \`aurora.metadata.\` are dropped, as WCA did
+  (\`org.apache.aurora.metadata.app_name\` is \`app_name\`), and any other character Prometheus refuses becomes
+  \`_\`.
+- \`platform_vmstat\` is one family per kind for every key (no \`platform_vmstat_<key>\` family per key); the six
+  always-on \`platform_vmstat_*\` counters are printed whatever \`vmstat\` says, as in WCA.
+- \`task_requested_cpus\`/\`task_requested_mem_bytes\` are printed only when the task's resources hold
+  \`cpus\`/\`mem\` as a number (or a numeric string), as WCA did.
+`;
+
+/** Family by family: WCA's unchanged, WCA's with a difference (and why), wca's own (and why). */
+export function renderComparison(catalog: Catalog = METRIC_CATALOG): string {
+  const names = catalogNames(catalog);
+  const unchanged = names.filter((name) => parityOf(name) === "unchanged");
+  const differ = names.flatMap((name) => {
+    const parity = parityOf(name);
+    return typeof parity === "object" ? [[`\`${name}\``, cell(parity.what), cell(parity.why)]] : [];
+  });
+  const own = names.filter((name) => parityOf(name) === "own").map((
+    name,
+  ) => [`\`${name}\``, cell(ownReason(name))]);
+  const absent = Object.keys(WCA_FAMILIES).filter((name) => !Object.hasOwn(catalog, name)).sort();
+  return [
+    "## Compared with WCA",
+    "",
+    `### WCA's families, unchanged (${unchanged.length})`,
+    "",
+    wrap(
+      `Same name, type, labels and unit as WCA printed them: ${
+        unchanged.map((name) => `\`${name}\``).join(", ")
+      }.`,
+    ),
+    "",
+    `### WCA's families that differ (${differ.length})`,
+    "",
+    renderTable(["Family", "In wca", "Why"], differ),
+    "",
+    `### wca's own families (${own.length})`,
+    "",
+    renderTable(["Family", "Why"], own),
+    "",
+    `### WCA's families wca does not print (${absent.length})`,
+    "",
+    absent.length === 0 ? "None." : wrap(`${absent.map((name) => `\`${name}\``).join(", ")}.`),
+    "",
+    OTHER_DIFFERENCES,
+  ].join("\n");
+}
+
+/** Greedy fill at the docs' line width (110), as deno fmt wraps prose, so the output stays fmt-clean. */
+function wrap(text: string, width = 110): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join("\n");
+}
+
+function ownReason(name: string): string {
+  return WCA_OWN[name] ?? "not classified: add it to WCA_OWN in src/metrics/wca_parity.ts";
 }
 
 async function writeAll(text: string): Promise<void> {

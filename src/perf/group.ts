@@ -46,7 +46,7 @@ export interface GroupTarget {
 /**
  * What a group's times say about its counts:
  * - "counted": it was on its counters for some of the time it was enabled; counts are scaled by
- *   time_enabled / time_running (1 when it never had to share the counters);
+ *   time_enabled / time_running (1 when it never had to share the counters) and rounded to whole events;
  * - "idle": it was never enabled (in cgroup mode: the cgroup has not run on this CPU since the group was
  *   opened), so nothing was measured;
  * - "starved": it was enabled but never got a counter (multiplexing), so its counts are unknown.
@@ -157,7 +157,10 @@ export function scaleGroupRead(
   }
   // time_running can pass time_enabled by a rounding hair; a factor below 1 would shrink real counts.
   const scalingFactor = Math.max(1, timeEnabled / timeRunning);
-  names.forEach((name, i) => values.set(name, (values.get(name) ?? 0) + (counts[i] ?? 0) * scalingFactor));
+  // A scaled count is an estimate of whole events: rounded, as WCA printed it (not 36900158681.687…).
+  names.forEach((name, i) =>
+    values.set(name, (values.get(name) ?? 0) + Math.round((counts[i] ?? 0) * scalingFactor))
+  );
   return { values, state: "counted", scalingFactor, timeEnabled, timeRunning };
 }
 

@@ -13,8 +13,11 @@ export interface MeasurementSource {
   readonly name: string;
   /** Once per iteration, before measuring: start on new tasks, release what vanished tasks held. */
   sync(tasks: readonly Task[]): void | Promise<void>;
-  /** One task's metrics for this iteration; `labels` are the task's labels. [] when there is none (yet). */
-  taskMetrics(task: Task, labels: Labels): Metric[];
+  /**
+   * One task's metrics for this iteration; `labels` are the task's labels. [] when there is none (yet).
+   * `measured` holds what the cgroup readings and the sources before this one gave for the task.
+   */
+  taskMetrics(task: Task, labels: Labels, measured: readonly Metric[]): Metric[];
   /** Platform-wide metrics of this source; `labels` are the common labels (host, extra_labels). */
   platformMetrics(labels: Labels): Metric[];
   /** Releases everything the source holds. Called once, at shutdown or after a failed start. */

@@ -3,7 +3,8 @@
  * unreadable file costs only its own metrics) and turned into platform_* metrics by a pure function.
  *
  * vmstat and zoneinfo keep WCA's form: `platform_vmstat{key}` and `platform_node_vmstat{numa_node,key}`
- * for the keys the `vmstat` pattern matches at their start, `platform_zoneinfo{numa_node,zone,key}` for
+ * for the keys the `vmstat` pattern matches at their start (event counts there, as counters; current
+ * amounts such as nr_free_pages in the `_current` gauges beside them), `platform_zoneinfo{numa_node,zone,key}` for
  * the lines the `zoneinfo` pattern takes, and six always-on `platform_vmstat_*` counters.
  */
 import { DerivedLabels } from "../metrics/derived_labels.ts";
@@ -23,11 +24,11 @@ import {
 } from "../platform/procfs/mod.ts";
 import { type NodeMeminfo, readNodeMeminfo, readNodeVmstat } from "../platform/sysfs/mod.ts";
 import type { Topology } from "../platform/topology.ts";
-import { zoneinfoPattern } from "../platform/procfs/mod.ts";
+import { isVmstatEventCount, zoneinfoPattern } from "../platform/procfs/mod.ts";
 import { matchAtStart } from "../platform/regexp.ts";
 
 /** true, false, or a pattern that `compile` accepts (its error message becomes the config error). */
-function boolOrPattern(compile: (pattern: string) => RegExp) {
+export function boolOrPattern(compile: (pattern: string) => RegExp) {
   return z.union([boolean(), text(4096)], { error: "expected true, false or a regular expression" })
     .superRefine((value, ctx) => {
       if (typeof value !== "string") return;
@@ -186,14 +187,15 @@ export function platformMetrics(
   const keys = options.vmstat;
   if (keys !== undefined) {
     for (const [key, value] of Object.entries(vmstat)) {
-      if (keys.test(key)) out.push(metric("platform_vmstat", value, derived.of(common, "key", key)));
+      if (keys.test(key)) {
+        out.push(metric(vmstatFamily("platform_vmstat", key), value, derived.of(common, "key", key)));
+      }
     }
     for (const [node, stats] of sample.nodeVmstat ?? []) {
       for (const [key, value] of Object.entries(stats)) {
         if (keys.test(key)) {
-          out.push(
-            metric("platform_node_vmstat", value, derived.of(common, "numa_node", String(node), "key", key)),
-          );
+          const labels = derived.of(common, "numa_node", String(node), "key", key);
+          out.push(metric(vmstatFamily("platform_node_vmstat", key), value, labels));
         }
       }
     }
@@ -209,4 +211,9 @@ export function platformMetrics(
   }
   out.push(metric("platform_last_seen", sample.timestamp / 1000, labels));
   return out;
+}
+
+/** Event counts stay in WCA's family (a counter); current amounts (nr_free_pages …) go to its _current gauge. */
+function vmstatFamily(family: "platform_vmstat" | "platform_node_vmstat", key: string): string {
+  return isVmstatEventCount(key) ? family : `${family}_current`;
 }

@@ -27,9 +27,13 @@ Deno.test("changeset: only the values that differ", () => {
   assert.equal(isEmptyChangeset(changeset({ cpu_quota: 1 }, { cpu_quota: 1 })), true);
 });
 
-Deno.test("changeset with units: numbers compare as the kernel holds them, so a raised quota is not rewritten", () => {
-  // 0.25 × 1000 µs × 2 CPUs = 500 µs, raised to 1000 µs: read back as 0.5.
-  assert.deepEqual(changeset({ cpu_quota: 0.5 }, { cpu_quota: 0.25 }, UNITS), {});
+Deno.test("changeset with units: numbers compare as the kernel holds them, so a clamped quota is not rewritten", () => {
+  // 0.25 × 2 CPUs at 1000 µs is 500 µs: 1000 µs per 2000 µs, read back as exactly 0.25.
+  assert.deepEqual(changeset({ cpu_quota: 0.25 }, { cpu_quota: 0.25 }, UNITS), {});
+  assert.deepEqual(changeset({ cpu_quota: 0.5 }, { cpu_quota: 0.25 }, UNITS), { cpu_quota: 0.25 });
+  // 0 and 0.0001 are both below 1000 µs per second: clamped to it, read back as 0.0005 of 2 CPUs.
+  assert.deepEqual(changeset({ cpu_quota: 0.0005 }, { cpu_quota: 0 }, UNITS), {});
+  assert.deepEqual(changeset({ cpu_quota: 0.0005 }, { cpu_quota: 0.0001 }, UNITS), {});
   assert.deepEqual(
     changeset({ cpu_quota: 0.5 }, { cpu_quota: 0.25 }),
     { cpu_quota: 0.25 },

@@ -3,23 +3,40 @@ import { kernelToQuota, kernelToShares, quotaToKernel, sharesToKernel } from "..
 
 const UNITS = { cpus: 2, cpuQuotaPeriod: 100000, cpuSharesUnit: 1000 };
 
-Deno.test("quotaToKernel: quota × period × CPUs; 1.0 and above no limit; raised to the kernel's 1000 µs", () => {
-  const table: [number, typeof UNITS, number, number, boolean][] = [
-    [0.25, UNITS, 50000, 100000, false],
-    [0.5, UNITS, 100000, 100000, false],
-    [1.0, UNITS, -1, 100000, false],
-    [0.999, UNITS, 199800, 100000, false],
-    [0, UNITS, 1000, 100000, true],
-    [0.25, { ...UNITS, cpuQuotaPeriod: 1000 }, 1000, 1000, true], // 500 µs asked: raised, as WCA did
-    [0.75, { ...UNITS, cpuQuotaPeriod: 1000 }, 1500, 1000, false],
+Deno.test("quotaToKernel: quota × period × CPUs; 1.0 no limit; a longer period where the kernel's 1000 µs needs it", () => {
+  const at1ms = { ...UNITS, cpuQuotaPeriod: 1000 };
+  const table: [number, typeof UNITS, number, number][] = [
+    [0.25, UNITS, 50000, 100000],
+    [0.5, UNITS, 100000, 100000],
+    [1.0, UNITS, -1, 100000],
+    [0.999, UNITS, 199800, 100000],
+    [0.25, at1ms, 1000, 2000], // 500 µs per 1000 µs asked: the same half CPU as 1000 per 2000 (WCA: a whole CPU)
+    [0.75, at1ms, 1500, 1000],
+    [0.15, at1ms, 1000, 3334], // 0.3 CPU: 1000 / 3334 = 0.29994, to the microsecond
+    [0.0005, at1ms, 1000, 1000000], // 0.001 CPU: the longest period
+    [0.004, UNITS, 1000, 125000], // 800 µs per 100 ms: 1000 per 125 ms
   ];
-  for (const [quota, units, quotaUs, periodUs, raised] of table) {
-    assert.deepEqual(
-      quotaToKernel(quota, units),
-      { quotaUs, periodUs, raised },
-      `${quota} ${JSON.stringify(units)}`,
-    );
+  for (const [quota, units, quotaUs, periodUs] of table) {
+    assert.deepEqual(quotaToKernel(quota, units), { quotaUs, periodUs }, `${quota} ${JSON.stringify(units)}`);
+    if (quotaUs > 0) {
+      assert.ok(
+        Math.abs(kernelToQuota({ quotaUs, periodUs }, units.cpus) - quota) < 5e-4 * quota,
+        "the share asked",
+      );
+    }
   }
+});
+
+Deno.test("quotaToKernel: a share the kernel cannot hold is clamped and says why", () => {
+  const clamped = quotaToKernel(0.0001, { ...UNITS, cpuQuotaPeriod: 1000 });
+  assert.deepEqual([clamped.quotaUs, clamped.periodUs], [1000, 1000000]);
+  assert.equal(
+    clamped.clamped,
+    "cpu_quota 0.0001 (0.0002 CPU) is below what the kernel can hold: 1000 µs per 1000000 µs (0.001 CPU) written instead",
+  );
+  assert.match(quotaToKernel(0, UNITS).clamped!, /^cpu_quota 0 \(0 CPU\) is below/);
+  const above = quotaToKernel(1.5, UNITS);
+  assert.deepEqual([above.quotaUs, above.clamped], [-1, "cpu_quota 1.5 is more than all 2 CPUs: no limit"]);
 });
 
 Deno.test("kernelToQuota: quota / period / CPUs; -1 is 1.0", () => {

@@ -12,6 +12,7 @@ import { type ComponentClass, Registry } from "../../src/components/mod.ts";
 import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
 import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
 import { unsupportedSettings } from "../../src/runners/measurement/schema.ts";
+import { wssSettings } from "../../src/sources/wss.ts";
 import type { MeasurementRunnerParams } from "../../src/runners/measurement/schema.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/configs/wca/", import.meta.url));
@@ -91,22 +92,16 @@ Deno.test("a relative output_filename is resolved against the working directory,
   assert.equal(storage.overwrite, true);
 });
 
-Deno.test("WCA 2.x working-set-size names are accepted and named as not supported yet", () => {
+Deno.test("WCA 2.x working-set-size names, and WCA 1.x's, load and set the working-set measurement", () => {
   const params = runnerParams("wss_2x.yaml");
   assert.equal(params.wss_reset_cycles, 10);
   assert.equal(params.wss_stable_cycles, -5);
   assert.equal(params.wss_membw_threshold, 0.01);
-  assert.deepEqual(unsupportedSettings(params), [
-    "wss_reset_cycles",
-    "wss_stable_cycles",
-    "wss_membw_threshold",
-  ]);
+  assert.deepEqual(unsupportedSettings(params), []);
+  assert.deepEqual(wssSettings(params), { resetCycles: 10, stableCycles: -5, membwThreshold: 0.01 });
   const older = runnerParams("wss_1x.yaml");
-  assert.deepEqual(unsupportedSettings(older), [
-    "wss_reset_interval",
-    "wss_stable_duration",
-    "wss_threshold_divider",
-  ]);
+  assert.deepEqual(unsupportedSettings(older), []);
+  assert.deepEqual(wssSettings(older), { resetCycles: 5, stableCycles: 30, membwThreshold: 0.01 });
 });
 
 Deno.test("allocation_configuration takes !AllocationConfiguration with WCA's parameters", () => {

@@ -6,6 +6,8 @@ import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN } from "../../src/metrics/prome
 /** The names the runners will emit (WCA-compatible); the catalog must describe each of them. */
 const EXPECTED = [
   "platform_vmstat",
+  "platform_vmstat_current",
+  "platform_node_vmstat_current",
   ...[
     "numa_pages_migrated",
     "pgmigrate_success",
@@ -101,6 +103,20 @@ const EXPECTED_UNCORE: string[] = [];
 /** Intel RDT (resctrl) monitoring. */
 const EXPECTED_RDT: string[] = [];
 
+/** WCA 2.x's working set size, scheduler statistics (per task process) and memory modules. */
+const EXPECTED_WCA2_FAMILIES = [
+  "task_wss_referenced_bytes",
+  "task_working_set_size_bytes",
+  "task_wss_measure_overhead_seconds",
+  "task_sched_stat",
+  "task_sched_stat_numa_faults",
+  "platform_dimm_count",
+  "platform_dimm_total_size_bytes",
+  "platform_dimm_speed_bytes_per_second",
+  "platform_mem_mode_size_bytes",
+  "platform_capacity_per_nvdimm_bytes",
+];
+
 /** Anomalies and the NUMAAllocator's own metrics: WCA's names, outside the task_/platform_ families. */
 const EXPECTED_DETECTION = [
   "anomaly",
@@ -116,6 +132,7 @@ const EXPECTED_DETECTION = [
 const EXPECTED_ALLOCATIONS = [
   ...["cpu_quota", "cpu_shares", "cpuset_cpus_number_of_cpus", "cpuset_mems_number_of_mems"],
   ...["cpuset_memory_migrate", "migrate_pages", "rdt_l3_cache_ways", "rdt_l3_mask", "rdt_mb", "duration"],
+  "cpu_quota_period_seconds",
 ].map((n) => `allocation_${n}`).concat(["allocations_count", "allocations_errors"]);
 
 Deno.test("catalog: holds exactly the WCA names, each well-formed and described", () => {
@@ -126,6 +143,7 @@ Deno.test("catalog: holds exactly the WCA names, each well-formed and described"
       ...EXPECTED_PERF,
       ...EXPECTED_UNCORE,
       ...EXPECTED_RDT,
+      ...EXPECTED_WCA2_FAMILIES,
       ...EXPECTED_DETECTION,
       ...EXPECTED_ALLOCATIONS,
     ]

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
 import { StaticNode } from "../../src/nodes/static_node.ts";
 import { defaultHostPaths, hostPathsUnder } from "../../src/platform/host_paths.ts";
+import { captureLogLines } from "../helpers/log_capture.ts";
 import { withRealCgroups } from "../helpers/real_cgroups.ts";
 import { nodeContract } from "./contract.ts";
 import { Registry } from "../../src/components/mod.ts";
@@ -67,4 +68,62 @@ Deno.test("StaticNode: parameters are validated from YAML", () => {
     message:
       `s.yaml:3:32: Invalid value "../etc" for field 'tasks[0]' in !StaticNode: expected a cgroup path without '.' or '..' segments`,
   });
+});
+
+Deno.test("StaticNode on this machine: a relative directory is under the cgroup root; the start line counts the tasks found", async () => {
+  await withRealCgroups(["cpuacct", "memory"], 2, async (groups) => {
+    const directory = groups.parent.slice(1); // "wca-test-…", no leading slash
+    const node = new StaticNode(StaticNode.schema.parse({ tasks: ["t0", "gone"], directory }), {
+      hostPaths: defaultHostPaths(),
+    });
+    const { result, lines } = await captureLogLines(() => Promise.resolve(node.getTasks()));
+    assert.deepEqual(result.map((t) => [t.task_id, t.cgroup_path]), [["t0", `${groups.parent}/t0`]]);
+    const cpuacct = groups.dirs(groups.parent)[0]!;
+    assert.ok(
+      lines.some((l) => l.includes(`StaticNode: 1 of 2 listed task(s) found under ${cpuacct}`)),
+      lines.join("\n"),
+    );
+  });
+});
+
+Deno.test("StaticNode on this machine: tasks [] with a directory takes its child cgroups as tasks, every iteration", async () => {
+  await withRealCgroups(["cpuacct", "memory"], 2, async (groups) => {
+    const node = new StaticNode(
+      StaticNode.schema.parse({ tasks: [], directory: groups.parent.slice(1), default_labels: { env: "t" } }),
+      { hostPaths: defaultHostPaths() },
+    );
+    const { result, lines } = await captureLogLines(() => Promise.resolve(node.getTasks()));
+    assert.deepEqual(result.map((t) => [t.task_id, t.cgroup_path, t.labels.env]), [
+      ["t0", `${groups.parent}/t0`, "t"],
+      ["t1", `${groups.parent}/t1`, "t"],
+    ]);
+    const cpuacct = groups.dirs(groups.parent)[0]!;
+    assert.ok(
+      lines.some((l) => l.includes(`StaticNode: 2 task(s): the child cgroups of ${cpuacct}`)),
+      lines.join("\n"),
+    );
+    groups.remove(groups.paths[1]!);
+    const later = await captureLogLines(() => Promise.resolve(node.getTasks()));
+    assert.deepEqual(later.result.map((t) => t.task_id), ["t0"], "a removed cgroup is simply gone");
+    assert.deepEqual(later.lines, [], "quietly, and the count is said once, at start");
+  });
+});
+
+Deno.test("StaticNode: tasks [] without a directory says at start that there are no tasks", async () => {
+  const node = staticNode("v1_split", { tasks: [] });
+  const { result, lines } = await captureLogLines(() => Promise.resolve(node.getTasks()));
+  assert.deepEqual(result, []);
+  assert.ok(
+    lines.some((l) => l.includes("StaticNode: no tasks (tasks: []); list them, or give a directory")),
+  );
+});
+
+Deno.test("StaticNode: a directory that does not exist gives no tasks, with one warning", async () => {
+  const node = staticNode("v1_split", { tasks: [], directory: "nosuchdir" });
+  const { lines } = await captureLogLines(() => {
+    for (let i = 0; i < 3; i++) assert.deepEqual(node.getTasks(), []);
+    return Promise.resolve();
+  });
+  assert.equal(lines.filter((l) => l.includes("WARNING")).length, 1, lines.join("\n"));
+  assert.match(lines.join("\n"), /directory .*\/nosuchdir does not exist; no tasks/);
 });

@@ -37,6 +37,15 @@ Deno.test("scaleGroupRead: counted, multiplexed, never enabled, and enabled but 
       values: [["a", 20], ["b", 40]],
     },
     {
+      name: "multiplexed by a fraction: whole events, rounded",
+      enabled: 3000,
+      running: 2000,
+      counts: [24600105787, 3],
+      state: "counted",
+      factor: 1.5,
+      values: [["a", 36900158681], ["b", 5]], // 36900158680.5 and 4.5, rounded half up
+    },
+    {
       name: "never enabled: no value",
       enabled: 0,
       running: 0,

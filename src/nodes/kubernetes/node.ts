@@ -186,12 +186,12 @@ export class KubernetesNode implements Node {
 
   /** The pod as a task when its cgroups exist; otherwise why not (with a hint). */
   #task(tree: CgroupTree, pod: Pod): Task | { skipped: string } {
-    const place: PodPlace = {
+    const place = podPlace(tree, {
       driver: this.#params.cgroup_driver,
       root: this.#params.cgroup_root,
       qos: pod.qos,
       uid: pod.cgroupUid,
-    };
+    });
     const title = `pod ${pod.namespace}/${pod.name}`;
     const cgroup = podCgroupPath(place);
     const containers = pod.containers.map((container) => containerCgroupPath(place, container));
@@ -219,6 +219,19 @@ export class KubernetesNode implements Node {
       resources: Object.freeze({ ...pod.resources }),
     });
   }
+}
+
+/**
+ * The pod's place, with the uid its cgroup exists under: on the cgroupfs driver some kubelets named a
+ * static pod's cgroup after its uid without dashes, so that is tried when the dashed one is not there
+ * (as WCA did).
+ */
+export function podPlace(tree: Pick<CgroupTree, "exists">, place: PodPlace): PodPlace {
+  if (place.driver !== "cgroupfs" || !place.uid.includes("-") || tree.exists(podCgroupPath(place))) {
+    return place;
+  }
+  const undashed = { ...place, uid: place.uid.replaceAll("-", "") };
+  return tree.exists(podCgroupPath(undashed)) ? undashed : place;
 }
 
 /** https://host:port; an IPv6 host (as KUBERNETES_SERVICE_HOST may be) goes in brackets. */

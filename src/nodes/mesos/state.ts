@@ -37,13 +37,17 @@ export function launchedTasks(document: unknown): unknown[] {
   return tasks.launched_tasks;
 }
 
-/** Aurora and Mesos put these prefixes on every label; WCA drops them. */
+/**
+ * Aurora and Mesos put these prefixes on labels; WCA drops each in turn, so Aurora metadata
+ * (`org.apache.aurora.metadata.app_name`) is `app_name` and `org.apache.aurora.tier` is `aurora_tier`.
+ */
 const DROPPED_PREFIXES = ["org.apache.", "aurora.metadata."];
 
 /** WCA's Mesos label names: prefixes dropped, "." to "_" (and anything else Prometheus refuses). */
 export function mesosLabelName(key: string): string {
-  const prefix = DROPPED_PREFIXES.find((p) => key.startsWith(p));
-  return sanitizeLabelName((prefix ? key.slice(prefix.length) : key).replaceAll(".", "_"));
+  let name = key;
+  for (const prefix of DROPPED_PREFIXES) if (name.startsWith(prefix)) name = name.slice(prefix.length);
+  return sanitizeLabelName(name.replaceAll(".", "_"));
 }
 
 /** Mesos gives mem and disk in MB as Mesos counts them (stout's Megabytes: 2^20 bytes). */

@@ -168,21 +168,32 @@ export function writeCgroupFile(write: CgroupWrite): void {
   }
 }
 
-/** The writes that set a CPU limit: v1 period (when it differs) then quota; v2 one cpu.max line. */
+/**
+ * The writes that set a CPU limit: v2 one cpu.max line; v1 cfs_quota_us and, when it differs,
+ * cfs_period_us. On v1 each write must leave a limit the kernel accepts (a child's quota / period at
+ * most its parent's, else EINVAL), so of the two orders the one whose in-between state is the smaller
+ * rate goes first: new quota / old period or old quota / new period. Their product is old rate × new
+ * rate, so the smaller is never above the larger of the two, both of which the kernel accepts.
+ */
 export function cpuLimitWrites(
   layout: CgroupLayout,
   cgroupPath: string,
   limit: CpuLimit,
-  currentPeriodUs?: number,
+  current?: CpuLimit,
 ): CgroupWrite[] {
   const cpu = needDir(layout, "cpu", cgroupPath);
   if (cpu.version === 2) return [{ path: `${cpu.dir}/cpu.max`, value: formatCpuMax(limit) }];
-  const out: CgroupWrite[] = [];
-  if (currentPeriodUs !== limit.periodUs) {
-    out.push({ path: `${cpu.dir}/cpu.cfs_period_us`, value: String(limit.periodUs) });
-  }
-  out.push({ path: `${cpu.dir}/cpu.cfs_quota_us`, value: String(limit.quotaUs) });
-  return out;
+  const quota = { path: `${cpu.dir}/cpu.cfs_quota_us`, value: String(limit.quotaUs) };
+  if (current?.periodUs === limit.periodUs) return [quota];
+  const period = { path: `${cpu.dir}/cpu.cfs_period_us`, value: String(limit.periodUs) };
+  return periodFirst(limit, current) ? [period, quota] : [quota, period];
+}
+
+/** Whether old quota / new period is the smaller in-between rate (no limit counts as unbounded). */
+function periodFirst(limit: CpuLimit, current: CpuLimit | undefined): boolean {
+  if (current === undefined || current.quotaUs < 0) return true; // no limit now: any period is accepted
+  if (limit.quotaUs < 0) return false; // lift the limit first, then any period is accepted
+  return current.quotaUs / limit.periodUs <= limit.quotaUs / current.periodUs;
 }
 
 /** v1 cpu.shares, or v2 cpu.weight converted from shares. */

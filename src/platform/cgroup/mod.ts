@@ -19,7 +19,7 @@ export {
 } from "./mounts.ts";
 export { parseNumaStatV1, parseNumaStatV2 } from "./numa_stat.ts";
 export { parsePressure, type Pressure, type PressureLine } from "./psi.ts";
-export { readThreadIds } from "./threads.ts";
+export { readProcessIds, readThreadIds } from "./threads.ts";
 export type { CpuMeasurements, MemoryMeasurements } from "./v1.ts";
 export type { PressureMeasurements } from "./v2.ts";
 export { type PerfEventPlacement, placePerfEvent } from "./perf_event.ts";

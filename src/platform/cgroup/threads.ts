@@ -16,3 +16,15 @@ export function readThreadIds(layout: CgroupLayout, cgroupPath: string): number[
   const text = readUnlessGone(path);
   return text === undefined ? undefined : parseIdList(text, path);
 }
+
+/**
+ * Process ids (thread-group leaders) in the cgroup itself: `cgroup.procs` in v1 and v2. Per-process
+ * files (/proc/PID/smaps_rollup, sched) are read once per process, not once per thread.
+ */
+export function readProcessIds(layout: CgroupLayout, cgroupPath: string): number[] | undefined {
+  const mount = layout.v1.get("cpuacct") ?? layout.v1.get("cpu") ?? layout.unified;
+  if (mount === undefined) return undefined;
+  const path = `${mount.mountPoint}${cgroupPath === "/" ? "" : cgroupPath}/cgroup.procs`;
+  const text = readUnlessGone(path);
+  return text === undefined ? undefined : parseIdList(text, path);
+}

@@ -4,7 +4,7 @@ export { type ControllerBinding, parseProcCgroups, readProcCgroups } from "./cgr
 export { type Cpuinfo, type CpuinfoProcessor, parseCpuinfo, readCpuinfo } from "./cpuinfo.ts";
 export { type Meminfo, parseMeminfo, readMeminfo } from "./meminfo.ts";
 export { parseProcStat, readProcStat } from "./stat.ts";
-export { parseVmstat, readVmstat, type Vmstat } from "./vmstat.ts";
+export { isVmstatEventCount, parseVmstat, readVmstat, type Vmstat } from "./vmstat.ts";
 export {
   DEFAULT_ZONEINFO_PATTERN,
   parseZoneinfo,
@@ -25,3 +25,5 @@ export {
   readMaxOpenFiles,
   readPerfAccess,
 } from "./perf_access.ts";
+export { clearRefs, parseSmapsRollup, readSmapsRollup, type SmapsRollup } from "./smaps_rollup.ts";
+export { type NumaFaults, parseProcSched, type ProcSched, readProcSched } from "./proc_sched.ts";

@@ -23,3 +23,17 @@ export function readVmstat(
   const path = `${paths.proc}/vmstat`;
   return parseVmstat(read(path, VMSTAT_SHAPE), path, onSkip);
 }
+
+/** nr_* keys that count events since boot (mm/vmstat.c), unlike the other nr_* amounts. */
+const NR_EVENT_COUNTS =
+  /^nr_(vmscan_write|vmscan_immediate_reclaim|dirtied|written|throttled_written|foll_pin_acquired|foll_pin_released|tlb_.*)$/;
+
+/**
+ * Whether a vmstat key (of /proc/vmstat or a node's vmstat) counts events since boot (pgfault,
+ * numa_hint_faults, nr_dirtied …) rather than holding a current amount (nr_free_pages, nr_dirty,
+ * workingset_nodes): the kernel's meaning, so a Prometheus counter or gauge.
+ */
+export function isVmstatEventCount(key: string): boolean {
+  if (key.startsWith("nr_")) return NR_EVENT_COUNTS.test(key);
+  return key !== "workingset_nodes";
+}

@@ -5,3 +5,9 @@ export { type NodeMeminfo, parseNodeMeminfo, readNodeMeminfo } from "./node_memi
 export { parseOnlineNodes, readOnlineNodes } from "./node_online.ts";
 export { parseNodeVmstat, readNodeVmstat } from "./node_vmstat.ts";
 export { type NodeTopology, parseNodeDistances, readNodeTopology } from "./node_topology.ts";
+export {
+  isPersistent,
+  type MemoryDevice,
+  parseSmbiosMemoryDevice,
+  readMemoryDevices,
+} from "./smbios_memory.ts";

@@ -9,7 +9,13 @@
  */
 import { Libc } from "../../../ffi/mod.ts";
 import { AllocationConfiguration } from "../../allocations/configuration.ts";
-import { allocate, allocationMetrics, countAllocations, readTaskAllocations } from "../../allocations/mod.ts";
+import {
+  allocate,
+  allocationMetrics,
+  countAllocations,
+  heldAfter,
+  readTaskAllocations,
+} from "../../allocations/mod.ts";
 import { checkAllocationResult } from "../../allocators/check_result.ts";
 import { replyLimit } from "../../detectors/check_result.ts";
 import type { ComponentContext } from "../../components/component.ts";
@@ -23,7 +29,7 @@ import {
 import type { TaskData, TasksData } from "../../components/snapshot.ts";
 import { boolean, component, number, params, type z } from "../../config/schema.ts";
 import { AnomalyStatistics } from "../../detectors/anomaly_metrics.ts";
-import { FailureStreak, getLogger } from "../../logging/mod.ts";
+import { FailureStreak, getLogger, OnceLog } from "../../logging/mod.ts";
 import { problemList } from "../../logging/problem_list.ts";
 import type { Metric } from "../../metrics/metric.ts";
 import type { MeasurementSourceFactory } from "../../sources/contract.ts";
@@ -94,6 +100,8 @@ export class AllocationRunner {
   /** Repeated allocate() failures and refused allocations are logged once per reason. */
   #allocateFailures: FailureStreak | undefined;
   #refusals: FailureStreak | undefined;
+  /** Values the kernel cannot hold as asked (a quota under 1000 µs per second) are logged once per task. */
+  readonly #clamps = new OnceLog(log);
   readonly #loop: DecisionLoop;
 
   constructor(
@@ -222,17 +230,25 @@ export class AllocationRunner {
         );
       }
       if (result.valid) {
-        applied = new Map(result.changes);
-        const count = countAllocations(result.changes.values());
+        applied = new Map(result.applied);
+        const count = countAllocations(result.applied.values());
         this.#statistics.count(count);
         if (result.changes.size > 0) {
           const verb = result.dryRun ? "would apply (dry_run)" : "applied";
-          log.debug(`${verb} ${count} allocation(s) to ${result.changes.size} task(s)`);
+          log.debug(`${verb} ${count} allocation(s) to ${result.applied.size} task(s)`);
+        }
+        for (const write of result.writes) {
+          if (write.clamped !== undefined) {
+            this.#clamps.warn(write.task_id, `task ${write.task_id}: ${write.clamped}`);
+          } else if (write.allocation === "cpu_quota" && write.note === undefined) {
+            this.#clamps.clear(write.task_id);
+          }
         }
       }
     }
+    this.#clamps.retain(new Set(tasksData.keys()));
     const seconds = (performance.now() - t0) / 1000;
-    await this.#storeAllocations(tasksData, applied, labels, seconds);
+    await this.#storeAllocations(tasksData, applied, { labels, seconds, cpus: measured.platform.cpus });
     const result = outcome.ok ? outcome.value : { allocations: new Map(), anomalies: [], metrics: [] };
     await storeBatch(
       this.#storages.anomalies,
@@ -245,14 +261,23 @@ export class AllocationRunner {
   async #storeAllocations(
     tasksData: TasksData,
     applied: ReadonlyMap<string, TaskAllocations>,
-    labels: Record<string, string>,
-    seconds: number,
+    { labels, seconds, cpus }: { labels: Record<string, string>; seconds: number; cpus: number },
   ): Promise<void> {
     const batch: Metric[] = [];
+    const { layout } = this.#measurement.runner.hostFacts();
+    const owner = this.#rdt?.owner;
+    const byThread = owner?.controlGroupsByThread();
     for (const [id, data] of tasksData) {
-      // What the task holds after this iteration: read back, with what was (or would be) applied on top.
-      const now = { ...data.allocations, ...applied.get(id) };
-      batch.push(...allocationMetrics(now, data.labels));
+      const after = heldAfter(layout, data.task, this.#configuration, {
+        cpus,
+        ...(owner ? { rdt: owner } : {}),
+        ...(byThread ? { byThread } : {}),
+        ...(applied.has(id) ? { applied: applied.get(id)! } : {}),
+        dryRun: this.#params.dry_run,
+      });
+      if (after !== undefined) {
+        batch.push(...allocationMetrics(after.allocations, data.labels, after.cpuPeriodUs));
+      }
     }
     batch.push(...this.#statistics.metrics(labels, seconds));
     await storeBatch(this.#storages.allocations, "allocation", batch, log);

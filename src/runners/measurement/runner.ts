@@ -356,7 +356,7 @@ export class MeasurementRunner {
     const samples = taskMetrics(task, result.measurements, labels, Date.now() / 1000, numaLabels);
     for (const source of this.#sources) {
       try {
-        samples.push(...source.taskMetrics(task, labels));
+        samples.push(...source.taskMetrics(task, labels, samples));
       } catch (error) {
         this.#warnSource(`${source.name} for task ${task.task_id}`, error);
       }

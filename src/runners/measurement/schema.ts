@@ -1,18 +1,18 @@
 /**
- * MeasurementRunner's parameters: the seeds' names and WCA 2.x's. Parameters whose feature arrives later
- * (working-set size, allocation settings) are accepted and validated now, so WCA configs load; the runner
- * says which it ignores.
+ * MeasurementRunner's parameters: the original WCA's names and WCA 2.x's. Parameters whose feature is not
+ * implemented are accepted and validated, so WCA configs load; the runner says which it ignores.
  */
 import { AllocationConfiguration } from "../../allocations/configuration.ts";
 import { type Node, NodeInterface, type Storage, StorageInterface } from "../../components/interfaces.ts";
-import { boolean, component, integer, mapOf, number, params, regex, text, z } from "../../config/schema.ts";
+import { boolean, component, mapOf, number, params, text, z } from "../../config/schema.ts";
 import { perfParams } from "../../perf/params.ts";
 import { uncoreParams } from "../../perf/uncore/params.ts";
+import { memoryTopologyParams } from "../../sources/memory_topology.ts";
 import { platformParams } from "../../sources/platform.ts";
 import { rdtParams } from "../../sources/rdt.ts";
+import { schedParams } from "../../sources/sched.ts";
+import { wssParams } from "../../sources/wss.ts";
 import { type TaskLabelGenerator, TaskLabelGeneratorInterface } from "./labels.ts";
-
-const regexOrBool = z.union([boolean(), regex()], { error: "expected true, false or a regular expression" });
 
 export const measurementRunnerSchema = params({
   node: component<Node>(NodeInterface).describe("Where tasks come from, e.g. !StaticNode or !CgroupNode."),
@@ -28,27 +28,10 @@ export const measurementRunnerSchema = params({
   include_optional_labels: boolean().default(false).describe(
     "WCA's optional task labels (accepted for WCA compatibility; not supported yet).",
   ),
-  gather_hw_mm_topology: boolean().default(false).describe(
-    "WCA's memory topology metrics, platform_nvdimm_* (accepted for WCA compatibility; not supported yet).",
-  ),
+  ...memoryTopologyParams,
   ...platformParams,
-  sched: regexOrBool.default(false).describe("Per-task /proc/PID/sched (not yet supported)."),
-  wss_reset_cycles: integer(0).optional().describe(
-    "Working set size: reset referenced bytes every this many iterations; 0 = never (not yet supported).",
-  ),
-  wss_reset_interval: integer(0).optional().describe("Working set size, WCA 1.x name (not yet supported)."),
-  wss_stable_cycles: integer(-1_000_000, 1_000_000).default(0).describe(
-    "Working set size: iterations of stable referenced bytes before the set counts as stable; negative = " +
-      "the same count without a reset when stable; 0 = off (not yet supported).",
-  ),
-  wss_stable_duration: integer(0).optional().describe("Working set size, WCA 1.x name (not yet supported)."),
-  wss_threshold_divider: integer(1).optional().describe(
-    "Working set size, WCA 1.x name (not yet supported).",
-  ),
-  wss_membw_threshold: number(0).optional().describe(
-    "Working set size: memory bandwidth fraction (0.01 = 1%) below which referenced bytes count as stable " +
-      "(not yet supported).",
-  ),
+  ...schedParams,
+  ...wssParams,
   allocation_configuration: z.custom<AllocationConfiguration>(
     (value) => value instanceof AllocationConfiguration,
     { error: "expected !AllocationConfiguration" },
@@ -67,14 +50,6 @@ export type MeasurementRunnerParams = z.infer<typeof measurementRunnerSchema>;
 export function unsupportedSettings(p: MeasurementRunnerParams): string[] {
   const set: Array<[string, boolean]> = [
     ["include_optional_labels", p.include_optional_labels],
-    ["gather_hw_mm_topology", p.gather_hw_mm_topology],
-    ["sched", p.sched !== false],
-    ["wss_reset_cycles", p.wss_reset_cycles !== undefined],
-    ["wss_reset_interval", p.wss_reset_interval !== undefined],
-    ["wss_stable_cycles", p.wss_stable_cycles !== 0],
-    ["wss_stable_duration", p.wss_stable_duration !== undefined],
-    ["wss_threshold_divider", p.wss_threshold_divider !== undefined],
-    ["wss_membw_threshold", p.wss_membw_threshold !== undefined],
   ];
   return set.filter(([, isSet]) => isSet).map(([name]) => name);
 }

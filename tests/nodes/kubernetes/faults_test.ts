@@ -189,6 +189,41 @@ Deno.test("KubernetesNode: a pod is measured once its cgroups appear, and warned
   }
 });
 
+Deno.test("KubernetesNode (cgroupfs): a pod whose cgroup is named after its uid without dashes is found there", async () => {
+  // Older kubelets named a static pod's cgroupfs cgroup after its uid without dashes (WCA looked for both).
+  const root = await Deno.makeTempDir({ prefix: "wca-k8s-host-" });
+  const server = await startJsonServer({ kind: "json", body: GOOD });
+  try {
+    Deno.mkdirSync(`${root}/proc/self`, { recursive: true });
+    Deno.copyFileSync(`${HOSTS}kubelet_v1_cgroupfs/proc/self/mountinfo`, `${root}/proc/self/mountinfo`);
+    const undashed = `/kubepods/burstable/pod${UID.replaceAll("-", "")}`;
+    const ids = [`${"22c".repeat(21)}2`, `${"22e".repeat(21)}2`];
+    for (const id of ids) {
+      Deno.mkdirSync(`${root}/sys/fs/cgroup/cpu,cpuacct${undashed}/${id}`, { recursive: true });
+    }
+    const n = node(server.url, "", "cgroupfs", root);
+    try {
+      const { lines } = await iterations(n, 1);
+      assert.equal(count(lines, "WARNING"), 0, lines.join("\n"));
+      const tasks = await n.getTasks();
+      assert.deepEqual(tasks.map((t) => [t.task_id, t.cgroup_path, t.subcgroups_paths]), [
+        [UID, undashed, ids.map((id) => `${undashed}/${id}`)],
+      ]);
+      // Both present: the dashed one, as the kubelet names it today.
+      Deno.mkdirSync(`${root}/sys/fs/cgroup/cpu,cpuacct/kubepods/burstable/pod${UID}/${ids[0]}`, {
+        recursive: true,
+      });
+      Deno.mkdirSync(`${root}/sys/fs/cgroup/cpu,cpuacct/kubepods/burstable/pod${UID}/${ids[1]}`);
+      assert.equal((await n.getTasks())[0]?.cgroup_path, `/kubepods/burstable/pod${UID}`);
+    } finally {
+      n.close();
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("MeasurementRunner over a KubernetesNode that cannot answer: platform metrics stored, no error logged", async () => {
   const n = node(`http://127.0.0.1:${refusedPort()}`);
   const storage = new MemoryStorage();

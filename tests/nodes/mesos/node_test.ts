@@ -34,7 +34,15 @@ Deno.test("MesosNode: running tasks with their executors' real cgroups, labels a
     const web = groups.spawnIn(groups.paths[0]!);
     const db = groups.spawnIn(groups.paths[1]!);
     const state = getState([
-      { name: "web", taskId: "web-1", executorPid: web.pid, labels: { "org.apache.aurora.tier": "prod" } },
+      {
+        name: "web",
+        taskId: "web-1",
+        executorPid: web.pid,
+        labels: {
+          "org.apache.aurora.tier": "prod",
+          "org.apache.aurora.metadata.app_name": "shop",
+        },
+      },
       { name: "db", taskId: "db-1", executorPid: db.pid, scalars: { cpus: 2, mem: 1024 } },
       { name: "staging", taskId: "st-1", executorPid: web.pid, state: "TASK_STAGING" },
     ]);
@@ -46,7 +54,11 @@ Deno.test("MesosNode: running tasks with their executors' real cgroups, labels a
         tasks.map((t) => [t.name, t.task_id, t.cgroup_path]),
         [["web", "web-1", groups.paths[0]], ["db", "db-1", groups.paths[1]]],
       );
-      assert.deepEqual(tasks[0]!.labels, { aurora_tier: "prod" });
+      assert.deepEqual(
+        tasks[0]!.labels,
+        { aurora_tier: "prod", app_name: "shop" },
+        "Aurora metadata as WCA names it",
+      );
       assert.deepEqual(tasks[1]!.resources, { cpus: 2, mem: 1024 * 2 ** 20 });
       assert.deepEqual(server.requests.map((r) => [r.method, r.url, r.body]), [
         ["POST", "/api/v1", '{"type":"GET_STATE"}'],

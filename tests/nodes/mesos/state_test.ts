@@ -55,7 +55,10 @@ Deno.test("readLaunchedTask: not running is ignored; no executor pid is a warnin
 });
 
 Deno.test("mesosLabelName and scalarResources", () => {
-  assert.equal(mesosLabelName("org.apache.aurora.metadata.x"), "aurora_metadata_x");
+  // WCA drops both prefixes in turn: Aurora metadata keeps only its own name.
+  assert.equal(mesosLabelName("org.apache.aurora.metadata.app_name"), "app_name");
+  assert.equal(mesosLabelName("org.apache.aurora.tier"), "aurora_tier");
+  assert.equal(mesosLabelName("org.apache.mesos.x"), "mesos_x");
   assert.equal(mesosLabelName("aurora.metadata.team-name"), "team_name");
   assert.equal(mesosLabelName("9lives"), "_9lives");
   assert.deepEqual(

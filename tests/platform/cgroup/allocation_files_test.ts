@@ -21,6 +21,7 @@ import {
   readCgroupLayout,
 } from "../../../src/platform/cgroup/mounts.ts";
 import { defaultHostPaths, hostPathsUnder } from "../../../src/platform/host_paths.ts";
+import { kernelToQuota, quotaToKernel } from "../../../src/allocations/units.ts";
 import { withRealCgroups } from "../../helpers/real_cgroups.ts";
 
 Deno.test("sharesToWeight: the kernel's formula at its ends and a few points", () => {
@@ -101,6 +102,21 @@ Deno.test("cgroup v2 (a cgroup2-shaped tree): cpu.max, cpu.weight from shares, c
   assert.equal(readCgroupAllocationFiles(tree.layout, "/gone"), undefined);
 });
 
+Deno.test("cgroup v2 (a cgroup2-shaped tree): a small quota with its longer period in one cpu.max line, read back as the share", async () => {
+  await using tree = await cgroup2Tree();
+  const path = "/kubepods/pod1";
+  const units = { cpus: 2, cpuQuotaPeriod: 1000, cpuSharesUnit: 1000 };
+  const writes = cpuLimitWrites(tree.layout, path, quotaToKernel(0.25, units), {
+    quotaUs: -1,
+    periodUs: 100000,
+  });
+  assert.deepEqual(writes.map((w) => [w.path.split("/").at(-1), w.value]), [["cpu.max", "1000 2000"]]);
+  for (const write of writes) writeCgroupFile(write);
+  const limit = readCgroupAllocationFiles(tree.layout, path)!.cpuLimit!;
+  assert.deepEqual(limit, { quotaUs: 1000, periodUs: 2000 });
+  assert.equal(kernelToQuota(limit, units.cpus), 0.25);
+});
+
 Deno.test("writeCgroupFile: a missing file is an error naming the file and the value, never created", async () => {
   await using tree = await cgroup2Tree();
   const write = { path: `${tree.task}/cpu.nothing`, value: "5" };
@@ -119,19 +135,24 @@ Deno.test("cgroup v1 (real): cfs quota and period, shares, cpusets and memory_mi
     assert.equal(read.cpusetCpus, "", "a new v1 cpuset cgroup starts empty");
     assert.equal(read.memoryMigrate, false);
     assert.deepEqual(
-      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, 100000).map((w) =>
-        w.path.split("/").at(-1)
-      ),
+      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, { quotaUs: -1, periodUs: 100000 }).map((
+        w,
+      ) => w.path.split("/").at(-1)),
       ["cpu.cfs_period_us", "cpu.cfs_quota_us"],
     );
     assert.deepEqual(
-      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, 1000).map((w) =>
-        w.path.split("/").at(-1)
-      ),
+      cpuLimitWrites(layout, path, { quotaUs: 1000, periodUs: 1000 }, { quotaUs: -1, periodUs: 1000 }).map((
+        w,
+      ) => w.path.split("/").at(-1)),
       ["cpu.cfs_quota_us"],
       "the period only when it differs",
     );
-    for (const write of cpuLimitWrites(layout, path, { quotaUs: 2000, periodUs: 1000 }, 100000)) {
+    for (
+      const write of cpuLimitWrites(layout, path, { quotaUs: 2000, periodUs: 1000 }, {
+        quotaUs: -1,
+        periodUs: 100000,
+      })
+    ) {
       writeCgroupFile(write);
     }
     writeCgroupFile(sharesWrites(layout, path, 300)[0]!);
@@ -146,5 +167,39 @@ Deno.test("cgroup v1 (real): cfs quota and period, shares, cpusets and memory_mi
       () => writeCgroupFile({ path: `${groups.dirs(path)[0]}/cpu.cfs_quota_us`, value: "5" }),
       /writing "5" to .*cpu\.cfs_quota_us failed: .*(Invalid argument|os error 22)/,
     );
+  });
+});
+
+Deno.test("cgroup v1 (real): quota and period change in the order the kernel accepts under a limited parent", async () => {
+  await withRealCgroups(["cpu"], 1, (groups) => {
+    const layout = readCgroupLayout(defaultHostPaths());
+    const [parentDir] = groups.dirs(groups.parent);
+    const path = groups.paths[0]!;
+    const [dir] = groups.dirs(path);
+    const set = (d: string, quota: number, period: number) => {
+      Deno.writeTextFileSync(`${d}/cpu.cfs_period_us`, String(period));
+      Deno.writeTextFileSync(`${d}/cpu.cfs_quota_us`, String(quota));
+    };
+    const limit = () => readCgroupAllocationFiles(layout, path)!.cpuLimit!;
+    set(parentDir!, 50000, 100000); // the parent: half a CPU
+    set(dir!, 50000, 100000);
+    // Half a CPU again, at a 2 ms period: period first would be 50000 µs per 2000 µs (25 CPUs) for a moment,
+    // which the kernel refuses under this parent; quota first (1000 per 100000) is accepted.
+    const shorter = { quotaUs: 1000, periodUs: 2000 };
+    const writes = cpuLimitWrites(layout, path, shorter, limit());
+    assert.deepEqual(writes.map((w) => w.path.split("/").at(-1)), ["cpu.cfs_quota_us", "cpu.cfs_period_us"]);
+    assert.throws(
+      () => writeCgroupFile({ path: `${dir}/cpu.cfs_period_us`, value: "2000" }),
+      /Invalid argument|os error 22/,
+      "the other order is refused: the test is meaningful",
+    );
+    for (const write of writes) writeCgroupFile(write);
+    assert.deepEqual(limit(), shorter);
+    // And back to 50000 per 100000: period first (1000 per 100000 in between).
+    const longer = { quotaUs: 50000, periodUs: 100000 };
+    const back = cpuLimitWrites(layout, path, longer, limit());
+    assert.deepEqual(back.map((w) => w.path.split("/").at(-1)), ["cpu.cfs_period_us", "cpu.cfs_quota_us"]);
+    for (const write of back) writeCgroupFile(write);
+    assert.deepEqual(limit(), longer);
   });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseVmstat, readVmstat } from "../../../src/platform/procfs/vmstat.ts";
+import { isVmstatEventCount, parseVmstat, readVmstat } from "../../../src/platform/procfs/vmstat.ts";
 import { defaultHostPaths } from "../../../src/platform/host_paths.ts";
 import { fixturePaths, SCENARIOS } from "../_helpers.ts";
 
@@ -27,4 +27,25 @@ Deno.test("readVmstat on fixtures and on this machine", () => {
   }
   const real = readVmstat(defaultHostPaths());
   assert.ok(real["pgfault"]! > 0 && real["nr_free_pages"]! > 0);
+});
+
+Deno.test("isVmstatEventCount: event counts (counters) apart from current amounts (gauges), by the kernel's meaning", () => {
+  const counts = [
+    "pgfault",
+    "numa_hint_faults",
+    "numa_hit",
+    "pgmigrate_success",
+    "thp_fault_alloc",
+    "oom_kill",
+  ];
+  const nrCounts = [
+    "nr_dirtied",
+    "nr_written",
+    "nr_vmscan_write",
+    "nr_foll_pin_acquired",
+    "nr_tlb_remote_flush",
+  ];
+  const amounts = ["nr_free_pages", "nr_dirty", "nr_anon_pages", "nr_dirty_threshold", "workingset_nodes"];
+  for (const key of [...counts, ...nrCounts]) assert.equal(isVmstatEventCount(key), true, key);
+  for (const key of amounts) assert.equal(isVmstatEventCount(key), false, key);
 });

@@ -69,8 +69,10 @@ Deno.test("AllocationRunner: a plugin returning 10^6 refused allocations each it
     // The reply is built in the first call; by the third calm iteration the agent has settled.
     await waitFor("flood-allocator: calm 3");
     const before = statusMiB(child.pid, "VmRSS");
+    await waitFor("flood-allocator: flood 3");
+    const early = statusMiB(child.pid, "VmRSS");
     await waitFor(`flood-allocator: flood ${FLOODS}`);
-    figures = { before, during: statusMiB(child.pid, "VmRSS"), peak: statusMiB(child.pid, "VmHWM") };
+    figures = { before, early, during: statusMiB(child.pid, "VmRSS"), peak: statusMiB(child.pid, "VmHWM") };
   } finally {
     child.kill("SIGTERM");
     await child.status;
@@ -80,9 +82,9 @@ Deno.test("AllocationRunner: a plugin returning 10^6 refused allocations each it
     `RSS with the million-entry reply held by the plugin: before the flood ${
       figures.before.toFixed(0)
     } MiB, ` +
-      `after ${FLOODS} flooding iterations ${figures.during.toFixed(0)} MiB, peak ${
-        figures.peak.toFixed(0)
-      } MiB`,
+      `after 3 flooding iterations ${figures.early.toFixed(0)} MiB, after ${FLOODS} ${
+        figures.during.toFixed(0)
+      } MiB, peak ${figures.peak.toFixed(0)} MiB`,
   );
   const lines = log.split("\n").filter((line) => line && !line.startsWith("flood-allocator: "));
   const refusals = lines.filter((line) => line.includes("allocations"));
@@ -97,7 +99,9 @@ Deno.test("AllocationRunner: a plugin returning 10^6 refused allocations each it
     /^allocations_errors\{[^}]*\} (\d+)/m.exec(await Deno.readTextFile(join(dir, "allocations.prom")))![1],
   );
   assert.ok(errors >= floods - 1 && errors <= floods, `allocations_errors ${errors} after ${floods} floods`);
-  // Flat: the agent's own handling adds no more than a few tens of MiB to what the plugin holds.
-  assert.ok(figures.peak - figures.before < 64, JSON.stringify(figures));
+  // Flat: refusing the reply costs one pass over its keys (a garbage array V8 may keep for a while, more
+  // of it on a loaded host), and nothing accumulates from one flooding iteration to the next.
+  assert.ok(figures.during - figures.before < 128, JSON.stringify(figures));
+  assert.ok(figures.during - figures.early < 32, `grows while flooded: ${JSON.stringify(figures)}`);
   await Deno.remove(dir, { recursive: true });
 });

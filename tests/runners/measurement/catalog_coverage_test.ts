@@ -47,8 +47,23 @@ for (const scenario of ["v1_split", "v1_comounted", "v2_unified", "hybrid"]) {
 
 Deno.test("this machine: every family the runner prints is catalogued", async () => {
   const metrics = await measure(defaultHostPaths(), []);
-  const vmstatKeys = Deno.readTextFileSync(`${defaultHostPaths().proc}/vmstat`).trim().split("\n").length;
-  assert.equal(metrics.filter((m) => m.name === "platform_vmstat").length, vmstatKeys, "one series per key");
+  const vmstatKeys = Deno.readTextFileSync(`${defaultHostPaths().proc}/vmstat`).trim().split("\n")
+    .map((line) => line.split(" ")[0]!);
+  const family = (name: string) => metrics.filter((m) => m.name === name).map((m) => m.labels.key);
+  assert.equal(
+    family("platform_vmstat").length + family("platform_vmstat_current").length,
+    vmstatKeys.length,
+    "one series per key",
+  );
+  // Event counts (a counter) apart from current amounts (a gauge), by the kernel's meaning.
+  for (const key of ["pgfault", "numa_hit", "pgmigrate_success", "nr_dirtied"]) {
+    if (vmstatKeys.includes(key)) assert.ok(family("platform_vmstat").includes(key), key);
+  }
+  for (const key of ["nr_free_pages", "nr_dirty", "workingset_nodes"]) {
+    if (vmstatKeys.includes(key)) assert.ok(family("platform_vmstat_current").includes(key), key);
+  }
+  assert.equal(lookupMetric("platform_vmstat")?.type, "counter");
+  assert.equal(lookupMetric("platform_vmstat_current")?.type, "gauge");
   assert.ok(metrics.some((m) => m.name === "platform_zoneinfo"), "zoneinfo was read");
   assert.deepEqual(uncatalogued(metrics), []);
 });

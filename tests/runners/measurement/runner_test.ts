@@ -221,7 +221,7 @@ Deno.test("rdt_enabled: true on a host without resctrl stops start() with the re
   assert.equal(notes.length, 1, "one warning names every unsupported setting");
   assert.match(
     notes[0]!,
-    /\[wca\.runners\.measurement\] not supported by this version yet, so ignored: include_optional_labels, wss_reset_cycles$/,
+    /\[wca\.runners\.measurement\] not supported by this version yet, so ignored: include_optional_labels$/,
   );
   assert.equal(MeasurementRunner.schema.safeParse({ node, interval: 0 }).success, false);
   assert.equal(MeasurementRunner.schema.safeParse({ node, vmstat: "(" }).success, false);

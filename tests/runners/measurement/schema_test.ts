@@ -5,7 +5,7 @@ import { measurementRunnerSchema, unsupportedSettings } from "../../../src/runne
 
 const node = { getTasks: () => [] };
 
-Deno.test("WCA 2.x and 1.x working-set names and allocation_configuration are accepted; the features not in this version are listed", () => {
+Deno.test("WCA 2.x and 1.x working-set names and allocation_configuration are accepted; the one feature not in this version is listed", () => {
   const plain = measurementRunnerSchema.parse({ node });
   assert.equal(plain.wss_stable_cycles, 0);
   assert.deepEqual(unsupportedSettings(plain), []);
@@ -22,17 +22,9 @@ Deno.test("WCA 2.x and 1.x working-set names and allocation_configuration are ac
     wss_membw_threshold: 0.5,
     allocation_configuration: new AllocationConfiguration({}),
   });
-  assert.deepEqual(unsupportedSettings(all), [
-    "include_optional_labels",
-    "gather_hw_mm_topology",
-    "sched",
-    "wss_reset_cycles",
-    "wss_reset_interval",
-    "wss_stable_cycles",
-    "wss_stable_duration",
-    "wss_threshold_divider",
-    "wss_membw_threshold",
-  ]);
+  assert.deepEqual(unsupportedSettings(all), ["include_optional_labels"]);
+  assert.equal(all.sched, true);
+  assert.equal(all.gather_hw_mm_topology, true);
   const off = measurementRunnerSchema.parse({
     node,
     include_optional_labels: false,
@@ -47,6 +39,11 @@ Deno.test("the compatibility parameters are validated", () => {
     [{ wss_stable_cycles: "5" }, "expected an integer"],
     [{ wss_reset_cycles: -1 }, "expected an integer >= 0"],
     [{ wss_membw_threshold: -0.1 }, "expected a number >= 0"],
+    [
+      { sched: "(" },
+      "expected a regular expression (Invalid regular expression: /^(?:()/: Unterminated group)",
+    ],
+    [{ gather_hw_mm_topology: "yes" }, "expected true or false"],
     [{ allocation_configuration: { cpu_quota_period: 1000 } }, "expected !AllocationConfiguration"],
     [{ event_names: "instructions" }, "expected a list"],
   ];
