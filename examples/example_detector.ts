@@ -1,5 +1,5 @@
 /**
- * The seeds' external detector example: always reports that task1 suffers CPU contention from task2 and
+ * The original WCA's external detector example (ExampleDetector): always reports that task1 suffers CPU contention from task2 and
  * task3, with a threshold metric on the anomaly and one debugging metric.
  *
  *   deno task wca -- -c my.yaml -r examples/example_detector.ts:ExampleDetector
@@ -21,10 +21,10 @@ import {
 
 const schema = params({
   task_id: text(256).default("task1").describe(
-    "The task reported as contended (the seeds always said task1).",
+    "The task reported as contended (the original WCA's always said task1).",
   ),
   skew: boolean().default(false).describe(
-    "The seeds' Mesos example sets it: report the threshold 10% higher (a visible change, nothing more).",
+    "The original WCA's Mesos example sets it: report the threshold 10% higher (a visible change, nothing more).",
   ),
 });
 
@@ -48,7 +48,7 @@ export class ExampleDetector {
         contending_task_ids: ["task2", "task3"],
         metrics: [{ name: "a_threshold", value: this.#threshold, type: "gauge", labels: {} }],
       }],
-      // The seeds' label was the number 2; label values are strings.
+      // The original WCA's label was the number 2; label values are strings.
       metrics: [{ name: "some_debug", value: 2, labels: { version: "2" } }],
     };
   }

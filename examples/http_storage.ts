@@ -1,10 +1,12 @@
 /**
- * An external storage that POSTs each batch as JSON to an HTTP endpoint (the seeds' HTTP storage example).
+ * An external storage that POSTs each batch as JSON to an HTTP endpoint (the original WCA's `HTTPStorage`
+ * example, under the same name, so WCA's `-r …:HTTPStorage` and `!HTTPStorage` work unchanged).
  *
  *   npx -y deno@2.9.6 task wca -- -c configs/extending/measurement_http_storage.yaml -r examples/http_storage.ts --root \
  *     -l example.http_storage:info
  *
- * `register` marks the class, so `-r examples/http_storage.ts` needs no `:HttpStorage`.
+ * `register` marks the class, so `-r examples/http_storage.ts` needs no `:HTTPStorage`; it registers both
+ * `!HTTPStorage` and the older spelling `!HttpStorage`.
  */
 import { getLogger, type Metric, number, params, register, url, type z } from "../src/mod.ts";
 
@@ -16,7 +18,7 @@ const schema = params({
 });
 
 @register
-export class HttpStorage {
+export class HTTPStorage {
   static readonly schema = schema;
   readonly #options: z.infer<typeof schema>;
 
@@ -41,3 +43,6 @@ export class HttpStorage {
     }
   }
 }
+
+/** The name this example had before it took WCA's; `!HttpStorage` configs keep loading. */
+export { HTTPStorage as HttpStorage };

@@ -1,7 +1,7 @@
 /**
  * Numbers that differ between CPU architectures: the perf_event_open and migrate_pages syscalls and
  * open(2) flags. Sources: arch/x86/entry/syscalls/syscall_64.tbl and include/uapi/asm-generic/unistd.h
- * (arm64), and the fcntl.h of each architecture (O_DIRECTORY differs).
+ * (arm64), and the fcntl.h of each architecture (O_DIRECTORY and O_NOFOLLOW differ).
  */
 
 export interface ArchConstants {
@@ -10,6 +10,11 @@ export interface ArchConstants {
   readonly O_RDONLY: number;
   readonly O_DIRECTORY: number;
   readonly O_CLOEXEC: number;
+  readonly O_NOFOLLOW: number;
+  readonly O_NONBLOCK: number;
+  readonly O_WRONLY: number;
+  readonly O_TRUNC: number;
+  readonly O_APPEND: number;
 }
 
 const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
@@ -19,6 +24,11 @@ const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
     O_RDONLY: 0,
     O_DIRECTORY: 0o200000,
     O_CLOEXEC: 0o2000000,
+    O_NOFOLLOW: 0o400000,
+    O_NONBLOCK: 0o4000,
+    O_WRONLY: 1,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
   }),
   aarch64: Object.freeze({
     perfEventOpenSyscall: 241,
@@ -26,6 +36,11 @@ const ARCHES: Readonly<Record<string, ArchConstants>> = Object.freeze({
     O_RDONLY: 0,
     O_DIRECTORY: 0o40000,
     O_CLOEXEC: 0o2000000,
+    O_NOFOLLOW: 0o100000,
+    O_NONBLOCK: 0o4000,
+    O_WRONLY: 1,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
   }),
 });
 

@@ -10,6 +10,7 @@ export const ERRNO = Object.freeze({
   ENOMEM: 12,
   EACCES: 13,
   EBUSY: 16,
+  EEXIST: 17,
   ENODEV: 19,
   ENOTDIR: 20,
   EISDIR: 21,
@@ -18,6 +19,9 @@ export const ERRNO = Object.freeze({
   EMFILE: 24,
   ENOSPC: 28,
   E2BIG: 7,
+  ELOOP: 40,
+  ENOTEMPTY: 39,
+  ENXIO: 6,
   EOPNOTSUPP: 95,
 });
 

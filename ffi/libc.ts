@@ -8,6 +8,21 @@
  */
 import { type ArchConstants, archConstants } from "./arch.ts";
 import { ErrnoError } from "./errno.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  decodeStatx,
+  type DirectoryEntry,
+  DIRENT_NAME_OFFSET,
+  DIRENT_TYPE_OFFSET,
+  direntType,
+  type FileStatus,
+  readOnlyFlag,
+  STATVFS_SIZE,
+  STATX_BASIC_STATS,
+  STATX_SIZE,
+} from "./statx.ts";
 
 const SYMBOLS = {
   syscall: { parameters: ["i64", "buffer", "i32", "i32", "i32", "u64"], result: "i64" },
@@ -19,12 +34,23 @@ const SYMBOLS = {
   },
   ioctl: { parameters: ["i32", "u64", "u64"], result: "i32" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  openat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  fstatvfs: { parameters: ["i32", "buffer"], result: "i32" },
+  statvfs: { parameters: ["buffer", "buffer"], result: "i32" },
+  mkdir: { parameters: ["buffer", "u32"], result: "i32" },
+  rmdir: { parameters: ["buffer"], result: "i32" },
+  opendir: { parameters: ["buffer"], result: "pointer" },
+  readdir: { parameters: ["pointer"], result: "pointer" },
+  closedir: { parameters: ["pointer"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   // glibc's pread is pread64 on 64-bit targets: a 64-bit offset.
   pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
   strerror: { parameters: ["i32"], result: "pointer" },
+  malloc_trim: { parameters: ["usize"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 type LibcSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -74,7 +100,8 @@ export class Libc {
    * (the kernel ignores the last bit of maxnode).
    */
   migratePages(pid: number, fromNodes: readonly number[], toNodes: readonly number[]): number {
-    const highest = Math.max(0, ...fromNodes, ...toNodes);
+    let highest = 0;
+    for (const node of [fromNodes, toNodes].flat()) highest = Math.max(highest, node);
     const maxnode = highest + 2;
     const words = Math.ceil(maxnode / 64);
     const mask = (nodes: readonly number[]) => {
@@ -113,6 +140,91 @@ export class Libc {
     return fd;
   }
 
+  /**
+   * openat(2) read-only, relative to the open directory `dirFd`, without following a symbolic link in
+   * `name` (ELOOP) and without blocking on a FIFO; plus O_DIRECTORY when `directory`. Returns the fd.
+   */
+  openAt(dirFd: number, name: string, { directory = false } = {}): number {
+    const a = this.#arch;
+    const flags = a.O_RDONLY | a.O_CLOEXEC | a.O_NOFOLLOW | a.O_NONBLOCK | (directory ? a.O_DIRECTORY : 0);
+    const fd = this.#sym.openat(dirFd, encoder.encode(`${name}\0`), flags, 0);
+    if (fd < 0) throw this.#error(`open ${name}`);
+    return fd;
+  }
+
+  /** What the open file `fd` is: statx(2) on the descriptor itself, never a path. */
+  fstat(fd: number): FileStatus {
+    const buffer = new Uint8Array(STATX_SIZE);
+    if (this.#sym.statx(fd, encoder.encode("\0"), AT_EMPTY_PATH, STATX_BASIC_STATS, buffer) < 0) {
+      throw this.#error("statx");
+    }
+    return decodeStatx(buffer);
+  }
+
+  /** open(2) with `flags` (O_CLOEXEC added); for writes, see host_fs.ts. Returns the fd. */
+  openWith(path: string, flags: number): number {
+    const fd = this.#sym.open(encoder.encode(`${path}\0`), flags | this.#arch.O_CLOEXEC, 0);
+    if (fd < 0) throw this.#error(`open ${path}`);
+    return fd;
+  }
+
+  /** statx(2) by path, following a final symbolic link unless `noFollow`. */
+  stat(path: string, { noFollow = false } = {}): FileStatus {
+    const buffer = new Uint8Array(STATX_SIZE);
+    const flags = noFollow ? AT_SYMLINK_NOFOLLOW : 0;
+    if (this.#sym.statx(AT_FDCWD, encoder.encode(`${path}\0`), flags, STATX_BASIC_STATS, buffer) < 0) {
+      throw this.#error(`stat ${path}`);
+    }
+    return decodeStatx(buffer);
+  }
+
+  /** Whether the open file `fd` is on a read-only mount (fstatvfs(3) f_flag & ST_RDONLY). */
+  onReadOnlyMount(fd: number): boolean {
+    const buffer = new Uint8Array(STATVFS_SIZE);
+    if (this.#sym.fstatvfs(fd, buffer) < 0) throw this.#error("fstatvfs");
+    return readOnlyFlag(buffer);
+  }
+
+  /** Whether `path` is on a read-only mount (statvfs(3)). */
+  pathOnReadOnlyMount(path: string): boolean {
+    const buffer = new Uint8Array(STATVFS_SIZE);
+    if (this.#sym.statvfs(encoder.encode(`${path}\0`), buffer) < 0) throw this.#error(`statvfs ${path}`);
+    return readOnlyFlag(buffer);
+  }
+
+  /** write(2) of `bytes`; returns the byte count the kernel took. */
+  write(fd: number, bytes: Uint8Array<ArrayBuffer>): number {
+    const n = Number(this.#sym.write(fd, bytes, BigInt(bytes.byteLength)));
+    if (n < 0) throw this.#error("write");
+    return n;
+  }
+
+  mkdir(path: string, mode = 0o755): void {
+    if (this.#sym.mkdir(encoder.encode(`${path}\0`), mode) < 0) throw this.#error(`mkdir ${path}`);
+  }
+
+  rmdir(path: string): void {
+    if (this.#sym.rmdir(encoder.encode(`${path}\0`)) < 0) throw this.#error(`rmdir ${path}`);
+  }
+
+  /** The entries of a directory (without "." and ".."), with the type readdir(3) reports. */
+  readDirectory(path: string): DirectoryEntry[] {
+    const dir = this.#sym.opendir(encoder.encode(`${path}\0`));
+    if (dir === null) throw this.#error(`opendir ${path}`);
+    const entries: DirectoryEntry[] = [];
+    try {
+      for (let entry = this.#sym.readdir(dir); entry !== null; entry = this.#sym.readdir(dir)) {
+        const view = new Deno.UnsafePointerView(entry);
+        const name = view.getCString(DIRENT_NAME_OFFSET);
+        if (name === "." || name === "..") continue;
+        entries.push({ name, type: direntType(view.getUint8(DIRENT_TYPE_OFFSET)) });
+      }
+    } finally {
+      this.#sym.closedir(dir);
+    }
+    return entries;
+  }
+
   /** read(2) into `buffer`; returns the byte count. */
   read(fd: number, buffer: Uint8Array<ArrayBuffer>): number {
     const n = Number(this.#sym.read(fd, buffer, BigInt(buffer.byteLength)));
@@ -136,6 +248,15 @@ export class Libc {
   }
 
   /** Unloads libc; further calls fail. */
+  /**
+   * malloc_trim(0): gives the C heap's free pages back to the kernel. Memory a large answer needed
+   * (sockets' buffers) is otherwise kept by the allocator and shows as RSS long after it is freed.
+   * Returns whether any memory was released.
+   */
+  trimHeap(): boolean {
+    return this.#sym.malloc_trim(0n) === 1;
+  }
+
   unload(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -2,6 +2,7 @@
 export { type ArchConstants, archConstants } from "./arch.ts";
 export { ERRNO, ErrnoError, errnoName } from "./errno.ts";
 export { Libc } from "./libc.ts";
+export { decodeStatx, type DirectoryEntry, type FileStatus, type FileType } from "./statx.ts";
 export {
   decodeGroupRead,
   encodePerfEventAttr,

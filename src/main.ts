@@ -123,6 +123,25 @@ export async function main(argv: readonly string[], io: MainIo = stdio): Promise
   }
 }
 
+/**
+ * `deno task wca` runs in the repository root, not where the user typed it; the task passes that
+ * directory (Deno's INIT_CWD) as WCA_CWD, so -c, -r and relative paths in the config mean what they say.
+ */
+function enterUserDirectory(): number | undefined {
+  const directory = Deno.env.get("WCA_CWD");
+  if (!directory) return undefined;
+  try {
+    Deno.chdir(directory);
+    return undefined;
+  } catch (error) {
+    console.error(
+      `wca: cannot change to ${escapeControl(directory)}, the directory deno task was started in ` +
+        `(WCA_CWD): ${escapeControl((error as Error).message)}`,
+    );
+    return 1;
+  }
+}
+
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(enterUserDirectory() ?? await main(Deno.args));
 }

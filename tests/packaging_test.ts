@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../.ci/package.ts";
 import { ROOT, ROOT_FLAG, runWca } from "./helpers/wca_process.ts";
+import { userProject } from "./helpers/plugin_project.ts";
+import { spawnUntil } from "./helpers/spawned.ts";
 
 Deno.test("deno task bundle builds every entry point; the bundled wca runs the hello world, the wrappers and the consumer start", async () => {
   const build = await new Deno.Command(Deno.execPath(), {
@@ -28,6 +30,20 @@ Deno.test("deno task bundle builds every entry point; the bundled wca runs the h
   );
   assert.equal(run.stdout, "Hello world!\n", run.stderr);
   assert.equal(run.code, 0);
+  // The single-file agent, copied away from the checkout, runs a plugin of another project under -r.
+  const project = await userProject();
+  try {
+    await Deno.copyFile(`${ROOT}dist/wca.js`, `${project}/wca.js`);
+    const plugin = await spawnUntil(
+      Deno.execPath(),
+      ["run", "-A", "wca.js", "-c", "agent.yaml", "-r", "greeter.ts", ...ROOT_FLAG],
+      { cwd: project, until: ({ stdout }) => stdout.includes("greetings from outside: true") },
+    );
+    assert.equal(plugin.code, 0, plugin.stderr);
+    assert.match(plugin.stdout, /^greetings from outside: true$/m);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
   // Each workload wrapper's bundle starts and names itself.
   for (const entry of ENTRY_POINTS.filter((e) => e.name.startsWith("wrapper"))) {
     const wrapper = await new Deno.Command(Deno.execPath(), {

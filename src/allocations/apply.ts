@@ -188,8 +188,11 @@ export function planTask(
       file("cpu_shares", write);
     }
   }
-  if (change.rdt !== undefined) out.push(...planRdt(task, change, current, options, schemataDone));
-  if (change.migrate_pages !== undefined) out.push(...planMigrate(task, change.migrate_pages, options));
+  const planned = [
+    ...(change.rdt === undefined ? [] : planRdt(task, change, current, options, schemataDone)),
+    ...(change.migrate_pages === undefined ? [] : planMigrate(task, change.migrate_pages, options)),
+  ];
+  for (const step of planned) out.push(step);
   return out;
 }
 

@@ -156,7 +156,9 @@ export function mostFreeMemoryNodes(memory: number, nodes: readonly NodeMemory[]
 
 /** The smallest node id of a set (WCA took `list(set)[0]`, which for small ints is the smallest too). */
 function first(nodes: Set<NodeId>): NodeId {
-  return Math.min(...nodes);
+  let smallest = Infinity;
+  for (const node of nodes) smallest = Math.min(smallest, node);
+  return smallest;
 }
 
 function intersect(a: Set<NodeId>, b: Set<NodeId>): Set<NodeId> {

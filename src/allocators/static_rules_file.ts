@@ -5,7 +5,8 @@
  */
 import { isNode, type Node, visit } from "yaml";
 import { ConfigError } from "../config/errors.ts";
-import { checkTrustedFile, type FileOwner } from "../config/file_checks.ts";
+import type { FileOwner } from "../config/file_checks.ts";
+import { openTrustedFile } from "../config/trusted_open.ts";
 import { describeIssue } from "../config/issues.ts";
 import { significantTag, tagText, YamlSource } from "../config/yaml_source.ts";
 import { nearest } from "../config/suggest.ts";
@@ -92,14 +93,11 @@ function nearestNode(source: YamlSource, path: readonly (string | number)[]): No
 
 /** Reads a rules file's text; every problem is a ConfigError (missing, untrusted, too big, not UTF-8). */
 export function readRulesText(path: string, owner: FileOwner = {}): string {
-  const info = checkTrustedFile(`Rules file ${path}`, path, owner);
-  if (info.size > MAX_RULES_BYTES) {
-    throw new ConfigError(`Rules file ${path} is ${info.size} bytes; at most ${MAX_RULES_BYTES} are read`);
-  }
+  // Opened once: the checks apply to the descriptor the text is read from.
+  const { bytes } = openTrustedFile(`Rules file ${path}`, path, { owner, maxBytes: MAX_RULES_BYTES });
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
-  } catch (error) {
-    const reason = error instanceof TypeError ? "it is not valid UTF-8" : (error as Error).message;
-    throw new ConfigError(`Rules file ${path} cannot be read: ${reason}`);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError(`Rules file ${path} cannot be read: it is not valid UTF-8`);
   }
 }

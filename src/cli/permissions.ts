@@ -4,8 +4,9 @@
  * binaries. docs/security.md explains each choice.
  *
  * Deno refuses reads of /proc and /sys (and stat, readDir) to anything less than --allow-all, and any
- * deny flag or revoked permission takes that away (measured with Deno 2.9.6). FFI makes a process as
- * strong as its OS user either way: these flags are defence in depth, not a sandbox.
+ * deny flag or revoked permission takes that away (measured with Deno 2.9.6); so the agent reads host
+ * files through ffi/ and runs with named permissions. FFI makes a process as strong as its OS user:
+ * these flags are defence in depth, not a sandbox.
  */
 
 export interface EntryPointFlags {
@@ -28,9 +29,17 @@ export const ENTRY_POINT_FLAGS = {
   wca: {
     task: "wca",
     source: "src/main.ts",
+    // Host files go through ffi/ (platform/host_fs.ts), so named permissions suffice; config, rules,
+    // output and certificate paths are the user's choice, hence unscoped read and write.
     flags: [
-      // The agent's least privilege is the OS user it runs as (see the module comment).
-      "--allow-all",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+      "--deny-run",
+      ...NO_REMOTE_CODE,
       // A 1 MiB young generation (V8 grows it to 16 MiB): about 60 MiB less RSS at 1000 tasks and no
       // more CPU (docs/benchmarks.md).
       "--v8-flags=--max-semi-space-size=1",

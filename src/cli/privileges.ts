@@ -7,7 +7,7 @@ A non-root agent needs:
   - for RDT monitoring of other users' tasks: root (--root); the kernel lets only an effective uid 0
     or a thread's owner move it into a resctrl group;
   - read access to the config file and to /proc and /sys.
-See the README ("Running as a non-root user") for a systemd unit that grants exactly these.
+See docs/security.md ("Running as a non-root user") for a systemd unit that grants exactly these.
 If running as root is what you want, add --root.`;
 
 /** Returns the refusal text when running as root without consent, else undefined. */

@@ -5,7 +5,8 @@
  * the YAML mapping against it (reporting file:line:col) and passes the parsed object to the constructor.
  * A class without a schema takes no parameters.
  */
-import type { z } from "zod";
+// deno-lint-ignore no-import-prefix -- fully specified, so a plugin outside this repository (another deno.json) resolves it
+import type { z } from "npm:zod@4.6.7";
 import type { HostPaths } from "../platform/host_paths.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 

@@ -1,14 +1,14 @@
 /**
  * `-r MODULE:Class` and `-r MODULE`: imports an external module and registers its component(s).
  * An external component runs inside the agent with the agent's privileges: it can read and write
- * whatever the agent can. A local module file must pass the config file's trust rule before it is
- * imported, because importing already runs its top-level code.
+ * whatever the agent can. The module and every file it imports must pass the config file's trust rule
+ * before it is imported, because importing already runs top-level code (module_graph.ts).
  */
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ConfigError } from "../config/errors.ts";
-import { checkTrustedFile, type FileOwner } from "../config/file_checks.ts";
+import type { FileOwner } from "../config/file_checks.ts";
 import { type ComponentClass, isRegisteredClass } from "./component.ts";
+import { checkModuleGraph, ModuleRefused, refusedScheme } from "./module_graph.ts";
 import { type Registry, RegistryError } from "./registry.ts";
 
 export interface RegistrationSpec {
@@ -55,11 +55,16 @@ function describeExports(module: Record<string, unknown>): string {
 }
 
 /**
- * Applies the trust rule to a local module (a file: specifier) before anything imports it. Other schemes
- * (npm:, https:, data: …) are not files on this host; what vouches for them is Deno's lockfile.
+ * Applies the trust rule to a local module and everything it imports before anything imports it.
+ * Anything but a local file (http:, https:, data:, blob:, npm:, jsr: …) is refused.
  */
-export function checkModuleFile(argument: string, specifier: string, owner: FileOwner = {}): void {
-  if (!specifier.toLowerCase().startsWith("file:")) return;
+export async function checkModule(argument: string, specifier: string, owner: FileOwner = {}): Promise<void> {
+  const refused = refusedScheme(specifier);
+  if (refused || !specifier.toLowerCase().startsWith("file:")) {
+    throw new RegistryError(
+      `-r ${argument}: ${specifier} was not imported: ${refused ?? "-r loads local files only"}`,
+    );
+  }
   let path: string;
   try {
     path = fileURLToPath(specifier);
@@ -69,10 +74,10 @@ export function checkModuleFile(argument: string, specifier: string, owner: File
     );
   }
   try {
-    checkTrustedFile(`Module ${path}`, path, owner);
+    await checkModuleGraph(new URL(specifier), { owner });
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    if (/ does not exist$/.test(error.message)) {
+    if (!(error instanceof ModuleRefused)) throw error;
+    if (error.message === `Module ${path} does not exist`) {
       throw new RegistryError(
         `-r ${argument}: cannot import ${specifier}: Module not found (no file ${path})`,
       );
@@ -95,7 +100,7 @@ export async function registerFrom(
   options: RegisterOptions = {},
 ): Promise<string[]> {
   const spec = parseRegistration(argument, options.cwd ?? Deno.cwd());
-  checkModuleFile(argument, spec.specifier, options.owner);
+  await checkModule(argument, spec.specifier, options.owner);
   let module: Record<string, unknown>;
   try {
     module = await import(spec.specifier);

@@ -4,7 +4,8 @@
  * anchor built. Every parameter is validated against the component's schema before construction.
  */
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import type { z } from "zod";
+// deno-lint-ignore no-import-prefix -- fully specified, so a plugin outside this repository (another deno.json) resolves it
+import type { z } from "npm:zod@4.6.7";
 import type { ComponentClass, ComponentContext } from "../components/component.ts";
 import { ConfigError, ConfigErrors, isFieldError, printable, quoted } from "./errors.ts";
 import { describeIssue } from "./issues.ts";

@@ -1,5 +1,6 @@
 /** Turns a zod issue into the "expected …" half of a config error message. */
-import type { z } from "zod";
+// deno-lint-ignore no-import-prefix -- fully specified, so a plugin outside this repository (another deno.json) resolves it
+import type { z } from "npm:zod@4.6.7";
 
 type Issue = z.core.$ZodIssue;
 

@@ -3,7 +3,8 @@
  * the "expected …" half of a config error: `… for field 'x' in !Class: expected an absolute path`.
  */
 import { resolve as resolvePath } from "node:path";
-import { z } from "zod";
+// deno-lint-ignore no-import-prefix -- fully specified, so a plugin outside this repository (another deno.json) resolves it
+import { z } from "npm:zod@4.6.7";
 import { type ComponentInterface, describeInterface, implementsInterface } from "../components/interfaces.ts";
 
 export { z };

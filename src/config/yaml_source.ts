@@ -166,8 +166,9 @@ export class YamlSource {
     for (const pair of map.items) {
       const key = pair.key as Node;
       const value = (pair.value ?? null) as Node | null;
-      if (isMergeKey(key)) merged.push(...this.#mergeSources(value, key, merging));
-      else own.push({ name: isScalar(key) ? String(key.value) : "", key, value });
+      if (isMergeKey(key)) {
+        for (const entry of this.#mergeSources(value, key, merging)) merged.push(entry);
+      } else own.push({ name: isScalar(key) ? String(key.value) : "", key, value });
     }
     const seen = new Set(own.map((entry) => entry.name));
     for (const entry of merged) {
@@ -196,7 +197,7 @@ export class YamlSource {
         throw new ConfigError("A merge key refers to the mapping that contains it", this.position(source));
       }
       merging.add(map);
-      entries.push(...this.#entries(map, merging));
+      for (const entry of this.#entries(map, merging)) entries.push(entry);
       merging.delete(map);
     }
     return entries;

@@ -5,7 +5,7 @@
  */
 import { getLogger } from "../logging/mod.ts";
 import { type RequestHead, targetPath } from "../storages/http_head.ts";
-import { BoundedHttpServer, type HttpResponse } from "../storages/http_server.ts";
+import { BoundedHttpServer, DEFAULT_HTTP_LIMITS, type HttpResponse } from "../storages/http_server.ts";
 import {
   Encoded,
   encodedResponse,
@@ -28,7 +28,7 @@ export class LatestMessageServer {
     try {
       this.#server = new BoundedHttpServer(
         { hostname, port },
-        { headerTimeout: 5000, idleTimeout: 30_000, maxConnections: 64 },
+        DEFAULT_HTTP_LIMITS,
         (head) => this.#handle(head),
         log,
       );

@@ -117,6 +117,14 @@ export const METRIC_CATALOG: Catalog = Object.freeze({
       "or shutdown came first; labelled by storage and topic; counted up to the previous iteration.",
   ),
 
+  wca_http_connections_dropped_total: entry(
+    "counter",
+    "numeric",
+    "storages: HTTPMetricsStorage",
+    "HTTP connections dropped at a limit since start, labelled by listen, limit and dropped: oldest_waiting " +
+      "(had sent no whole request head) or new (got 503).",
+  ),
+
   // The host.
   platform_cpu_usage: entry(
     "counter",

@@ -58,7 +58,7 @@ function cell(text: string): string {
 /** A markdown table with padded columns, as `deno fmt` lays it out (so the file passes fmt --check). */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]!.length))
+    rows.reduce((widest, row) => Math.max(widest, row[column]!.length), title.length)
   );
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");

@@ -101,7 +101,8 @@ export const WCA_FAMILIES: Readonly<Record<string, MetricType>> = Object.freeze(
   wca_duration_seconds_avg: G,
   // WCA 2.x measurement options (vmstat, zoneinfo, uncore scaling, sched, wss, gather_hw_mm_topology)
   task_working_set_size_bytes: G,
-  task_wss_measure_overhead_seconds: G,
+  // WCA added its overhead up (overhead_seconds += …): a running total, so a counter.
+  task_wss_measure_overhead_seconds: C,
   task_sched_stat: C,
   task_sched_stat_numa_faults: C,
   platform_dimm_speed_bytes_per_second: G,
@@ -213,6 +214,8 @@ export const WCA_OWN: Readonly<Record<string, string>> = Object.freeze({
   task_io_pressure_some_seconds: "cgroup v2 pressure stall information (PSI), not in WCA",
   task_io_pressure_full_seconds: "cgroup v2 pressure stall information (PSI), not in WCA",
   wca_storage_dropped_metrics_total: "a storage's batches given up (Kafka or HTTP away too long)",
+  wca_http_connections_dropped_total:
+    "connections the HTTP endpoint dropped at a limit (slow or hostile clients)",
   wca_storage_write_errors_total: "a storage's failed writes",
   allocation_cpu_quota_period_seconds:
     "the CFS period a task's quota is per, which wca lengthens for small quotas",

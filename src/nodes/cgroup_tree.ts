@@ -6,6 +6,7 @@
 import { type CgroupLayout, type CgroupMount, readCgroupLayout } from "../platform/cgroup/mod.ts";
 import { isGoneError } from "../platform/fs_errors.ts";
 import type { HostPaths } from "../platform/host_paths.ts";
+import * as hostFs from "../platform/host_fs.ts";
 
 export class CgroupTree {
   readonly mount: CgroupMount;
@@ -29,7 +30,7 @@ export class CgroupTree {
 
   exists(cgroupPath: string): boolean {
     try {
-      return Deno.statSync(this.dir(cgroupPath)).isDirectory;
+      return hostFs.statSync(this.dir(cgroupPath)).isDirectory;
     } catch (error) {
       if (isGoneError(error)) return false;
       throw error;
@@ -40,7 +41,7 @@ export class CgroupTree {
   pids(cgroupPath: string): number[] | undefined {
     let text: string;
     try {
-      text = Deno.readTextFileSync(`${this.dir(cgroupPath)}/cgroup.procs`);
+      text = hostFs.readTextFileSync(`${this.dir(cgroupPath)}/cgroup.procs`);
     } catch (error) {
       if (isGoneError(error)) return undefined;
       throw error;
@@ -54,7 +55,7 @@ export class CgroupTree {
   children(cgroupPath: string): string[] {
     const names: string[] = [];
     try {
-      for (const entry of Deno.readDirSync(this.dir(cgroupPath))) {
+      for (const entry of hostFs.readDirSync(this.dir(cgroupPath))) {
         if (entry.isDirectory) names.push(entry.name);
       }
     } catch (error) {

@@ -4,13 +4,18 @@
  * node:https takes every TLS option of !SSL (CA bundle, client certificate, no verification).
  *
  * `timeoutMs` bounds the whole request: connecting, TLS, headers and reading the body. A body larger than
- * `maxBytes` is cut off. Every failure is a RequestFailure whose `kind` says what went wrong, so a node
+ * `maxBytes` is cut off; a large one is parsed as it arrives, its list's elements handed over one by one
+ * (JsonBody), so memory follows one element. A TLS failure is explained from the server's certificates. Every failure is a RequestFailure whose `kind` says what went wrong, so a node
  * can report an outage once and tell the operator what to check.
  */
 import http from "node:http";
 import https from "node:https";
 import type { TlsOptions } from "../components/ssl.ts";
 import { escapeControl } from "../logging/mod.ts";
+import { HeapTrim } from "./heap_trim.ts";
+import { JsonBody } from "./json_body.ts";
+import { JsonSyntaxError } from "./json_items.ts";
+import { diagnoseTls } from "./tls_diagnosis.ts";
 
 export type FailureKind =
   | "refused"
@@ -58,7 +63,16 @@ export interface JsonRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Overrides the client's timeout, e.g. the time left of a node's whole getTasks(). */
   readonly timeoutMs?: number;
+  /**
+   * The list in the answer (keys from the root, e.g. ["items"]) whose elements go to `each` one by one
+   * as they arrive; the promise then resolves to the rest of the document, that list left empty and
+   * other containers beside the path too. Absent: the whole document.
+   */
+  readonly items?: { readonly path: readonly string[]; readonly each: (item: unknown) => void };
 }
+
+/** Verification against the system's CAs. */
+const DEFAULT_TLS: TlsOptions = { rejectUnauthorized: true, minVersion: "TLSv1.2" };
 
 /** A body excerpt short enough for a log line, with control characters escaped. */
 const EXCERPT = 200;
@@ -67,6 +81,7 @@ export class JsonClient {
   readonly #options: JsonClientOptions;
   readonly #base: URL;
   readonly #agent: http.Agent;
+  readonly #trim = new HeapTrim();
 
   constructor(options: JsonClientOptions) {
     this.#options = options;
@@ -75,7 +90,7 @@ export class JsonClient {
     // Kept-alive connections: a TLS handshake per interval would cost the kubelet and us for nothing.
     // No maxSockets: a request queued behind a hung one would wait out its own timeout in the queue.
     this.#agent = secure
-      ? new https.Agent({ keepAlive: true, ...(options.tls ?? { minVersion: "TLSv1.2" }) })
+      ? new https.Agent({ keepAlive: true, ...(options.tls ?? DEFAULT_TLS) })
       : new http.Agent({ keepAlive: true });
   }
 
@@ -96,12 +111,15 @@ export class JsonClient {
     const { maxBytes } = this.#options;
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
     const module = target.protocol === "https:" ? https : http;
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       let settled = false;
+      let size = 0;
       const finish = (error: RequestFailure | undefined, value?: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.#trim.after(size);
         if (error) {
           // A half-read response or a hung peer must not stay on the kept-alive socket.
           req.destroy();
@@ -121,46 +139,72 @@ export class JsonClient {
           ),
         timeoutMs,
       );
-      req.on("error", (error) => finish(classify(error)));
+      req.on("error", (error) => {
+        const failure = classify(error);
+        if (failure.kind !== "tls" || target.protocol !== "https:" || settled) {
+          finish(failure);
+          return;
+        }
+        // The runtime's TLS codes are ambiguous: look at the server's certificates to say what failed.
+        const tls = this.#options.tls ?? DEFAULT_TLS;
+        const left = timeoutMs - (performance.now() - started);
+        diagnoseTls(target, tls, left, req.socket?.remoteAddress).then(
+          (verdict) =>
+            finish(verdict === undefined ? failure : new RequestFailure("tls", `TLS failed: ${verdict}`)),
+          () => finish(failure),
+        );
+      });
       req.on("response", (res) => {
         const declared = Number(res.headers["content-length"]);
         if (Number.isFinite(declared) && declared > maxBytes) {
           finish(tooLarge(maxBytes));
           return;
         }
-        const chunks: Uint8Array[] = [];
-        let size = 0;
+        const status = res.statusCode ?? 0;
+        const ok = status >= 200 && status <= 299;
+        const body = new JsonBody({
+          ...(request.items ? { items: request.items } : {}),
+          maxItemChars: maxBytes,
+          parse: ok,
+        });
         res.on("data", (chunk: Uint8Array) => {
+          if (settled) return;
           size += chunk.length;
-          if (size > maxBytes) finish(tooLarge(maxBytes));
-          else chunks.push(chunk);
+          if (size > maxBytes) {
+            finish(tooLarge(maxBytes));
+            return;
+          }
+          try {
+            body.push(chunk);
+          } catch (error) {
+            // The caller's `each` refused an element: the answer is not what was asked for.
+            finish(new RequestFailure("malformed", (error as Error).message));
+          }
         });
         res.on("error", (error) => finish(classify(error)));
         res.on("aborted", () => finish(new RequestFailure("network", "the connection closed mid-answer")));
         res.on("end", () => {
           if (settled) return;
-          const text = new TextDecoder().decode(concat(chunks, size));
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status > 299) {
+          let document: unknown;
+          try {
+            document = body.end();
+          } catch (error) {
             finish(
-              new RequestFailure(
-                "status",
-                `HTTP ${status} ${escapeControl(res.statusMessage ?? "")}: ${excerpt(text)}`,
-                status,
-              ),
+              error instanceof JsonSyntaxError
+                ? new RequestFailure(
+                  "not-json",
+                  `the answer is not JSON (${error.message}): ${excerpt(body.head)}`,
+                )
+                : new RequestFailure("malformed", (error as Error).message),
             );
             return;
           }
-          try {
-            finish(undefined, JSON.parse(text));
-          } catch (error) {
-            finish(
-              new RequestFailure(
-                "not-json",
-                `the answer is not JSON (${(error as Error).message}): ${excerpt(text)}`,
-              ),
-            );
+          if (!ok) {
+            const reason = escapeControl(res.statusMessage ?? "");
+            finish(new RequestFailure("status", `HTTP ${status} ${reason}: ${excerpt(body.head)}`, status));
+            return;
           }
+          finish(undefined, document);
         });
       });
       req.end(payload);
@@ -170,21 +214,12 @@ export class JsonClient {
   /** Closes kept-alive connections. */
   close(): void {
     this.#agent.destroy();
+    this.#trim.close();
   }
 }
 
 function tooLarge(maxBytes: number): RequestFailure {
   return new RequestFailure("too-large", `the answer is larger than ${maxBytes} bytes`);
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 function excerpt(text: string): string {

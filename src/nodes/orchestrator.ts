@@ -87,39 +87,34 @@ export class OrchestratorTasks {
   }
 
   /**
-   * Tasks of the listed items: `read` judges an item, `build` makes its task, says why not (a warning,
-   * once per item), or returns undefined for an item that is quietly ending.
+   * A listing to fill with one answer's items as they arrive: `read` judges each (an invalid one is
+   * warned about once per item), and only the items to measure are kept, so memory follows them, not
+   * the answer.
+   */
+  listing<T>(read: (item: unknown) => ItemVerdict<T>): Listing<T> {
+    return new Listing(read, this.#log, this.#items);
+  }
+
+  /**
+   * Tasks of a filled listing: `build` makes an item's task, says why not (a warning, once per item),
+   * or returns undefined for an item that is quietly ending.
    */
   tasks<T>(
-    items: readonly unknown[],
-    read: (item: unknown) => ItemVerdict<T>,
+    listing: Listing<T>,
     build: (item: T) => Task | { readonly skipped: string } | undefined,
   ): Task[] {
     const tasks: Task[] = [];
-    const listed = new Set<string>();
-    for (const raw of items) {
-      const verdict = read(raw);
-      if (verdict.kind === "ignored") {
-        this.#log.debug(verdict.reason);
-        continue;
-      }
-      // An item listed twice (overlapping answers) is one task.
-      if (listed.has(verdict.key)) continue;
-      listed.add(verdict.key);
-      if (verdict.kind === "invalid") {
-        this.#items.warn(verdict.key, `skipped ${verdict.reason}`);
-        continue;
-      }
-      const task = build(verdict.item);
+    for (const { key, item } of listing.accepted) {
+      const task = build(item);
       if (task === undefined) continue;
       if ("skipped" in task) {
-        this.#items.warn(verdict.key, task.skipped);
+        this.#items.warn(key, task.skipped);
         continue;
       }
-      this.#items.clear(verdict.key);
+      this.#items.clear(key);
       tasks.push(task);
     }
-    this.#items.retain(listed);
+    this.#items.retain(listing.keys);
     this.#changes.update(tasks);
     return tasks;
   }
@@ -127,5 +122,34 @@ export class OrchestratorTasks {
   /** A warning about one item that still yields its task (e.g. an unreadable quantity), once per topic. */
   warnItem(key: string, topic: string, message: string): void {
     this.#items.warn(key, message, topic);
+  }
+}
+
+/** One answer's items, judged as they arrive (see OrchestratorTasks.listing). */
+export class Listing<T> {
+  readonly #read: (item: unknown) => ItemVerdict<T>;
+  readonly #log: Logger;
+  readonly #items: OnceLog;
+  /** Keys of the items listed (measured or not), for forgetting items no longer listed. */
+  readonly keys = new Set<string>();
+  readonly accepted: { readonly key: string; readonly item: T }[] = [];
+
+  constructor(read: (item: unknown) => ItemVerdict<T>, log: Logger, items: OnceLog) {
+    this.#read = read;
+    this.#log = log;
+    this.#items = items;
+  }
+
+  add(raw: unknown): void {
+    const verdict = this.#read(raw);
+    if (verdict.kind === "ignored") {
+      this.#log.debug(verdict.reason);
+      return;
+    }
+    // An item listed twice (overlapping answers) is one task.
+    if (this.keys.has(verdict.key)) return;
+    this.keys.add(verdict.key);
+    if (verdict.kind === "invalid") this.#items.warn(verdict.key, `skipped ${verdict.reason}`);
+    else this.accepted.push({ key: verdict.key, item: verdict.item });
   }
 }

@@ -32,7 +32,10 @@ export class OutageReporter {
   /** Records a failed attempt and returns the error for getTasks() to throw. */
   failed(kind: string, reason: string): TasksUnavailableError {
     const message = `${this.#what}: ${reason}`;
-    this.#streak.fail(`${message}; tasks are not measured until it answers (the platform still is)`, kind);
+    this.#streak.fail(
+      `${message}; until it answers, iterations measure the tasks it listed last (for a minute at most) and the platform`,
+      kind,
+    );
     return new TasksUnavailableError(message);
   }
 

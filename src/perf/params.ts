@@ -33,7 +33,7 @@ export const perfParams = {
   )
     .describe(
       "perf events per task: task_instructions, task_cycles, task_cache_misses, task_cache_references, " +
-        "software events, predefined raw events or name__rEEUU[CC[config1]] (see README). WCA 1.0's names " +
+        "software events, predefined raw events or name__rEEUU[CC[config1]] (see docs/measuring.md). WCA 1.0's names " +
         "(instructions, cycles, cache_misses, cache_references, stalls_mem_load, memstalls) mean the task_* events.",
     ),
   perf_aggregate_cpus: boolean().default(true).describe(

@@ -2,6 +2,7 @@
  * Classifies file-system errors from Deno. Deno maps ENOENT to Deno.errors.NotFound but leaves ENODEV
  * and ESRCH as plain Errors whose message ends in "(os error N)", so both forms are checked.
  */
+import * as hostFs from "./host_fs.ts";
 
 const ERRNO_NAMES: Readonly<Record<number, string>> = Object.freeze({
   1: "EPERM",
@@ -47,7 +48,7 @@ export function isGoneError(error: unknown): boolean {
 /** A file's text, or undefined when it (or its cgroup, group or process) is gone; other errors throw. */
 export function readUnlessGone(path: string): string | undefined {
   try {
-    return Deno.readTextFileSync(path);
+    return hostFs.readTextFileSync(path);
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;

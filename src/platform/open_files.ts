@@ -13,6 +13,7 @@
  * Regular files (test fixtures) end at the first short read, which all three rules accept.
  */
 import { ErrnoError } from "../../ffi/errno.ts";
+import * as hostFs from "./host_fs.ts";
 
 /** The libc calls a set of open files needs (ffi/libc.ts's Libc has them). */
 export interface FileCalls {
@@ -162,7 +163,7 @@ export class OpenFiles {
 export type ReadText = (path: string, shape?: FileShape) => string;
 
 /** Open, read and close: Deno's own reader, for one-shot reads and where libc is not loaded. */
-export const readTextFile: ReadText = (path) => Deno.readTextFileSync(path);
+export const readTextFile: ReadText = (path) => hostFs.readTextFileSync(path);
 
 /**
  * A ReadText over `files`: the platform's files are read through kept-open descriptors. A file that

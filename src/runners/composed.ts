@@ -24,7 +24,7 @@ const measurementShape = measurementRunnerSchema.shape;
 const actionDelay = {
   action_delay: number(0.01, 3600).optional().describe("WCA 1.0's name for interval (seconds)."),
   storage: measurementRunnerSchema.shape.metrics_storage.describe(
-    "OWCA's first name for metrics_storage (the seeds' example.yaml).",
+    "WCA 1.0's first name for metrics_storage (the original WCA's example.yaml).",
   ),
 };
 

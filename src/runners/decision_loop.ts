@@ -13,6 +13,7 @@ import { integer } from "../config/schema.ts";
 import type { Logger } from "../logging/mod.ts";
 import type { Metric } from "../metrics/metric.ts";
 import { runLoop } from "./loop.ts";
+import { OverrunReport } from "./overrun.ts";
 import { encodeMeasured, type Measured } from "./measurement/measured.ts";
 import type { MeasurementRunner } from "./measurement/runner.ts";
 import { callPlugin, type PluginOutcome } from "./plugin_call.ts";
@@ -22,6 +23,12 @@ export const replyLimitParam = integer(1, 1_000_000).default(DEFAULT_REPLY_LIMIT
   "Allocations or anomalies per task a plugin's reply may hold (and 10 times as many metrics); a larger " +
     "reply is refused whole, unread, that iteration.",
 );
+
+/** The runner deciding in each step, for the overrun report's recovery line. */
+const RUNNER_OF_STEP: Readonly<Record<string, string>> = {
+  detect: "DetectionRunner",
+  allocate: "AllocationRunner",
+};
 
 export type Decide = (measured: Measured, labels: Record<string, string>) => Promise<void>;
 
@@ -58,14 +65,15 @@ export class DecisionLoop {
     this.#log.info(
       `${this.#step} every ${runner.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
     );
+    const overrun = new OverrunReport(this.#log, RUNNER_OF_STEP[this.#step] ?? this.#step, runner.interval);
     await runLoop({
       interval: runner.interval,
       signal,
       iteration: async () => {
         await this.iterate(facts, labels, decide);
       },
-      onOverrun: (skipped) =>
-        this.#log.warning(`an iteration took longer than the interval; skipped ${skipped}`),
+      onOverrun: (skipped) => overrun.overran(skipped, runner.stepDurations()),
+      onInTime: () => overrun.inTime(),
     });
     return 0;
   }

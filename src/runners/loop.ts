@@ -16,6 +16,8 @@ export interface LoopOptions {
   now?: () => number;
   /** Called with the number of ticks skipped when an iteration overran. */
   onOverrun?: (skipped: number) => void;
+  /** Called when an iteration fit the interval (ends an overrun streak). */
+  onInTime?: () => void;
 }
 
 /** Resolves after `ms` or as soon as `signal` aborts, whichever is first. */
@@ -45,6 +47,7 @@ export async function runLoop(options: LoopOptions): Promise<number> {
     const elapsedTicks = (now() - start) / periodMs;
     const next = Math.max(tick + 1, Math.ceil(elapsedTicks));
     if (next > tick + 1) options.onOverrun?.(next - tick - 1);
+    else options.onInTime?.();
     tick = next;
     await sleep(start + tick * periodMs - now(), options.signal);
   }

@@ -96,8 +96,8 @@ export class TaskCgroupFiles {
       if (error instanceof ErrnoError && (error.code === "EMFILE" || error.code === "ENFILE")) {
         throw new OutOfDescriptors(
           `out of file descriptors (${error.message}) with ${this.openCount} cgroup files open for ` +
-            `${this.#held.size} tasks: raise the agent's open-file limit (systemd LimitNOFILE, see the ` +
-            `README); this task is skipped until descriptors are free`,
+            `${this.#held.size} tasks: raise the agent's open-file limit (systemd LimitNOFILE, see ` +
+            `docs/operations.md); this task is skipped until descriptors are free`,
         );
       }
       throw error;
@@ -116,7 +116,7 @@ export class TaskCgroupFiles {
       this.#warnedFull = true;
       log.warning(
         `${this.#open} cgroup files kept open, the most this agent's open-file limit allows; further ` +
-          `tasks are read with open, read and close every iteration (raise LimitNOFILE, see the README)`,
+          `tasks are read with open, read and close every iteration (raise LimitNOFILE, see docs/operations.md)`,
       );
     }
     return readCgroupMeasurements(layout, task.cgroup_path, options);

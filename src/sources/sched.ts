@@ -4,6 +4,7 @@
  * `task_sched_stat{key}` and `task_sched_stat_numa_faults{numa_node,fault_type}`. Off by default: it
  * reads one file per process per iteration.
  */
+import * as hostFs from "../platform/host_fs.ts";
 import type { ComponentContext } from "../components/component.ts";
 import type { Task } from "../components/interfaces.ts";
 import { getLogger, OnceLog } from "../logging/mod.ts";
@@ -157,7 +158,7 @@ export const schedSourceFactory: MeasurementSourceFactory<SchedParams> = (
   if (params.sched === false) return undefined;
   const probe = `${context.hostPaths.proc}/self/sched`;
   try {
-    Deno.statSync(probe);
+    hostFs.statSync(probe);
   } catch {
     log.warning(
       `sched: ${probe} does not exist (a kernel without CONFIG_SCHED_DEBUG); task_sched_stat is off`,

@@ -3,22 +3,43 @@
  * request head within `headerTimeout` of connecting (or of its first byte on a kept-alive connection), a
  * kept-alive connection may idle `idleTimeout` between requests and a response must be taken within
  * `idleTimeout`; heads are at most 8 KiB and request bodies are not read (the connection closes after
- * the answer); beyond `maxConnections` a new
- * connection gets 503 and is closed. Deno.serve offers none of these limits (silent connections stay open
- * for ever), and node:http in Deno ignores headersTimeout (measured with Deno 2.9).
+ * the answer). One peer address holds at most `maxConnectionsPerAddress` connections (more get 503),
+ * and all together at most `maxConnections`: when full, the oldest connection still waiting for a
+ * request head is closed to admit the newcomer, and only when all are busy is it answered 503
+ * (http_admission.ts). Deno.serve offers none of these limits (silent connections stay open for ever), and node:http in
+ * Deno ignores headersTimeout (measured with Deno 2.9).
  */
+import { FailureStreak, type StreakLog } from "../logging/streak.ts";
+import { type ConnectionLimit, ConnectionTable, type DroppedConnections, peerKey } from "./http_admission.ts";
 import { hasBody, headEnd, keepsAlive, parseRequestHead, type RequestHead } from "./http_head.ts";
+
+export type { ConnectionLimit, DroppedConnections };
 
 export interface HttpLimits {
   /** Milliseconds a client has to send a complete request head. */
   readonly headerTimeout: number;
   /** Milliseconds a kept-alive connection may wait for its next request; also bounds writing a response. */
   readonly idleTimeout: number;
-  /** Connections served at once; more are answered 503 and closed. */
+  /** Connections held at once, from all peers. */
   readonly maxConnections: number;
+  /** Connections held at once from one peer address (an IPv6 /64). */
+  readonly maxConnectionsPerAddress: number;
 }
 
+/** The defaults of HTTPMetricsStorage's parameters, which the Kafka consumer's endpoint uses too. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = Object.freeze({
+  headerTimeout: 5000,
+  idleTimeout: 30_000,
+  maxConnections: 64,
+  maxConnectionsPerAddress: 16,
+});
+
+/** A streak of dropped connections ends at the first clean admission this long after the last drop. */
+export const DROP_STREAK_QUIET_MS = 60_000;
+
 export const MAX_HEAD_BYTES = 8192;
+/** Enough for a scraper's head (Prometheus sends about 300 bytes). */
+const FIRST_READ_BYTES = 1024;
 
 export interface HttpResponse {
   readonly status: number;
@@ -28,11 +49,14 @@ export interface HttpResponse {
 
 export type HttpHandler = (head: RequestHead) => HttpResponse | Promise<HttpResponse>;
 
-/** Where the server reports; warnings are rate-limited by the server itself. */
-export interface HttpServerLog {
-  warning(message: string): void;
-  info(message: string): void;
-  debug(message: string): void;
+/** Where the server reports; dropped connections are reported once per streak (FailureStreak). */
+export type HttpServerLog = StreakLog;
+
+export interface HttpServerOptions {
+  /** The metric that counts dropped connections (`dropped`), named in the log line when there is one. */
+  readonly droppedMetric?: string;
+  /** Milliseconds clock, for tests of the drop streak. */
+  readonly now?: () => number;
 }
 
 const REASONS: Readonly<Record<number, string>> = {
@@ -86,15 +110,24 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   for (let written = 0; written < bytes.length;) written += await conn.write(bytes.subarray(written));
 }
 
+/** The peer a connection counts against; a Unix socket (not used here) would count as one peer. */
+function peerOf(conn: Deno.Conn): string {
+  const remote = conn.remoteAddr;
+  return remote.transport === "tcp" || remote.transport === "udp" ? peerKey(remote.hostname) : "local";
+}
+
 export class BoundedHttpServer {
   readonly #listener: Deno.TcpListener;
   readonly #limits: HttpLimits;
   readonly #handler: HttpHandler;
   readonly #log: HttpServerLog;
-  readonly #open = new Set<Deno.Conn>();
+  readonly #table: ConnectionTable<Deno.Conn>;
+  readonly #drops: FailureStreak;
+  readonly #now: () => number;
+  readonly #droppedMetric: string | undefined;
   readonly #serving = new Set<Promise<void>>();
   readonly #accepting: Promise<void>;
-  #refusedInStreak = 0;
+  #lastDrop = -Infinity;
   #closed = false;
 
   /** Binds now: a port in use or a forbidden address throws here (Deno's own errors). */
@@ -103,11 +136,25 @@ export class BoundedHttpServer {
     limits: HttpLimits,
     handler: HttpHandler,
     log: HttpServerLog,
+    options: HttpServerOptions = {},
   ) {
     this.#listener = Deno.listen({ hostname: address.hostname, port: address.port, transport: "tcp" });
     this.#limits = limits;
     this.#handler = handler;
     this.#log = log;
+    this.#now = options.now ?? Date.now;
+    this.#droppedMetric = options.droppedMetric;
+    this.#table = new ConnectionTable(limits);
+    const { hostname, port } = this.#listener.addr;
+    this.#drops = new FailureStreak(
+      log,
+      `the HTTP server on ${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+      {
+        level: "warning",
+        remindSeconds: Infinity,
+        now: this.#now,
+      },
+    );
     this.#accepting = this.#acceptLoop();
   }
 
@@ -117,7 +164,12 @@ export class BoundedHttpServer {
 
   /** Connections being served now. */
   get connections(): number {
-    return this.#open.size;
+    return this.#table.size;
+  }
+
+  /** Connections shed or refused so far, by limit. */
+  get dropped(): DroppedConnections {
+    return this.#table.dropped;
   }
 
   /** Stops listening, closes every connection and waits for their loops to end. */
@@ -129,7 +181,7 @@ export class BoundedHttpServer {
     } catch {
       // already closed
     }
-    for (const conn of this.#open) closeQuietly(conn);
+    for (const conn of this.#table.connections()) closeQuietly(conn);
     await this.#accepting;
     await Promise.all(this.#serving);
   }
@@ -146,19 +198,24 @@ export class BoundedHttpServer {
         await new Promise((resolve) => setTimeout(resolve, 100));
         continue;
       }
-      if (this.#open.size >= this.#limits.maxConnections) {
+      // Accept resolves at once while connections queue, so without a turn of the event loop here a
+      // flood of connects would starve the reads of the connections already admitted (a scrape's too).
+      await new Promise((resolve) => setImmediate(resolve));
+      const peer = peerOf(conn);
+      const admission = this.#table.admit(conn, peer);
+      if (admission.limit === undefined) {
+        if (this.#now() - this.#lastDrop >= DROP_STREAK_QUIET_MS) this.#drops.succeed();
+      } else {
+        this.#lastDrop = this.#now();
+        this.#drops.fail(this.#dropMessage(admission, peer), "connection limits");
+      }
+      if (!admission.admitted) {
         await this.#refuse(conn); // one at a time: refused sockets must not pile up either
         continue;
       }
-      if (this.#refusedInStreak > 0) {
-        this.#log.info(
-          `accepting connections again after refusing ${this.#refusedInStreak} over max_connections`,
-        );
-        this.#refusedInStreak = 0;
-      }
-      this.#open.add(conn);
+      if (admission.shed) closeQuietly(admission.shed); // its serve loop ends and cleans up
       const serving = this.#serve(conn).finally(() => {
-        this.#open.delete(conn);
+        this.#table.remove(conn);
         closeQuietly(conn);
         this.#serving.delete(serving);
       });
@@ -166,14 +223,21 @@ export class BoundedHttpServer {
     }
   }
 
-  /** 503 and close, without reading; reported once per streak of refusals. */
-  async #refuse(conn: Deno.Conn): Promise<void> {
-    if (this.#refusedInStreak++ === 0) {
-      this.#log.warning(
-        `refusing connections: ${this.#limits.maxConnections} are open (max_connections); ` +
-          `reported again after the next accepted one`,
-      );
+  /** The line that starts a streak of dropped connections: what happened to the first one. */
+  #dropMessage(admission: { admitted: boolean; limit: ConnectionLimit }, peer: string): string {
+    const counted = this.#droppedMetric ? `; counted in ${this.#droppedMetric}` : "";
+    if (admission.limit === "max_connections_per_address") {
+      return `refusing connections from ${peer} with 503: it holds ${this.#limits.maxConnectionsPerAddress} ` +
+        `(max_connections_per_address)${counted}`;
     }
+    const open = `${this.#limits.maxConnections} connections are open (max_connections)`;
+    return admission.admitted
+      ? `${open}: closing the oldest one still waiting for a request head for each new one${counted}`
+      : `${open}, all busy with requests: refusing new ones with 503${counted}`;
+  }
+
+  /** 503 and close, without reading. */
+  async #refuse(conn: Deno.Conn): Promise<void> {
     try {
       // A fresh socket's send buffer takes these few bytes at once, so the write cannot hang.
       await conn.write(TOO_MANY);
@@ -185,17 +249,24 @@ export class BoundedHttpServer {
 
   /** Serves requests on one connection until it closes, idles out or misbehaves. */
   async #serve(conn: Deno.Conn): Promise<void> {
-    const buffer = new Uint8Array(MAX_HEAD_BYTES);
+    // Small until a head needs more: a flood of connections that send little then holds little.
+    let buffer = new Uint8Array(FIRST_READ_BYTES);
     let length = 0;
     let timer = setTimeout(() => closeQuietly(conn), this.#limits.headerTimeout);
     try {
       for (let first = true;; first = false) {
+        if (!first) this.#table.waiting(conn); // sheddable again until its next head is whole
         // Wait for a whole head; a kept-alive connection gets idleTimeout until its first byte.
         let end = headEnd(buffer, length);
         let scanned = length;
         while (end < 0) {
-          if (length === buffer.length) {
+          if (length === MAX_HEAD_BYTES) {
             return await this.#respondAndClose(conn, plain(431, "Request head larger than 8 KiB\n"));
+          }
+          if (length === buffer.length) {
+            const larger = new Uint8Array(MAX_HEAD_BYTES);
+            larger.set(buffer);
+            buffer = larger;
           }
           const n = await conn.read(buffer.subarray(length));
           if (n === null) return;
@@ -208,6 +279,7 @@ export class BoundedHttpServer {
           scanned = length;
         }
         clearTimeout(timer);
+        this.#table.busy(conn);
         const parsed = parseRequestHead(new TextDecoder("latin1").decode(buffer.subarray(0, end)));
         if (!parsed.ok) return await this.#respondAndClose(conn, plain(parsed.status, `${parsed.reason}\n`));
         buffer.copyWithin(0, end, length); // a pipelined next request stays

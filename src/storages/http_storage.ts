@@ -10,13 +10,14 @@
  * A scraper that asks for OpenMetrics (as Prometheus does by default) gets it.
  *
  * The server is BoundedHttpServer (http_server.ts): what one client can hold is bounded by
- * header_timeout, idle_timeout and max_connections.
+ * header_timeout, idle_timeout, max_connections and max_connections_per_address; connections dropped at
+ * those limits are counted in wca_http_connections_dropped_total (healthMetrics).
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Storage } from "../components/interfaces.ts";
 import { boolean, hostPort, integer, number, params, parseHostPort, text, type z } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
-import type { Metric } from "../metrics/metric.ts";
+import { type Metric, metric } from "../metrics/metric.ts";
 import {
   MetricsEncoder,
   OPENMETRICS_CONTENT_TYPE,
@@ -24,7 +25,7 @@ import {
   PROMETHEUS_CONTENT_TYPE,
 } from "../metrics/prometheus.ts";
 import { type RequestHead, targetPath } from "./http_head.ts";
-import { BoundedHttpServer, type HttpResponse } from "./http_server.ts";
+import { BoundedHttpServer, DEFAULT_HTTP_LIMITS, type HttpResponse } from "./http_server.ts";
 
 const log = getLogger("wca.storage.http");
 
@@ -57,17 +58,25 @@ const schema = params({
     "Add each sample's timestamp (milliseconds) to the text. Prometheus prefers to stamp samples with " +
       "the scrape time, and warns about stale timestamps, so leave this off unless you need it.",
   ),
-  header_timeout: number(0.1, 300).default(5).describe(
+  header_timeout: number(0.1, 300).default(DEFAULT_HTTP_LIMITS.headerTimeout / 1000).describe(
     "Seconds a client has to send its request head after connecting (or after the first byte of its " +
       "next request); a silent connection is closed after this.",
   ),
-  idle_timeout: number(0.1, 3600).default(30).describe(
+  idle_timeout: number(0.1, 3600).default(DEFAULT_HTTP_LIMITS.idleTimeout / 1000).describe(
     "Seconds a kept-alive connection may wait for its next request, and a client may take to read a " +
       "response.",
   ),
-  max_connections: integer(1, 10_000).default(64).describe(
-    "Connections served at once; more are answered 503 and closed.",
+  max_connections: integer(1, 10_000).default(DEFAULT_HTTP_LIMITS.maxConnections).describe(
+    "Connections held at once. When they are all open, a new connection closes the oldest one that has " +
+      "not yet sent a whole request head; only when every one is busy with a request is the new one " +
+      "answered 503.",
   ),
+  max_connections_per_address: integer(1, 10_000).default(DEFAULT_HTTP_LIMITS.maxConnectionsPerAddress)
+    .describe(
+      "Connections held at once from one client address (an IPv6 /64), so that one client cannot take " +
+        "every connection: beyond it, a new connection from that address closes that address's oldest one " +
+        "still waiting for a request head (or is answered 503 when all of them are busy).",
+    ),
 });
 
 export type HTTPMetricsStorageParams = z.input<typeof schema>;
@@ -271,6 +280,7 @@ export class HTTPMetricsStorage implements Storage {
       headerTimeout: parsed.header_timeout * 1000,
       idleTimeout: parsed.idle_timeout * 1000,
       maxConnections: parsed.max_connections,
+      maxConnectionsPerAddress: parsed.max_connections_per_address,
     };
     try {
       this.#server = new BoundedHttpServer(
@@ -278,6 +288,7 @@ export class HTTPMetricsStorage implements Storage {
         limits,
         (head) => this.#handle(head),
         log,
+        { droppedMetric: "wca_http_connections_dropped_total" },
       );
     } catch (error) {
       throw new ListenError(joinHostPort(host, port), listenFailureReason(error), { cause: error });
@@ -314,6 +325,24 @@ export class HTTPMetricsStorage implements Storage {
   /** The number of connections being served now (for tests and the README's limits). */
   get connections(): number {
     return this.#server.connections;
+  }
+
+  /** wca_http_connections_dropped_total: shed and refused connections, zeroes too (for rate()). */
+  healthMetrics(): Metric[] {
+    const { shed, refused } = this.#server.dropped;
+    const listen = joinHostPort(this.#server.addr.hostname, this.#server.addr.port);
+    const series = (limit: string, dropped: string, value: number) =>
+      metric("wca_http_connections_dropped_total", value, {
+        storage: "HTTPMetricsStorage",
+        listen,
+        limit,
+        dropped,
+      });
+    return [
+      series("max_connections", "oldest_waiting", shed),
+      series("max_connections", "new", refused.max_connections),
+      series("max_connections_per_address", "new", refused.max_connections_per_address),
+    ];
   }
 
   #handle(head: RequestHead): HttpResponse | Promise<HttpResponse> {

@@ -158,7 +158,7 @@ export async function pumpLines(stream: ReadableStream<Uint8Array>, options: Pum
     if (lines.length > 0) await options.onLines(lines);
   }
   const last = splitter.push(decoder.decode());
-  last.push(...splitter.end());
+  for (const line of splitter.end()) last.push(line);
   if (last.length > 0) await options.onLines(last);
   return splitter.dropped;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { checkModuleFile, parseRegistration, registerFrom } from "../../src/components/registration.ts";
+import { checkModule, parseRegistration, registerFrom } from "../../src/components/registration.ts";
 import { Registry, RegistryError } from "../../src/components/registry.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/components/", import.meta.url));
@@ -191,13 +191,20 @@ Deno.test("-r: a relative path is checked where it resolves; a missing file says
   }
 });
 
-Deno.test("-r: module specifiers that are not local files are not file-checked", () => {
-  for (
-    const specifier of ["npm:some-pkg@1.0.0", "https://example.com/m.ts", "data:text/javascript,export{}"]
-  ) {
-    assert.doesNotThrow(() => checkModuleFile(specifier, specifier), specifier);
+Deno.test("-r: anything but a local file is refused, saying why", async () => {
+  const cases: Array<[string, RegExp]> = [
+    ["npm:some-pkg@1.0.0", /was not imported: registry packages are not loaded by -r/],
+    ["jsr:@std/fs", /was not imported: registry packages are not loaded by -r/],
+    ["https://example.com/m.ts", /was not imported: code from the network is not loaded/],
+    ["http://example.com/m.ts", /was not imported: code from the network is not loaded/],
+    ["data:text/javascript,export{}", /was not imported: inline code is not loaded/],
+    ["blob:null/1234", /was not imported: inline code is not loaded/],
+    ["node:fs", /was not imported: -r loads local files only/],
+  ];
+  for (const [specifier, pattern] of cases) {
+    await assert.rejects(checkModule(specifier, specifier), { message: pattern }, specifier);
   }
-  assert.throws(() => checkModuleFile("x", "file:///nonexistent/m.ts"), {
+  await assert.rejects(checkModule("x", "file:///nonexistent/m.ts"), {
     message: "-r x: cannot import file:///nonexistent/m.ts: Module not found (no file /nonexistent/m.ts)",
   });
 });

@@ -1,5 +1,5 @@
 /**
- * deploy/kubernetes/wca.yaml, parsed: the DaemonSet asks for exactly the privileges the README lists
+ * deploy/kubernetes/wca.yaml, parsed: the DaemonSet asks for exactly the privileges docs/security.md lists
  * (capabilities instead of privileged), mounts the host read-only, scrapes where the config listens, and
  * its ConfigMap's config loads (with the pod's files made for the test).
  */
@@ -92,7 +92,7 @@ Deno.test("the manifest's documents match the Kubernetes API schema (types, enum
   );
 });
 
-Deno.test("DaemonSet: the README's capabilities instead of privileged, everything else dropped", () => {
+Deno.test("DaemonSet: docs/security.md's capabilities instead of privileged, everything else dropped", () => {
   const security = container.securityContext;
   assert.notEqual(security.privileged, true);
   assert.equal(security.allowPrivilegeEscalation, false);

@@ -8,7 +8,10 @@ import { ROOT } from "../helpers/wca_process.ts";
 
 async function exampleRegistry(): Promise<Registry> {
   const registry = new Registry(BUILTIN_COMPONENTS);
-  assert.deepEqual(await registerFrom(registry, `${ROOT}examples/http_storage.ts`), ["HttpStorage"]);
+  assert.deepEqual(await registerFrom(registry, `${ROOT}examples/http_storage.ts`), [
+    "HTTPStorage",
+    "HttpStorage",
+  ]);
   return registry;
 }
 
@@ -20,7 +23,7 @@ Deno.test("the HTTP storage example registers with -r MODULE and POSTs each batc
   });
   try {
     const registry = await exampleRegistry();
-    const storage = new (registry.get("HttpStorage")!)({
+    const storage = new (registry.get("HTTPStorage")!)({
       http_endpoint: `http://127.0.0.1:${server.addr.port}/`,
       timeout: 2,
     }, { hostPaths: defaultHostPaths() }) as { store(metrics: unknown[]): Promise<void> };
@@ -34,11 +37,20 @@ Deno.test("the HTTP storage example registers with -r MODULE and POSTs each batc
 Deno.test("the HTTP storage example's parameters are validated like a built-in's", async () => {
   const config = parseConfigText(
     "c.yaml",
-    "runner: !FilterStorage\n  storages: [!HttpStorage {http_endpoint: 'ftp://x'}]\n",
+    "runner: !FilterStorage\n  storages: [!HTTPStorage {http_endpoint: 'ftp://x'}]\n",
   );
   const components = await exampleRegistry();
   assert.throws(() => buildRunner(config, { components }), {
     message:
-      `c.yaml:2:43: Invalid value "ftp://x" for field 'http_endpoint' in !HttpStorage: expected a URL with scheme http or https`,
+      `c.yaml:2:43: Invalid value "ftp://x" for field 'http_endpoint' in !HTTPStorage: expected a URL with scheme http or https`,
   });
+});
+
+Deno.test("WCA's -r line for the HTTP storage (MODULE:HTTPStorage) works, and the old name is the same class", async () => {
+  const registry = new Registry(BUILTIN_COMPONENTS);
+  assert.deepEqual(await registerFrom(registry, `${ROOT}examples/http_storage.ts:HTTPStorage`), [
+    "HTTPStorage",
+  ]);
+  const both = await exampleRegistry();
+  assert.equal(both.get("HttpStorage"), both.get("HTTPStorage"));
 });

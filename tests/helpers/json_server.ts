@@ -10,6 +10,8 @@ import type { TestPki } from "./tls.ts";
 
 export type Behaviour =
   | { kind: "json"; body: unknown }
+  /** A JSON text made in advance (large answers are not serialised per request). */
+  | { kind: "text"; text: string }
   | { kind: "status"; status: number; body?: string }
   | { kind: "garbage" }
   /** Declares the whole document's length, sends half and closes. */
@@ -17,7 +19,9 @@ export type Behaviour =
   /** Accepts the request and never answers. */
   | { kind: "hang" }
   /** Sends the headers and part of the body, then nothing. */
-  | { kind: "stall"; body: unknown };
+  | { kind: "stall"; body: unknown }
+  /** Sends the headers, then the body one byte a second. */
+  | { kind: "trickle"; body: unknown };
 
 export interface SeenRequest {
   method: string;
@@ -109,6 +113,9 @@ function answer(behaviour: Behaviour, res: http.ServerResponse): void {
     case "json":
       send(res, 200, JSON.stringify(behaviour.body));
       return;
+    case "text":
+      send(res, 200, behaviour.text);
+      return;
     case "status":
       send(res, behaviour.status, behaviour.body ?? "Internal Server Error");
       return;
@@ -126,6 +133,16 @@ function answer(behaviour: Behaviour, res: http.ServerResponse): void {
       const text = JSON.stringify(behaviour.body);
       res.writeHead(200, { "content-type": "application/json", "content-length": String(text.length) });
       res.write(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
+    case "trickle": {
+      const text = JSON.stringify(behaviour.body);
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(text.length) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent < text.length) res.write(text[sent++]);
+      }, 1000);
+      res.on("close", () => clearInterval(timer));
       return;
     }
     case "hang":

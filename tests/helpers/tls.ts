@@ -128,3 +128,85 @@ export async function startOpensslServer(pki: TestPki, extra: string[] = []): Pr
     },
   };
 }
+
+export interface CertificateOptions {
+  /** File name stem in the PKI's directory. */
+  readonly name: string;
+  /** subjectAltName; default the server's (localhost, 127.0.0.1, ::1). */
+  readonly altNames?: string;
+  /** Validity as openssl ca takes it (YYYYMMDDHHMMSSZ); default from now for two days. */
+  readonly notBefore?: string;
+  readonly notAfter?: string;
+  /** Signed by its own key instead of the PKI's CA. */
+  readonly selfSigned?: boolean;
+}
+
+/**
+ * A server certificate of the PKI's shape with one thing changed (dates in the past or the future,
+ * other names, no CA), made by `openssl ca` (the only openssl 3.0 command that sets given dates).
+ */
+export async function makeServerCertificate(
+  pki: TestPki,
+  options: CertificateOptions,
+): Promise<{ certPath: string; keyPath: string }> {
+  const { dir } = pki;
+  const name = options.name;
+  await newKey(dir, name, "/CN=localhost", false);
+  const altNames = options.altNames ?? "DNS:localhost,IP:127.0.0.1,IP:::1";
+  await Deno.writeTextFile(
+    `${dir}/${name}.ext`,
+    `subjectAltName=${altNames}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
+  await Deno.writeTextFile(`${dir}/${name}.index`, "");
+  await Deno.writeTextFile(
+    `${dir}/${name}.cnf`,
+    [
+      "[ca]",
+      "default_ca = test",
+      "[test]",
+      `database = ${dir}/${name}.index`,
+      `new_certs_dir = ${dir}`,
+      `serial = ${dir}/${name}.serial`,
+      "default_md = sha256",
+      "policy = any",
+      "unique_subject = no",
+      "[any]",
+      "commonName = supplied",
+      "",
+    ].join("\n"),
+  );
+  await Deno.writeTextFile(
+    `${dir}/${name}.serial`,
+    `${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}\n`,
+  );
+  const startDate = options.notBefore ?? openSslDate(new Date(Date.now() - 3600_000));
+  const endDate = options.notAfter ?? openSslDate(new Date(Date.now() + 2 * 86400_000));
+  const signer = options.selfSigned
+    ? ["-selfsign", "-keyfile", `${name}.key`]
+    : ["-cert", "ca.pem", "-keyfile", "ca.key"];
+  await openssl([
+    "ca",
+    "-batch",
+    "-notext",
+    "-config",
+    `${name}.cnf`,
+    ...signer,
+    "-in",
+    `${name}.csr`,
+    "-out",
+    `${name}.pem`,
+    "-startdate",
+    startDate,
+    "-enddate",
+    endDate,
+    "-extfile",
+    `${name}.ext`,
+  ], dir);
+  await Deno.chmod(`${dir}/${name}.key`, 0o600);
+  return { certPath: `${dir}/${name}.pem`, keyPath: `${dir}/${name}.key` };
+}
+
+/** YYYYMMDDHHMMSSZ. */
+export function openSslDate(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, "").replace(/\.\d{3}Z$/, "Z");
+}

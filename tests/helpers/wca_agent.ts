@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { ENTRY_POINTS } from "../../.ci/package.ts";
 import { ROOT, ROOT_FLAG } from "./wca_process.ts";
 
-const PERMISSIONS: readonly string[] = ENTRY_POINTS.find((entry) => entry.name === "wca")!.permissions;
+const ENTRY = ENTRY_POINTS.find((entry) => entry.name === "wca")!;
+/** As the packaged agent runs: its flags from src/cli/permissions.ts (permissions and V8 flags). */
+const DENO_FLAGS: readonly string[] = ENTRY.permissions;
 /** Deno starts in well under a second here; the deadlines leave room for a loaded CI host. */
 const START_MS = 10_000;
 const EXIT_MS = 10_000;
@@ -24,7 +26,7 @@ export class Agent {
    */
   constructor(args: string[], executable?: { path: string; env: Record<string, string>; cwd: string }) {
     const command = executable?.path ?? Deno.execPath();
-    const prefix = executable ? [] : ["run", ...PERMISSIONS, "src/main.ts"];
+    const prefix = executable ? [] : ["run", ...DENO_FLAGS, "src/main.ts"];
     this.#child = new Deno.Command(command, {
       args: [...prefix, ...ROOT_FLAG, ...args],
       cwd: executable?.cwd ?? ROOT,
@@ -42,6 +44,11 @@ export class Agent {
       collect(this.#child.stderr, (text) => this.stderr += text),
     ]).then(() => {});
     this.#child.status.then(() => this.#exited = true);
+  }
+
+  /** The agent's process id (for /proc/PID/status). */
+  get pid(): number {
+    return this.#child.pid;
   }
 
   /** Polls `ready` until it holds; fails with the agent's output after `timeoutMs` or if it exits. */

@@ -34,6 +34,7 @@ const EXPECTED = [
   "wca_error_count",
   "wca_storage_write_errors_total",
   "wca_storage_dropped_metrics_total",
+  "wca_http_connections_dropped_total",
   "platform_cpu_usage",
   "platform_mem_usage_bytes",
   "platform_mem_numa_free_bytes",

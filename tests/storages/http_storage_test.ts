@@ -264,7 +264,7 @@ Deno.test("HTTPMetricsStorage: concurrent scrapes all get the whole batch", () =
       assert.equal(response.status, 200);
       assert.equal(response.body, text);
     }
-  }));
+  }, { max_connections_per_address: 64 })); // all 40 come from 127.0.0.1 at once
 
 Deno.test("HTTPMetricsStorage: close is idempotent, stops serving, refuses later batches", async () => {
   const storage = ephemeral();
@@ -374,6 +374,7 @@ Deno.test("HTTPMetricsStorage: parameters: defaults and validation", () => {
     header_timeout: 5,
     idle_timeout: 30,
     max_connections: 64,
+    max_connections_per_address: 16,
   });
   assert.equal(DEFAULT_LISTEN, "127.0.0.1:9192");
   const refused = [
@@ -385,6 +386,8 @@ Deno.test("HTTPMetricsStorage: parameters: defaults and validation", () => {
     { idle_timeout: -1 },
     { max_connections: 0 },
     { max_connections: 1.5 },
+    { max_connections_per_address: 0 },
+    { max_connections_per_address: 10_001 },
   ];
   for (const bad of refused) {
     assert.equal(schema.safeParse(bad).success, false, JSON.stringify(bad));

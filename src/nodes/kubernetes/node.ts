@@ -144,13 +144,10 @@ export class KubernetesNode implements Node {
   }
 
   async getTasks(): Promise<Task[]> {
-    const items = await this.#orchestrator.ask(() => this.#fetchPods());
+    const listing = this.#orchestrator.listing((item) => readPod(item, this.#filter));
+    await this.#orchestrator.ask(() => this.#fetchPods((item) => listing.add(item)));
     const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
-    return this.#orchestrator.tasks(
-      items,
-      (item) => readPod(item, this.#filter),
-      (pod) => this.#task(tree, pod),
-    );
+    return this.#orchestrator.tasks(listing, (pod) => this.#task(tree, pod));
   }
 
   /** Releases the kept-alive connection. */
@@ -158,22 +155,25 @@ export class KubernetesNode implements Node {
     this.#client.close();
   }
 
-  async #fetchPods(): Promise<unknown[]> {
+  /** Asks for every path's PodList, handing its items to `each` as they arrive. */
+  async #fetchPods(each: (item: unknown) => void): Promise<void> {
     const deadline = performance.now() + this.#params.timeout * 1000;
-    const items: unknown[] = [];
     for (const path of this.#paths) {
       const headers: Record<string, string> = this.#params.kubelet_enabled
         ? {}
         : { authorization: `Bearer ${this.#token()}` };
       const timeoutMs = Math.max(1, deadline - performance.now());
-      const answer = await this.#client.request(path, { headers, timeoutMs });
+      const envelope = await this.#client.request(path, {
+        headers,
+        timeoutMs,
+        items: { path: ["items"], each },
+      });
       try {
-        items.push(...podItems(answer));
+        podItems(envelope);
       } catch (error) {
         throw new RequestFailure("malformed", (error as Error).message);
       }
     }
-    return items;
   }
 
   #token(): string {

@@ -14,7 +14,7 @@ import { CgroupTree } from "../cgroup_tree.ts";
 import { JsonClient, RequestFailure } from "../http_json.ts";
 import { MAX_RESPONSE_BYTES, OrchestratorTasks, sslParam } from "../orchestrator.ts";
 import { readProcCgroup } from "./proc_cgroup.ts";
-import { launchedTasks, type MesosTask, readLaunchedTask } from "./state.ts";
+import { LAUNCHED_TASKS, launchedTasks, type MesosTask, readLaunchedTask } from "./state.ts";
 
 const log = getLogger("wca.nodes.mesos");
 
@@ -55,16 +55,21 @@ export class MesosNode implements Node {
   }
 
   async getTasks(): Promise<Task[]> {
-    const items = await this.#orchestrator.ask(async () => {
-      const answer = await this.#client.request("/api/v1", { method: "POST", body: { type: "GET_STATE" } });
+    const listing = this.#orchestrator.listing(readLaunchedTask);
+    await this.#orchestrator.ask(async () => {
+      const envelope = await this.#client.request("/api/v1", {
+        method: "POST",
+        body: { type: "GET_STATE" },
+        items: { path: LAUNCHED_TASKS, each: (item) => listing.add(item) },
+      });
       try {
-        return launchedTasks(answer);
+        launchedTasks(envelope);
       } catch (error) {
         throw new RequestFailure("malformed", (error as Error).message);
       }
     });
     const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
-    return this.#orchestrator.tasks(items, readLaunchedTask, (task) => this.#task(tree, task));
+    return this.#orchestrator.tasks(listing, (task) => this.#task(tree, task));
   }
 
   close(): void {

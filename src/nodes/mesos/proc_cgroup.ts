@@ -6,6 +6,7 @@
 import type { CgroupMount } from "../../platform/cgroup/mod.ts";
 import { isGoneError } from "../../platform/fs_errors.ts";
 import type { HostPaths } from "../../platform/host_paths.ts";
+import * as hostFs from "../../platform/host_fs.ts";
 
 /** The path of `mount`'s hierarchy in the file's text; undefined when the file does not list it. */
 export function parseProcCgroup(
@@ -39,7 +40,7 @@ export type ProcCgroup =
 export function readProcCgroup(paths: HostPaths, pid: number, mount: CgroupMount): ProcCgroup {
   let text: string;
   try {
-    text = Deno.readTextFileSync(`${paths.proc}/${pid}/cgroup`);
+    text = hostFs.readTextFileSync(`${paths.proc}/${pid}/cgroup`);
   } catch (error) {
     if (isGoneError(error)) return { kind: "gone" };
     throw error;

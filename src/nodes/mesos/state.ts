@@ -20,6 +20,9 @@ export type MesosVerdict = ItemVerdict<MesosTask>;
 
 const valueOf = (id: unknown): string | undefined => isObject(id) ? str(id.value) : undefined;
 
+/** Where GET_STATE lists the launched tasks. */
+export const LAUNCHED_TASKS: readonly string[] = ["get_state", "get_tasks", "launched_tasks"];
+
 /** The launched tasks of a GET_STATE answer; throws an Error naming what is missing. */
 export function launchedTasks(document: unknown): unknown[] {
   if (!isObject(document)) throw new Error("the answer is not a JSON object (expected GET_STATE)");

@@ -8,6 +8,7 @@ import type { HostPaths } from "../../platform/host_paths.ts";
 import { parseListFormat } from "../../platform/list_format.ts";
 import { linesOf, PlatformParseError, toInteger } from "../../platform/parse.ts";
 import { isNotFound } from "../../platform/fs_errors.ts";
+import * as hostFs from "../../platform/host_fs.ts";
 
 /** The perf_event_attr word a format field lives in. */
 export type ConfigWord = "config" | "config1" | "config2";
@@ -100,7 +101,7 @@ export function listUncorePmus(paths: HostPaths): string[] {
   const dir = `${paths.sys}/devices`;
   const names: string[] = [];
   try {
-    for (const entry of Deno.readDirSync(dir)) {
+    for (const entry of hostFs.readDirSync(dir)) {
       if (uncoreFamily(entry.name) !== undefined) names.push(entry.name);
     }
   } catch (error) {
@@ -118,10 +119,10 @@ export function readUncorePmu(paths: HostPaths, name: string): UncorePmu {
   const family = uncoreFamily(name);
   if (family === undefined) throw new Error(`${name} is not an uncore PMU name`);
   const path = `${paths.sys}/devices/${name}`;
-  const read = (file: string) => Deno.readTextFileSync(`${path}/${file}`);
+  const read = (file: string) => hostFs.readTextFileSync(`${path}/${file}`);
   const format = new Map<string, FormatField>();
   try {
-    for (const entry of Deno.readDirSync(`${path}/format`)) {
+    for (const entry of hostFs.readDirSync(`${path}/format`)) {
       format.set(entry.name, parseFormat(read(`format/${entry.name}`), `${path}/format/${entry.name}`));
     }
   } catch (error) {

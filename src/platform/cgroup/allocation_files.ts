@@ -15,6 +15,7 @@
 import { errnoName, readUnlessGone } from "../fs_errors.ts";
 import { parseSingleInteger } from "./formats.ts";
 import { type CgroupLayout, type CgroupMount, controllerMount } from "./mounts.ts";
+import * as hostFs from "../host_fs.ts";
 
 /** cpu.cfs_quota_us / cpu.max in microseconds; quotaUs -1 is "no limit" (v2 "max"). */
 export interface CpuLimit {
@@ -150,10 +151,10 @@ export interface CgroupWrite {
 
 /** Writes `value` in one write() without creating the file (a missing file is an error, not a new file). */
 export function writeCgroupFile(write: CgroupWrite): void {
-  let file: Deno.FsFile;
+  let file: hostFs.HostWriteFile;
   try {
     // O_TRUNC is ignored by cgroupfs; it matters for the plain files of a test tree.
-    file = Deno.openSync(write.path, { write: true, truncate: true, create: false });
+    file = hostFs.openForWriteSync(write.path, { truncate: true });
   } catch (error) {
     throw new CgroupWriteError(write.path, write.value, error);
   }
@@ -235,7 +236,7 @@ function needDir(layout: CgroupLayout, controller: "cpu" | "cpuset", cgroupPath:
 
 function exists(path: string): boolean {
   try {
-    Deno.statSync(path);
+    hostFs.statSync(path);
     return true;
   } catch {
     return false;

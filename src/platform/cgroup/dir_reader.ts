@@ -6,6 +6,7 @@ import { ErrnoError } from "../../../ffi/errno.ts";
 import type { SkipReporter } from "../flat_keyed.ts";
 import { errnoName } from "../fs_errors.ts";
 import type { FileShape, OpenFiles } from "../open_files.ts";
+import * as hostFs from "../host_fs.ts";
 
 /** Thrown inside a measurement pass when a cgroup vanished; caught and turned into a "gone" result. */
 export class CgroupGoneSignal extends Error {
@@ -41,7 +42,7 @@ export function dirReader(dir: string, primary: boolean, onSkip?: SkipReporter):
     read(name: string): string | undefined {
       const path = `${dir}/${name}`;
       try {
-        return Deno.readTextFileSync(path);
+        return hostFs.readTextFileSync(path);
       } catch (error) {
         const errno = errnoName(error);
         if (errno === "ENODEV" || errno === "ESRCH") {
@@ -60,7 +61,7 @@ export function dirReader(dir: string, primary: boolean, onSkip?: SkipReporter):
 
 function directoryExists(dir: string): boolean {
   try {
-    return Deno.statSync(dir).isDirectory;
+    return hostFs.statSync(dir).isDirectory;
   } catch (error) {
     const errno = errnoName(error);
     if (errno === "ENOENT" || errno === "ENODEV") return false;

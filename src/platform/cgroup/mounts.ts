@@ -7,6 +7,7 @@
  */
 import { defaultHostPaths, type HostPaths, mapHostPath } from "../host_paths.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 /** One line of mountinfo (proc(5)); escaped fields are decoded. */
 export interface MountinfoEntry {
@@ -133,7 +134,7 @@ export function discoverCgroupMounts(
 /** Reads `<proc>/self/mountinfo` and discovers the cgroup layout. */
 export function readCgroupLayout(paths: HostPaths): CgroupLayout {
   const path = `${paths.proc}/self/mountinfo`;
-  return discoverCgroupMounts(parseMountinfo(Deno.readTextFileSync(path), path), paths);
+  return discoverCgroupMounts(parseMountinfo(hostFs.readTextFileSync(path), path), paths);
 }
 
 /**

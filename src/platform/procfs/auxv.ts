@@ -5,6 +5,7 @@
  */
 import type { HostPaths } from "../host_paths.ts";
 import { PlatformParseError } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 const AT_NULL = 0n;
 const AT_PAGESZ = 6n;
@@ -31,5 +32,5 @@ export function parseAuxvPageSize(bytes: Uint8Array, source = "auxv"): number {
 /** Reads `<proc>/self/auxv` for the page size. Read once at start-up; it never changes. */
 export function readPageSize(paths: HostPaths): number {
   const path = `${paths.proc}/self/auxv`;
-  return parseAuxvPageSize(Deno.readFileSync(path), path);
+  return parseAuxvPageSize(hostFs.readFileSync(path), path);
 }

@@ -5,6 +5,7 @@
  */
 import type { HostPaths } from "../host_paths.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 export interface ControllerBinding {
   readonly name: string;
@@ -48,7 +49,7 @@ export function readProcCgroups(paths: HostPaths): Map<string, ControllerBinding
   const path = `${paths.proc}/cgroups`;
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    text = hostFs.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;

@@ -4,6 +4,7 @@
  */
 import type { HostPaths } from "../host_paths.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 export interface CpuinfoProcessor {
   readonly processor: number;
@@ -70,5 +71,5 @@ export function parseCpuinfo(text: string, source = "cpuinfo"): Cpuinfo {
 /** Reads and parses `<proc>/cpuinfo`. */
 export function readCpuinfo(paths: HostPaths): Cpuinfo {
   const path = `${paths.proc}/cpuinfo`;
-  return parseCpuinfo(Deno.readTextFileSync(path), path);
+  return parseCpuinfo(hostFs.readTextFileSync(path), path);
 }

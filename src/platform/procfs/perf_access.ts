@@ -4,6 +4,7 @@
  */
 import type { HostPaths } from "../host_paths.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 export const CAP_SYS_ADMIN = 21;
 export const CAP_PERFMON = 38;
@@ -46,7 +47,7 @@ export function parseMaxOpenFiles(text: string, source = "self/limits"): number 
 /** This process's soft open-file limit, from `self/limits`; Infinity for "unlimited". */
 export function readMaxOpenFiles(paths: HostPaths): number {
   const path = `${paths.proc}/self/limits`;
-  return parseMaxOpenFiles(Deno.readTextFileSync(path), path);
+  return parseMaxOpenFiles(hostFs.readTextFileSync(path), path);
 }
 
 export interface PerfAccess {
@@ -56,7 +57,7 @@ export interface PerfAccess {
 }
 
 export function readPerfAccess(paths: HostPaths): PerfAccess {
-  const read = (path: string) => Deno.readTextFileSync(path);
+  const read = (path: string) => hostFs.readTextFileSync(path);
   const paranoidPath = `${paths.proc}/sys/kernel/perf_event_paranoid`;
   const statusPath = `${paths.proc}/self/status`;
   return {

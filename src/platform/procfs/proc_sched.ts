@@ -5,6 +5,7 @@
  * nanosecond times printed as `ms.ns`), then, with CONFIG_NUMA_BALANCING, one
  * `numa_faults node=N task_private=… task_shared=… group_private=… group_shared=…` line per node.
  */
+import * as hostFs from "../host_fs.ts";
 import type { HostPaths } from "../host_paths.ts";
 import { isGoneError } from "../fs_errors.ts";
 import { linesOf, PlatformParseError, toDecimal, toInteger } from "../parse.ts";
@@ -73,7 +74,7 @@ export function readProcSched(paths: HostPaths, pid: number, keys?: RegExp): Pro
   const path = `${paths.proc}/${pid}/sched`;
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    text = hostFs.readTextFileSync(path);
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;

@@ -5,6 +5,7 @@
  * every mapping's smaps lines in one line each, so the kernel walks the mappings once and we read a few
  * hundred bytes instead of every mapping (WCA read smaps).
  */
+import * as hostFs from "../host_fs.ts";
 import type { HostPaths } from "../host_paths.ts";
 import { isGoneError } from "../fs_errors.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
@@ -41,7 +42,7 @@ export function readSmapsRollup(paths: HostPaths, pid: number): SmapsRollup | un
   const path = `${paths.proc}/${pid}/smaps_rollup`;
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    text = hostFs.readTextFileSync(path);
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;
@@ -54,7 +55,12 @@ export function readSmapsRollup(paths: HostPaths, pid: number): SmapsRollup | un
 /** Clears the referenced bits of every page of the process; false when it has exited. */
 export function clearRefs(paths: HostPaths, pid: number): boolean {
   try {
-    Deno.writeTextFileSync(`${paths.proc}/${pid}/clear_refs`, "1\n");
+    const file = hostFs.openForWriteSync(`${paths.proc}/${pid}/clear_refs`, {});
+    try {
+      file.writeSync(new TextEncoder().encode("1\n"));
+    } finally {
+      file.close();
+    }
     return true;
   } catch (error) {
     if (isGoneError(error)) return false;

@@ -25,6 +25,7 @@ import {
   type ValidatedSchemata,
   validateSchemata,
 } from "./schemata.ts";
+import * as hostFs from "../host_fs.ts";
 
 /** The root (default) control group. */
 export const ROOT_GROUP = "";
@@ -129,7 +130,7 @@ export class ResctrlControl {
   /** The group's schemata as the kernel prints it. */
   readSchemata(name: string): Map<string, SchemataValues> {
     const path = `${this.groupDir(name)}/schemata`;
-    return parseSchemata(Deno.readTextFileSync(path), path);
+    return parseSchemata(hostFs.readTextFileSync(path), path);
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import { errnoName, isNotFound, readUnlessGone } from "../fs_errors.ts";
 import { parseIdList } from "../cgroup/formats.ts";
+import * as hostFs from "../host_fs.ts";
 
 /** Groups this agent makes start with this, so a later run can tell them from other tools' groups. */
 export const GROUP_PREFIX = "wca-";
@@ -25,8 +26,8 @@ export interface GroupDirectories {
 }
 
 export const KERNEL_DIRECTORIES: GroupDirectories = Object.freeze({
-  mkdir: (path: string) => Deno.mkdirSync(path),
-  rmdir: (path: string) => Deno.removeSync(path),
+  mkdir: (path: string) => hostFs.mkdirSync(path),
+  rmdir: (path: string) => hostFs.removeDirSync(path),
 });
 
 /** FNV-1a, 32 bits: a short, stable tag for a cgroup path. */
@@ -85,7 +86,7 @@ export class ResctrlWriteError extends Error {
 /** info/last_cmd_status: "ok" or the kernel's reason for the last refused command. */
 export function lastCmdStatus(root: string): string | undefined {
   try {
-    return Deno.readTextFileSync(`${root}/info/last_cmd_status`).trim();
+    return hostFs.readTextFileSync(`${root}/info/last_cmd_status`).trim();
   } catch {
     return undefined;
   }
@@ -176,7 +177,7 @@ export function removeGroup(root: string, dir: string, dirs: GroupDirectories = 
 export function listDirectories(dir: string): string[] {
   const names: string[] = [];
   try {
-    for (const entry of Deno.readDirSync(dir)) if (entry.isDirectory) names.push(entry.name);
+    for (const entry of hostFs.readDirSync(dir)) if (entry.isDirectory) names.push(entry.name);
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;
@@ -205,10 +206,10 @@ export interface TaskWriteResult {
  */
 export function writeGroupTasks(root: string, dir: string, ids: Iterable<number>): TaskWriteResult {
   const path = `${dir}/tasks`;
-  let file: Deno.FsFile;
+  let file: hostFs.HostWriteFile;
   try {
     // Append: the kernel ignores the offset; a plain file standing in for `tasks` then keeps every id.
-    file = Deno.openSync(path, { write: true, append: true });
+    file = hostFs.openForWriteSync(path, { append: true });
   } catch (error) {
     throw new ResctrlWriteError(`cannot open ${path}: ${(error as Error).message}`, errnoName(error));
   }
@@ -235,9 +236,9 @@ export function writeGroupTasks(root: string, dir: string, ids: Iterable<number>
 
 /** Writes text to a control file in one write() (schemata: all lines at once, as the kernel parses them). */
 export function writeControlFile(root: string, path: string, text: string): void {
-  let file: Deno.FsFile;
+  let file: hostFs.HostWriteFile;
   try {
-    file = Deno.openSync(path, { write: true, truncate: true });
+    file = hostFs.openForWriteSync(path, { truncate: true });
   } catch (error) {
     throw new ResctrlWriteError(`cannot open ${path}: ${(error as Error).message}`, errnoName(error));
   }

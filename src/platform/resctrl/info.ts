@@ -10,6 +10,7 @@ import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
 import { parseCpuinfo } from "../procfs/cpuinfo.ts";
 import { parseSchemata } from "./schemata.ts";
 import type { CacheInfo, CacheResource, MbInfo, MonitoringInfo, ResctrlInfo } from "./types.ts";
+import * as hostFs from "../host_fs.ts";
 
 export type { CacheInfo, CacheResource, MbInfo, MbUnit, MonitoringInfo, ResctrlInfo } from "./types.ts";
 
@@ -103,7 +104,7 @@ export function parseResctrlInfo(source: ResctrlInfoSource): ResctrlInfo {
     cdp: l3code !== undefined || l3data !== undefined,
     mb,
     monitoring,
-    closids: closidCounts.length === 0 ? undefined : Math.min(...closidCounts),
+    closids: closidCounts.length === 0 ? undefined : closidCounts.reduce((a, b) => Math.min(a, b)),
     domains,
     monDomains: Object.freeze([...source.monDomains].sort()),
   });
@@ -132,14 +133,14 @@ export function readResctrlInfo(paths: HostPaths): ResctrlInfo | undefined {
   const root = paths.resctrl;
   if (!isDirectory(`${root}/info`) || !exists(`${root}/tasks`)) return undefined;
   const infoFiles = new Map<string, string>();
-  for (const entry of Deno.readDirSync(`${root}/info`)) {
+  for (const entry of hostFs.readDirSync(`${root}/info`)) {
     if (!entry.isDirectory) continue;
-    for (const inner of Deno.readDirSync(`${root}/info/${entry.name}`)) {
+    for (const inner of hostFs.readDirSync(`${root}/info/${entry.name}`)) {
       if (!inner.isFile) continue;
       const name = `${entry.name}/${inner.name}`;
       // Newer kernels add files (io_alloc_cbm, mbm_assign_*) that may refuse reads; only known ones matter.
       try {
-        infoFiles.set(name, Deno.readTextFileSync(`${root}/info/${name}`));
+        infoFiles.set(name, hostFs.readTextFileSync(`${root}/info/${name}`));
       } catch {
         continue;
       }
@@ -147,7 +148,7 @@ export function readResctrlInfo(paths: HostPaths): ResctrlInfo | undefined {
   }
   const monDomains: string[] = [];
   if (isDirectory(`${root}/mon_data`)) {
-    for (const entry of Deno.readDirSync(`${root}/mon_data`)) {
+    for (const entry of hostFs.readDirSync(`${root}/mon_data`)) {
       if (entry.isDirectory && entry.name.startsWith("mon_L3_")) monDomains.push(entry.name);
     }
   }
@@ -178,7 +179,7 @@ function cpuVendor(paths: HostPaths): string | undefined {
 
 function readOptional(path: string): string | undefined {
   try {
-    return Deno.readTextFileSync(path);
+    return hostFs.readTextFileSync(path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -187,7 +188,7 @@ function readOptional(path: string): string | undefined {
 
 function isDirectory(path: string): boolean {
   try {
-    return Deno.statSync(path).isDirectory;
+    return hostFs.statSync(path).isDirectory;
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
@@ -196,7 +197,7 @@ function isDirectory(path: string): boolean {
 
 function exists(path: string): boolean {
   try {
-    Deno.statSync(path);
+    hostFs.statSync(path);
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;

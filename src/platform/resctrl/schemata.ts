@@ -101,7 +101,7 @@ export function validateSchemata(request: SchemataRequest, info: ResctrlInfo): V
   const lines: string[] = [];
   if (request.l3 !== undefined) {
     for (const line of requestLines(request.l3, "l3", ["L3", "L3CODE", "L3DATA"], problems)) {
-      lines.push(...l3Lines(line, info, problems, notes));
+      for (const l3 of l3Lines(line, info, problems, notes)) lines.push(l3);
     }
   }
   if (request.mb !== undefined) {

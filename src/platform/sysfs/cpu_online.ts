@@ -3,6 +3,7 @@
  */
 import type { HostPaths } from "../host_paths.ts";
 import { parseListFormat } from "../list_format.ts";
+import * as hostFs from "../host_fs.ts";
 
 /** Sorted ids of the online CPUs. */
 export function parseOnlineCpus(text: string, source = "cpu/online"): number[] {
@@ -11,5 +12,5 @@ export function parseOnlineCpus(text: string, source = "cpu/online"): number[] {
 
 export function readOnlineCpus(paths: HostPaths): number[] {
   const path = `${paths.sys}/devices/system/cpu/online`;
-  return parseOnlineCpus(Deno.readTextFileSync(path), path);
+  return parseOnlineCpus(hostFs.readTextFileSync(path), path);
 }

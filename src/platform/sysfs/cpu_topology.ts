@@ -4,6 +4,7 @@
  */
 import type { HostPaths } from "../host_paths.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 export interface CpuTopologyIds {
   readonly cpu: number;
@@ -26,7 +27,7 @@ export function readCpuTopology(paths: HostPaths, cpus: readonly number[]): CpuT
     const dir = `${paths.sys}/devices/system/cpu/cpu${cpu}/topology`;
     const read = (name: string) => {
       const path = `${dir}/${name}`;
-      return parseTopologyId(Deno.readTextFileSync(path), path);
+      return parseTopologyId(hostFs.readTextFileSync(path), path);
     };
     return Object.freeze({ cpu, socket: read("physical_package_id"), core: read("core_id") });
   });

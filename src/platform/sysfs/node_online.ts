@@ -4,6 +4,7 @@
 import { isNotFound } from "../fs_errors.ts";
 import type { HostPaths } from "../host_paths.ts";
 import { parseListFormat } from "../list_format.ts";
+import * as hostFs from "../host_fs.ts";
 
 export function parseOnlineNodes(text: string, source = "node/online"): number[] {
   return parseListFormat(text, source);
@@ -13,7 +14,7 @@ export function parseOnlineNodes(text: string, source = "node/online"): number[]
 export function readOnlineNodes(paths: HostPaths): number[] {
   const path = `${paths.sys}/devices/system/node/online`;
   try {
-    return parseOnlineNodes(Deno.readTextFileSync(path), path);
+    return parseOnlineNodes(hostFs.readTextFileSync(path), path);
   } catch (error) {
     if (isNotFound(error)) return [0];
     throw error;

@@ -6,6 +6,7 @@ import { isNotFound } from "../fs_errors.ts";
 import type { HostPaths } from "../host_paths.ts";
 import { parseListFormat } from "../list_format.ts";
 import { PlatformParseError } from "../parse.ts";
+import * as hostFs from "../host_fs.ts";
 
 export interface NodeTopology {
   readonly cpus: readonly number[];
@@ -28,7 +29,7 @@ export function readNodeTopology(paths: HostPaths, nodes: readonly number[]): Ma
   const topology = new Map<number, NodeTopology>();
   const optional = (path: string, parse: (text: string, source: string) => number[]): number[] => {
     try {
-      return parse(Deno.readTextFileSync(path), path);
+      return parse(hostFs.readTextFileSync(path), path);
     } catch (error) {
       if (isNotFound(error)) return [];
       throw error;

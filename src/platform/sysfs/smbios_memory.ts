@@ -5,6 +5,7 @@
  * SMBIOS Reference Specification (DMTF DSP0134) 3.x, section 7.18: fields a table's version does not
  * have are undefined, and so are the values the spec reserves for "unknown".
  */
+import * as hostFs from "../host_fs.ts";
 import { isNotFound } from "../fs_errors.ts";
 import type { HostPaths } from "../host_paths.ts";
 import { PlatformParseError } from "../parse.ts";
@@ -93,7 +94,7 @@ export function readMemoryDevices(paths: HostPaths): MemoryDevice[] | undefined 
   const dir = `${paths.sys}/firmware/dmi/entries`;
   let names: string[];
   try {
-    names = [...Deno.readDirSync(dir)].map((entry) => entry.name).filter((name) => /^17-\d+$/.test(name));
+    names = hostFs.readDirSync(dir).map((entry) => entry.name).filter((name) => /^17-\d+$/.test(name));
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -101,6 +102,6 @@ export function readMemoryDevices(paths: HostPaths): MemoryDevice[] | undefined 
   names.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
   return names.map((name) => {
     const path = `${dir}/${name}/raw`;
-    return parseSmbiosMemoryDevice(Deno.readFileSync(path), path);
+    return parseSmbiosMemoryDevice(hostFs.readFileSync(path), path);
   });
 }

@@ -14,8 +14,9 @@ import { readNodeTopology, readOnlineNodes } from "../../platform/sysfs/mod.ts";
 import { readTopology } from "../../platform/topology.ts";
 import { LogStorage } from "../../storages/log_storage.ts";
 import { WCA_VERSION } from "../../version.ts";
-import { isReported } from "../../nodes/outage.ts";
 import { runLoop } from "../loop.ts";
+import { OverrunReport } from "../overrun.ts";
+import { TaskFeed } from "./task_feed.ts";
 import { internalMetrics } from "./internal.ts";
 import { defaultLabelGenerators, TaskLabelCache, type TaskLabelGenerator } from "./labels.ts";
 import type { HostFacts } from "../../sources/facts.ts";
@@ -56,6 +57,8 @@ export class MeasurementRunner {
   #durations: Record<string, number> = {};
   #started = performance.now();
   #storageClosed = false;
+  /** Asks the node without letting a slow answer hold the iteration up. */
+  readonly #feed: TaskFeed;
   /** Seconds and count per step since start, for wca_duration_seconds_avg. */
   readonly #totals = new Map<string, { seconds: number; count: number }>();
 
@@ -69,6 +72,7 @@ export class MeasurementRunner {
     this.#sourceFactories = sourceFactories;
     this.#storage = parameters.metrics_storage ?? new LogStorage({});
     this.#generators = parameters.task_label_generators ?? defaultLabelGenerators();
+    this.#feed = new TaskFeed({ node: parameters.node, interval: parameters.interval, log });
     const unsupported = unsupportedSettings(parameters);
     if (unsupported.length) {
       log.warning(`not supported by this version yet, so ignored: ${unsupported.join(", ")}`);
@@ -112,13 +116,15 @@ export class MeasurementRunner {
       log.info(
         `measuring every ${this.#params.interval}s: ${facts.topology.cpus} CPUs, cgroup ${facts.layout.mode}`,
       );
+      const overrun = new OverrunReport(log, "MeasurementRunner", this.#params.interval);
       await runLoop({
         interval: this.#params.interval,
         signal,
         iteration: async () => {
           await this.iterate(facts, commonLabels);
         },
-        onOverrun: (skipped) => log.warning(`an iteration took longer than the interval; skipped ${skipped}`),
+        onOverrun: (skipped) => overrun.overran(skipped, this.stepDurations()),
+        onInTime: () => overrun.inTime(),
       });
       return 0;
     } finally {
@@ -164,7 +170,7 @@ export class MeasurementRunner {
     this.#durations = {};
     this.#started = performance.now();
     const timed = this.#timer;
-    const tasks = await timed("node", () => this.#tasks());
+    const { tasks } = await timed("node", () => this.#feed.tasks());
     this.#files?.tasks.sync(tasks);
     for (const source of this.#sources) {
       await timed(source.name, async () => {
@@ -191,7 +197,7 @@ export class MeasurementRunner {
       const samples = platformMetrics(sample, facts.platform, commonLabels, this.#platformLabels);
       for (const source of this.#sources) {
         try {
-          samples.push(...source.platformMetrics(base));
+          for (const sample of source.platformMetrics(base)) samples.push(sample);
         } catch (error) {
           this.#warnSource(`${source.name} platform metrics`, error);
         }
@@ -229,6 +235,12 @@ export class MeasurementRunner {
     const metrics = encodeMeasured(measured);
     await this.store(metrics, facts, commonLabels, measured.taskCount);
     return metrics;
+  }
+
+  /** Seconds each step of the latest iteration took (node, platform, tasks, store, detect …). */
+  stepDurations(): Readonly<Record<string, number>> {
+    const { iteration: _whole, ...steps } = this.#durations;
+    return steps;
   }
 
   /** Records a step of this iteration that another runner did (detect, allocate) for wca_duration_seconds. */
@@ -319,20 +331,6 @@ export class MeasurementRunner {
     return this.#readHostFacts();
   }
 
-  async #tasks(): Promise<readonly Task[]> {
-    try {
-      return await this.#params.node.getTasks();
-    } catch (error) {
-      const message = `the node could not list tasks: ${
-        (error as Error).message
-      }; measuring the platform only`;
-      // A node that reported its outage itself (once) is not logged again every iteration.
-      if (isReported(error)) log.debug(message);
-      else log.error(message);
-      return [];
-    }
-  }
-
   #measureTask(facts: HostFacts, task: Task, common: Record<string, string>): MeasuredTask | undefined {
     let result;
     try {
@@ -356,7 +354,7 @@ export class MeasurementRunner {
     const samples = taskMetrics(task, result.measurements, labels, Date.now() / 1000, numaLabels);
     for (const source of this.#sources) {
       try {
-        samples.push(...source.taskMetrics(task, labels, samples));
+        for (const sample of source.taskMetrics(task, labels, samples)) samples.push(sample);
       } catch (error) {
         this.#warnSource(`${source.name} for task ${task.task_id}`, error);
       }

@@ -99,7 +99,7 @@ export function splitAtFamilies(text: Uint8Array, maxBytes: number): Chunk[] {
     const size = block.end - block.start;
     if (size > maxBytes) {
       flush();
-      out.push(...splitFamily(text, block, maxBytes));
+      for (const part of splitFamily(text, block, maxBytes)) out.push(part);
       continue;
     }
     // Joined, the blank line between the two families is part of the message.
