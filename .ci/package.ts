@@ -162,6 +162,9 @@ async function pluginApiFilesIn(out: string): Promise<PayloadFile[] | number> {
     if (typeof bytes === "number") return bytes;
     files.push(await payloadFile(file, bytes, "444"));
     imports[specifier] = `./${file}`;
+    // The source names them by their full npm specifier too (`npm:zod@4.6.7`, deno.json's value).
+    const full = (denoJson.imports as Record<string, string>)[specifier];
+    if (full) imports[full] = `./${file}`;
   }
   const map = new TextEncoder().encode(JSON.stringify({ imports }, null, 2) + "\n");
   files.push(await payloadFile("import_map.json", map, "444"));
