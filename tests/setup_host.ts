@@ -22,6 +22,16 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
     why: "makes the throw-away PKI of the TLS tests (!SSL, kubelet, API server, Mesos agent)",
   },
   {
+    command: "systemd-analyze",
+    pkg: "systemd",
+    why: "verifies the systemd unit and scores its exposure (tests/deploy/systemd_unit_test.ts)",
+  },
+  {
+    command: "strace",
+    pkg: "strace",
+    why: "lists the system calls the agent makes, against the systemd unit's SystemCallFilter",
+  },
+  {
     command: "kcat",
     pkg: "kcat",
     why: "reads back what KafkaStorage sent and produces for the Kafka consumer",
