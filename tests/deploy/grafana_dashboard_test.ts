@@ -9,9 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { inBinding, perfBinding, withPerfBindingLock } from "../helpers/perf_cgroup.ts";
+import { withPerfCountedCgroups } from "../helpers/perf_cgroup.ts";
 import { PrometheusServer } from "../helpers/prometheus_server.ts";
-import { withRealCgroups } from "../helpers/real_cgroups.ts";
 import { spawnStressNg } from "../helpers/stress.ts";
 import { Agent } from "../helpers/wca_agent.ts";
 import {
@@ -82,127 +81,121 @@ Deno.test("every panel of deploy/grafana/wca.json returns data from a real Prome
   const dashboard = loadDashboard();
   const queries = panelQueries(dashboard);
   const host = hostHardware();
-  await withPerfBindingLock(() =>
-    // A lingering binding (a leftover of an earlier run) would stop an agent with perf events at start.
-    inBinding(perfBinding().binding === "lingering" ? "unbound" : perfBinding().binding, () =>
-      withRealCgroups(["cpuacct", "cpu", "memory", "perf_event", "unified"], 1, async (groups) => {
-        const path = groups.paths[0]!;
-        spawnStressNg(
-          groups,
-          path,
-          "--cpu",
-          "1",
-          "--cpu-load",
-          "20",
-          "--vm",
-          "1",
-          "--vm-bytes",
-          "32M",
-          "--timeout",
-          "300s",
-        );
-        const dir = await Deno.makeTempDir({ prefix: "wca-dashboard-" });
-        const ports = {
-          detection: freePort(),
-          anomalies: freePort(),
-          allocation: freePort(),
-          allocations: freePort(),
-        };
-        const rules = join(dir, "rules.yaml");
-        await Deno.writeTextFile(
-          rules,
-          "- name: all\n  allocations:\n    cpu_quota: 0.5\n    cpu_shares: 0.5\n",
-        );
-        const detection = join(dir, "detection.yaml");
-        await Deno.writeTextFile(
-          detection,
-          [
-            "runner: !DetectionRunner",
-            ...measurement(groups.parent, ports.detection, host),
-            "  anomalies_storage: !HTTPMetricsStorage",
-            `    listen: 127.0.0.1:${ports.anomalies}`,
-            "  detector: !ExampleDetector",
-            `    task_id: ${path}`,
-            "",
-          ].join("\n"),
-        );
-        const allocation = join(dir, "allocation.yaml");
-        await Deno.writeTextFile(
-          allocation,
-          [
-            "runner: !AllocationRunner",
-            ...measurement(groups.parent, ports.allocation, host),
-            "  allocator: !StaticAllocator",
-            `    config: ${rules}`,
-            "  allocations_storage: !HTTPMetricsStorage",
-            `    listen: 127.0.0.1:${ports.allocations}`,
-            "",
-          ].join("\n"),
-        );
-        const agents = [
-          new Agent(["-c", detection, "-r", "examples/example_detector.ts"]),
-          new Agent(["-c", allocation]),
-        ];
-        const targets = Object.values(ports).map((port) =>
-          `127.0.0.1:${port}`
-        );
-        let prometheus: PrometheusServer | undefined;
-        try {
-          for (const agent of agents) {
-            await agent.until("the first batch", () => agent.stderr.includes("CgroupNode: 1 task"), 30_000);
-          }
-          prometheus = await PrometheusServer.start(targets, "wca");
-          const server = prometheus;
-          await server.waitFor("every target up", async () => {
-            const up = await server.query("up == 1");
-            return up.length === targets.length || undefined;
-          });
-          await new Promise((resolve) => setTimeout(resolve, SCRAPE_WINDOW_MS));
+  await withPerfCountedCgroups(1, async (groups) => {
+    const path = groups.paths[0]!;
+    spawnStressNg(
+      groups,
+      path,
+      "--cpu",
+      "1",
+      "--cpu-load",
+      "20",
+      "--vm",
+      "1",
+      "--vm-bytes",
+      "32M",
+      "--timeout",
+      "300s",
+    );
+    const dir = await Deno.makeTempDir({ prefix: "wca-dashboard-" });
+    const ports = {
+      detection: freePort(),
+      anomalies: freePort(),
+      allocation: freePort(),
+      allocations: freePort(),
+    };
+    const rules = join(dir, "rules.yaml");
+    await Deno.writeTextFile(
+      rules,
+      "- name: all\n  allocations:\n    cpu_quota: 0.5\n    cpu_shares: 0.5\n",
+    );
+    const detection = join(dir, "detection.yaml");
+    await Deno.writeTextFile(
+      detection,
+      [
+        "runner: !DetectionRunner",
+        ...measurement(groups.parent, ports.detection, host),
+        "  anomalies_storage: !HTTPMetricsStorage",
+        `    listen: 127.0.0.1:${ports.anomalies}`,
+        "  detector: !ExampleDetector",
+        `    task_id: ${path}`,
+        "",
+      ].join("\n"),
+    );
+    const allocation = join(dir, "allocation.yaml");
+    await Deno.writeTextFile(
+      allocation,
+      [
+        "runner: !AllocationRunner",
+        ...measurement(groups.parent, ports.allocation, host),
+        "  allocator: !StaticAllocator",
+        `    config: ${rules}`,
+        "  allocations_storage: !HTTPMetricsStorage",
+        `    listen: 127.0.0.1:${ports.allocations}`,
+        "",
+      ].join("\n"),
+    );
+    const agents = [
+      new Agent(["-c", detection, "-r", "examples/example_detector.ts"]),
+      new Agent(["-c", allocation]),
+    ];
+    const targets = Object.values(ports).map((port) => `127.0.0.1:${port}`);
+    let prometheus: PrometheusServer | undefined;
+    try {
+      for (const agent of agents) {
+        await agent.until("the first batch", () => agent.stderr.includes("CgroupNode: 1 task"), 30_000);
+      }
+      prometheus = await PrometheusServer.start(targets, "wca");
+      const server = prometheus;
+      await server.waitFor("every target up", async () => {
+        const up = await server.query("up == 1");
+        return up.length === targets.length || undefined;
+      });
+      await new Promise((resolve) => setTimeout(resolve, SCRAPE_WINDOW_MS));
 
-          // What wca itself exported on this host, from each agent's own endpoints.
-          const exported = new Set<string>();
-          for (const target of targets) {
-            const text = await (await fetch(`http://${target}/metrics`)).text();
-            for (const family of familiesOfText(text)) exported.add(family);
-          }
-          const hosts = await server.labelValues("host", "wca_up");
-          assert.equal(hosts.length, 1, `label_values(wca_up, host): ${hosts}`);
-          const vars = { host: hosts[0]!, rateInterval: RATE_INTERVAL };
+      // What wca itself exported on this host, from each agent's own endpoints.
+      const exported = new Set<string>();
+      for (const target of targets) {
+        const text = await (await fetch(`http://${target}/metrics`)).text();
+        for (const family of familiesOfText(text)) exported.add(family);
+      }
+      const hosts = await server.labelValues("host", "wca_up");
+      assert.equal(hosts.length, 1, `label_values(wca_up, host): ${hosts}`);
+      const vars = { host: hosts[0]!, rateInterval: RATE_INTERVAL };
 
-          const lacking: string[] = [];
-          const failures: string[] = [];
-          for (const query of queries) {
-            const expr = expand(query.expr, vars);
-            const result = await server.query(expr); // invalid PromQL throws here
-            const missing = familiesIn(expr).filter((family) => !exported.has(family));
-            const label = `"${query.panel}" ${query.refId}: ${expr}`;
-            if (missing.length === 0) {
-              if (result.length === 0) failures.push(`${label} returned no data`);
-              continue;
-            }
-            const unexplained = missing.filter((family) => !hardwareOf(family, host));
-            if (unexplained.length) {
-              failures.push(
-                `${label}: wca did not export ${unexplained.join(", ")}, which needs no special hardware`,
-              );
-            } else {
-              assert.equal(result.length, 0, `${label} returned data for families wca did not export`);
-              lacking.push(`${label} (${missing.map((f) => `${f}: ${hardwareOf(f, host)}`).join(", ")})`);
-            }
-          }
-          console.log(
-            `${queries.length} panel queries; ${queries.length - lacking.length} returned data; ` +
-              `${lacking.length} read hardware this host lacks:\n  ${lacking.join("\n  ")}`,
-          );
-          assert.deepEqual(failures, [], failures.join("\n"));
-          for (const agent of agents) assert.doesNotMatch(agent.stderr, /ERROR|CRITICAL/, agent.stderr);
-        } finally {
-          await prometheus?.stop();
-          for (const agent of agents) await agent.dispose();
-          await Deno.remove(dir, { recursive: true });
+      const lacking: string[] = [];
+      const failures: string[] = [];
+      for (const query of queries) {
+        const expr = expand(query.expr, vars);
+        const result = await server.query(expr); // invalid PromQL throws here
+        const missing = familiesIn(expr).filter((family) => !exported.has(family));
+        const label = `"${query.panel}" ${query.refId}: ${expr}`;
+        if (missing.length === 0) {
+          if (result.length === 0) failures.push(`${label} returned no data`);
+          continue;
         }
-      }))
-  );
+        const unexplained = missing.filter((family) => !hardwareOf(family, host));
+        if (unexplained.length) {
+          failures.push(
+            `${label}: wca did not export ${unexplained.join(", ")}, which needs no special hardware`,
+          );
+        } else {
+          assert.equal(result.length, 0, `${label} returned data for families wca did not export`);
+          lacking.push(`${label} (${missing.map((f) => `${f}: ${hardwareOf(f, host)}`).join(", ")})`);
+        }
+      }
+      console.log(
+        `${queries.length} panel queries; ${queries.length - lacking.length} returned data; ` +
+          `${lacking.length} read hardware this host lacks:\n  ${lacking.join("\n  ")}`,
+      );
+      assert.deepEqual(failures, [], failures.join("\n"));
+      for (const agent of agents) assert.doesNotMatch(agent.stderr, /ERROR|CRITICAL/, agent.stderr);
+    } finally {
+      await prometheus?.stop();
+      for (const agent of agents) await agent.dispose();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });
 
 Deno.test("a panel query that is not valid PromQL fails the evaluation", async () => {

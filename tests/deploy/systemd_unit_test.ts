@@ -8,8 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ENTRY_POINT_FLAGS } from "../../src/cli/permissions.ts";
-import { inBinding, perfBinding, withPerfBindingLock } from "../helpers/perf_cgroup.ts";
-import { withRealCgroups } from "../helpers/real_cgroups.ts";
+import { withPerfCountedCgroups } from "../helpers/perf_cgroup.ts";
 import { spawnStressNg, waitFor } from "../helpers/stress.ts";
 import { ROOT } from "../helpers/wca_process.ts";
 import {
@@ -90,92 +89,82 @@ Deno.test("the agent with perf events and allocations makes no system call the u
   const service = serviceDirectives(UNIT);
   const allowed = await allowedSyscalls(service.get("SystemCallFilter")!.join(" "));
   const families = new Set(service.get("RestrictAddressFamilies")!.join(" ").split(/\s+/));
-  await withPerfBindingLock(() =>
-    inBinding(
-      perfBinding().binding === "lingering" ? "unbound" : perfBinding().binding,
-      () =>
-        withRealCgroups(["cpuacct", "cpu", "memory", "perf_event", "unified"], 1, async (groups) => {
-          spawnStressNg(groups, groups.paths[0]!, "--cpu", "1", "--cpu-load", "20", "--timeout", "60s");
-          const dir = await Deno.makeTempDir({ prefix: "wca-strace-" });
-          const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-          const port = (listener.addr as Deno.NetAddr).port;
-          listener.close();
-          const config = join(dir, "wca.yaml");
-          await Deno.writeTextFile(
-            config,
-            [
-              "runner: !AllocationRunner",
-              "  node: !CgroupNode",
-              `    parents: ["${groups.parent}"]`,
-              "  action_delay: 1.",
-              "  event_names: [task_instructions, task_cycles, task_context_switches]",
-              "  enable_derived_metrics: true",
-              `  metrics_storage: !HTTPMetricsStorage { listen: "127.0.0.1:${port}" }`,
-              "  allocator: !StaticAllocator",
-              "    rules:",
-              "      - name: every task",
-              "        allocations: { cpu_quota: 0.5, cpu_shares: 0.5, migrate_pages: 0 }",
-              `  allocations_storage: !LogStorage { output_filename: ${dir}/allocations.prom, overwrite: true }`,
-              "",
-            ].join("\n"),
-            { mode: 0o600 },
-          );
-          const log = join(dir, "strace.log");
-          const strace = new Deno.Command("strace", {
-            args: [
-              "-f",
-              "-qq",
-              "-o",
-              log,
-              Deno.execPath(),
-              "run",
-              ...ENTRY_POINT_FLAGS.wca.flags,
-              "src/main.ts",
-              "--root",
-              "-c",
-              config,
-            ],
-            cwd: ROOT,
-            env: { NO_COLOR: "1" },
-            stdin: "null",
-            stdout: "null",
-            stderr: "piped",
-          }).spawn();
-          const stderr = new Response(strace.stderr).text();
-          try {
-            // Two scrapes of allocated, perf-counted metrics: the HTTP server's calls are in the log too.
-            await waitFor("allocated metrics with perf counters", 30_000, async () => {
-              const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() =>
-                ""
-              );
-              return /^task_context_switches\{/m.test(text) && exists(`${dir}/allocations.prom`)
-                ? true
-                : undefined;
-            }, 250).catch(async (error) => {
-              throw new Error(`${error.message}\n${await stderr}`);
-            });
-            await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.body?.cancel());
-          } finally {
-            // The agent is strace's child: SIGTERM it, and strace exits with it.
-            const children = Deno.readTextFileSync(`/proc/${strace.pid}/task/${strace.pid}/children`).trim();
-            for (const pid of children.split(/\s+/).filter(Boolean)) Deno.kill(Number(pid), "SIGTERM");
-            await strace.status;
-          }
-          const seen = parseStrace(await Deno.readTextFile(log));
-          await Deno.remove(dir, { recursive: true });
-          assert.ok(seen.syscalls.has("perf_event_open"), "the log holds the agent's perf_event_open calls");
-          const refused = [...seen.syscalls].filter((name) => !allowed.has(name)).sort();
-          assert.deepEqual(refused, [], `system calls outside SystemCallFilter: ${refused.join(", ")}`);
-          const outside = [...seen.families].filter((family) => !families.has(family));
-          assert.deepEqual(
-            outside,
-            [],
-            `socket families outside RestrictAddressFamilies: ${outside.join(", ")}`,
-          );
-          console.log(
-            `${seen.syscalls.size} distinct system calls, all allowed; socket families ${[...seen.families]}`,
-          );
-        }),
-    )
-  );
+  await withPerfCountedCgroups(1, async (groups) => {
+    spawnStressNg(groups, groups.paths[0]!, "--cpu", "1", "--cpu-load", "20", "--timeout", "60s");
+    const dir = await Deno.makeTempDir({ prefix: "wca-strace-" });
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const config = join(dir, "wca.yaml");
+    await Deno.writeTextFile(
+      config,
+      [
+        "runner: !AllocationRunner",
+        "  node: !CgroupNode",
+        `    parents: ["${groups.parent}"]`,
+        "  action_delay: 1.",
+        "  event_names: [task_instructions, task_cycles, task_context_switches]",
+        "  enable_derived_metrics: true",
+        `  metrics_storage: !HTTPMetricsStorage { listen: "127.0.0.1:${port}" }`,
+        "  allocator: !StaticAllocator",
+        "    rules:",
+        "      - name: every task",
+        "        allocations: { cpu_quota: 0.5, cpu_shares: 0.5, migrate_pages: 0 }",
+        `  allocations_storage: !LogStorage { output_filename: ${dir}/allocations.prom, overwrite: true }`,
+        "",
+      ].join("\n"),
+      { mode: 0o600 },
+    );
+    const log = join(dir, "strace.log");
+    const strace = new Deno.Command("strace", {
+      args: [
+        "-f",
+        "-qq",
+        "-o",
+        log,
+        Deno.execPath(),
+        "run",
+        ...ENTRY_POINT_FLAGS.wca.flags,
+        "src/main.ts",
+        "--root",
+        "-c",
+        config,
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(strace.stderr).text();
+    try {
+      // Two scrapes of allocated, perf-counted metrics: the HTTP server's calls are in the log too.
+      await waitFor("allocated metrics with perf counters", 30_000, async () => {
+        const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => "");
+        return /^task_context_switches\{/m.test(text) && exists(`${dir}/allocations.prom`) ? true : undefined;
+      }, 250).catch(async (error) => {
+        throw new Error(`${error.message}\n${await stderr}`);
+      });
+      await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.body?.cancel());
+    } finally {
+      // The agent is strace's child: SIGTERM it, and strace exits with it.
+      const children = Deno.readTextFileSync(`/proc/${strace.pid}/task/${strace.pid}/children`).trim();
+      for (const pid of children.split(/\s+/).filter(Boolean)) Deno.kill(Number(pid), "SIGTERM");
+      await strace.status;
+    }
+    const seen = parseStrace(await Deno.readTextFile(log));
+    await Deno.remove(dir, { recursive: true });
+    assert.ok(seen.syscalls.has("perf_event_open"), "the log holds the agent's perf_event_open calls");
+    const refused = [...seen.syscalls].filter((name) => !allowed.has(name)).sort();
+    assert.deepEqual(refused, [], `system calls outside SystemCallFilter: ${refused.join(", ")}`);
+    const outside = [...seen.families].filter((family) => !families.has(family));
+    assert.deepEqual(
+      outside,
+      [],
+      `socket families outside RestrictAddressFamilies: ${outside.join(", ")}`,
+    );
+    console.log(
+      `${seen.syscalls.size} distinct system calls, all allowed; socket families ${[...seen.families]}`,
+    );
+  });
 });
