@@ -168,3 +168,11 @@ Deno.test("the agent with perf events and allocations makes no system call the u
     );
   });
 });
+
+Deno.test("docs/security.md quotes the unit's user and capability lines as they are", () => {
+  const docs = Deno.readTextFileSync(`${ROOT}docs/security.md`);
+  const block = /```ini\n([\s\S]*?)```/.exec(docs.slice(docs.indexOf("## Running as a non-root user")))?.[1];
+  assert.ok(block, "docs/security.md has the unit's lines");
+  const unitLines = new Set(UNIT.split("\n"));
+  for (const line of block.trim().split("\n")) assert.ok(unitLines.has(line), `the unit has no line ${line}`);
+});
