@@ -29,12 +29,17 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
   {
     command: "systemd-analyze",
     pkg: "systemd",
-    why: "verifies the systemd unit and scores its exposure (tests/deploy/systemd_test.ts)",
+    why: "verifies the systemd unit and scores its exposure (tests/deploy/systemd_unit_test.ts)",
   },
   {
     command: "mmdebstrap",
     pkg: "mmdebstrap",
     why: "makes the Debian base image from the mirror when no container registry answers",
+  },
+  {
+    command: "strace",
+    pkg: "strace",
+    why: "lists the system calls the agent makes, against the systemd unit's SystemCallFilter",
   },
   {
     command: "kcat",

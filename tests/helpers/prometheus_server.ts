@@ -64,6 +64,16 @@ export class PrometheusServer {
     return body.data.result as PromSample[];
   }
 
+  /** The values of `label` on the series `match` selects (what Grafana's label_values() asks). */
+  async labelValues(label: string, match: string): Promise<string[]> {
+    const url = `${this.#base}/api/v1/label/${label}/values?match[]=${encodeURIComponent(match)}`;
+    const body = await (await fetch(url)).json();
+    if (body.status !== "success") {
+      throw new Error(`label values ${label} of ${match}: ${JSON.stringify(body)}`);
+    }
+    return body.data as string[];
+  }
+
   /** Polls `probe` every 100 ms until it returns a value; fails with Prometheus' log after `ms`. */
   async waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
     const deadline = performance.now() + ms;
