@@ -22,6 +22,26 @@ const REQUIRED: ReadonlyArray<{ command: string; pkg: string; why: string }> = [
     why: "makes the throw-away PKI of the TLS tests (!SSL, kubelet, API server, Mesos agent)",
   },
   {
+    command: "dockerd",
+    pkg: "docker.io",
+    why: "builds and runs the agent and workload images (tests/deploy/docker_test.ts) and names containers",
+  },
+  {
+    command: "systemd-analyze",
+    pkg: "systemd",
+    why: "verifies the systemd unit and scores its exposure (tests/deploy/systemd_unit_test.ts)",
+  },
+  {
+    command: "mmdebstrap",
+    pkg: "mmdebstrap",
+    why: "makes the Debian base image from the mirror when no container registry answers",
+  },
+  {
+    command: "strace",
+    pkg: "strace",
+    why: "lists the system calls the agent makes, against the systemd unit's SystemCallFilter",
+  },
+  {
     command: "kcat",
     pkg: "kcat",
     why: "reads back what KafkaStorage sent and produces for the Kafka consumer",

@@ -1,11 +1,13 @@
 /**
  * Discovers tasks from the cgroup tree: every cgroup `depth` levels below one of `parents` (by default
  * the children of /system.slice, /docker and /machine.slice), so the agent is useful on a host with no
- * orchestrator. Task id and name are the cgroup path.
+ * orchestrator. Task id and name are the cgroup path; a Docker container's task is named after the
+ * container and labelled with its id, name, image and labels when the Docker socket is there.
  */
 import type { ComponentContext } from "../components/component.ts";
 import type { Node, Task } from "../components/interfaces.ts";
 import {
+  absolutePath,
   boolean,
   cgroupPath,
   integer,
@@ -18,6 +20,7 @@ import {
 } from "../config/schema.ts";
 import { getLogger } from "../logging/mod.ts";
 import { describeDiscovery, plural } from "./cgroup_discovery.ts";
+import { containerIdOf, containerLabels, DockerContainers } from "./docker_containers.ts";
 import { CgroupTree, joinCgroupPath } from "./cgroup_tree.ts";
 import { labelsOf } from "./static_node.ts";
 
@@ -31,6 +34,11 @@ const schema = params({
   include: regex().optional().describe("Only cgroup paths matching this regular expression."),
   exclude: regex().optional().describe("Skip cgroup paths matching this regular expression."),
   default_labels: mapOf(text(1024)).default({}).describe("Labels added to every task."),
+  docker_socket: absolutePath().default("/var/run/docker.sock").describe(
+    "The Docker Engine API socket: a container's task is named after the container and labelled with " +
+      "container_id, container_name, image and its labels, asked once per container. Without the socket " +
+      "names stay cgroup paths. In a container, mount the host's socket and name it here.",
+  ),
 });
 
 export class CgroupNode implements Node {
@@ -41,6 +49,7 @@ export class CgroupNode implements Node {
   readonly #include: RegExp | undefined;
   readonly #exclude: RegExp | undefined;
   #tree: CgroupTree | undefined;
+  readonly #docker: DockerContainers;
   #reported: { key: string; tasks: ReadonlySet<string> } | undefined;
 
   constructor(parameters: z.infer<typeof schema>, context: ComponentContext) {
@@ -48,9 +57,28 @@ export class CgroupNode implements Node {
     this.#context = context;
     this.#include = parameters.include === undefined ? undefined : new RegExp(parameters.include);
     this.#exclude = parameters.exclude === undefined ? undefined : new RegExp(parameters.exclude);
+    this.#docker = new DockerContainers(parameters.docker_socket);
   }
 
-  getTasks(): Task[] {
+  async getTasks(): Promise<Task[]> {
+    const tasks = this.#cgroupTasks();
+    const ids = tasks.map((task) => containerIdOf(task.cgroup_path)).filter((id) => id !== undefined);
+    const containers = await this.#docker.describe(ids);
+    if (!containers.size) return tasks;
+    return tasks.map((task) => {
+      const id = containerIdOf(task.cgroup_path);
+      const container = id === undefined ? undefined : containers.get(id);
+      if (!container) return task;
+      const labels = { ...containerLabels(container), ...task.labels };
+      return Object.freeze({ ...task, name: container.name, labels });
+    });
+  }
+
+  close(): void {
+    this.#docker.close();
+  }
+
+  #cgroupTasks(): Task[] {
     const tree = this.#tree ??= CgroupTree.fromHost(this.#context.hostPaths);
     const tasks: Task[] = [];
     const seen = new Set<string>();

@@ -51,6 +51,8 @@ export interface JsonClientOptions {
   readonly timeoutMs: number;
   /** Largest body accepted, in bytes. */
   readonly maxBytes: number;
+  /** A unix socket to send the requests to (the Docker Engine API); baseUrl then only names the host. */
+  readonly socketPath?: string;
 }
 
 export interface JsonRequest {
@@ -124,7 +126,12 @@ export class JsonClient {
           reject(error);
         } else resolve(value);
       };
-      const req = module.request(target, { method: request.method ?? "GET", headers, agent: this.#agent });
+      const req = module.request(target, {
+        method: request.method ?? "GET",
+        headers,
+        agent: this.#agent,
+        ...(this.#options.socketPath === undefined ? {} : { socketPath: this.#options.socketPath }),
+      });
       const timer = setTimeout(
         () =>
           finish(

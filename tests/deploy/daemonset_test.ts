@@ -12,7 +12,10 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import denoJson from "../../deno.json" with { type: "json" };
+import { IMAGES } from "../../.ci/images.ts";
 import { BUILTIN_COMPONENTS } from "../../src/builtins.ts";
+import { HEALTH_PATHS } from "../../src/storages/http_storage.ts";
 import { Registry } from "../../src/components/mod.ts";
 import { buildRunner, parseConfigText } from "../../src/config/mod.ts";
 import type { MeasurementRunner } from "../../src/runners/measurement/runner.ts";
@@ -148,4 +151,32 @@ Deno.test("DaemonSet: Prometheus scrapes the port and path the ConfigMap's stora
     // deno-lint-ignore no-explicit-any
     (runner.node as any).close();
   });
+});
+
+Deno.test("DaemonSet: the image `deno task images` builds, the host under /host where its entry point looks", () => {
+  const agent = IMAGES.find((image) => image.name === "wca-agent")!;
+  assert.equal(container.image, `${agent.name}:${denoJson.version}`);
+  const dockerfile = Deno.readTextFileSync(`${ROOT}${agent.dockerfile}`);
+  const entrypoint = JSON.parse(/^ENTRYPOINT (.*)$/m.exec(dockerfile)![1]!) as string[];
+  const hostRoot = entrypoint[entrypoint.indexOf("--host-root") + 1];
+  assert.equal(hostRoot, "/host");
+  const mounts = new Map(container.volumeMounts.map((m: Doc) => [m.mountPath, m.name]));
+  const volumes = new Map(pod.volumes.map((v: Doc) => [v.name, v]));
+  for (const path of ["/proc", "/sys"]) {
+    const name = mounts.get(`${hostRoot}${path}`);
+    assert.ok(name, `the host's ${path} is mounted at ${hostRoot}${path}`);
+    assert.equal((volumes.get(name) as Doc).hostPath.path, path);
+  }
+});
+
+Deno.test("DaemonSet: probes on the health endpoint; requests and a memory limit from the measured figures", () => {
+  for (const probe of [container.readinessProbe, container.livenessProbe]) {
+    assert.ok(HEALTH_PATHS.includes(probe.httpGet.path), probe.httpGet.path);
+    assert.equal(probe.httpGet.port, container.ports[0].name);
+  }
+  const { requests, limits } = container.resources;
+  assert.equal(limits.cpu, undefined, "no CPU limit: throttling only stretches iterations");
+  // docs/benchmarks.md: 159 MiB peak RSS at 1000 tasks must fit under the limit, 100 tasks' 92 MiB in the request.
+  const mib = (text: string) => Number(/^(\d+)Mi$/.exec(text)![1]);
+  assert.ok(mib(limits.memory) >= 159 && mib(requests.memory) >= 92, JSON.stringify(container.resources));
 });

@@ -16,6 +16,7 @@ import { readCgroupLayout } from "../../src/platform/cgroup/mounts.ts";
 import { defaultHostPaths } from "../../src/platform/host_paths.ts";
 import { readProcCgroups } from "../../src/platform/procfs/cgroups.ts";
 import { withFileLock } from "./file_lock.ts";
+import { type RealCgroups, withRealCgroups } from "./real_cgroups.ts";
 
 export type PerfBinding = "unbound" | "v1" | "lingering";
 
@@ -152,4 +153,22 @@ export async function forEachBinding(body: (binding: PerfBinding) => Promise<voi
 /** Runs `body` with perf_event mounted as v1 (the tests' own mount unless one exists), under the lock. */
 export async function withV1PerfEvent<T>(body: () => Promise<T>): Promise<T> {
   return await withPerfBindingLock(() => inBinding("v1", body));
+}
+
+/**
+ * Runs `body` under the lock with `count` real task cgroups in every hierarchy an agent with perf events
+ * reads (cpu, cpuacct, memory, perf_event, cgroup2), in the binding the host is in; a lingering binding, a
+ * leftover that would stop such an agent at start, is released first.
+ */
+export async function withPerfCountedCgroups<T>(
+  count: number,
+  body: (groups: RealCgroups) => Promise<T>,
+): Promise<T> {
+  return await withPerfBindingLock(() => {
+    const now = perfBinding().binding;
+    return inBinding(
+      now === "lingering" ? "unbound" : now,
+      () => withRealCgroups(["cpuacct", "cpu", "memory", "perf_event", "unified"], count, body),
+    );
+  });
 }

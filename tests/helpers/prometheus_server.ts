@@ -37,11 +37,12 @@ export class PrometheusServer {
     this.#log = new Response(child.stderr).text();
   }
 
-  /** Starts Prometheus scraping `target` (host:port) as job `job`, and waits until it is ready. */
-  static async start(target: string, job: string): Promise<PrometheusServer> {
+  /** Starts Prometheus scraping `target` (host:port, or several) as job `job`, and waits until it is ready. */
+  static async start(target: string | readonly string[], job: string): Promise<PrometheusServer> {
     const dir = await Deno.makeTempDir({ prefix: "wca-prometheus-" });
+    const targets = (typeof target === "string" ? [target] : target).map((t) => `"${t}"`).join(", ");
     const config = `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n` +
-      `  - job_name: ${job}\n    static_configs:\n      - targets: ["${target}"]\n`;
+      `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets}]\n`;
     await Deno.writeTextFile(join(dir, "prometheus.yml"), config);
     const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const web = `127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
@@ -61,6 +62,16 @@ export class PrometheusServer {
     const body = await response.json();
     if (body.status !== "success") throw new Error(`query ${expression}: ${JSON.stringify(body)}`);
     return body.data.result as PromSample[];
+  }
+
+  /** The values of `label` on the series `match` selects (what Grafana's label_values() asks). */
+  async labelValues(label: string, match: string): Promise<string[]> {
+    const url = `${this.#base}/api/v1/label/${label}/values?match[]=${encodeURIComponent(match)}`;
+    const body = await (await fetch(url)).json();
+    if (body.status !== "success") {
+      throw new Error(`label values ${label} of ${match}: ${JSON.stringify(body)}`);
+    }
+    return body.data as string[];
   }
 
   /** Polls `probe` every 100 ms until it returns a value; fails with Prometheus' log after `ms`. */

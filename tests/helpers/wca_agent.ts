@@ -20,11 +20,18 @@ export class Agent {
   stdout = "";
   stderr = "";
 
-  constructor(args: string[]) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...DENO_FLAGS, "src/main.ts", ...ROOT_FLAG, ...args],
-      cwd: ROOT,
-      env: { NO_COLOR: "1" },
+  /**
+   * `wca ARGS` from the source by default; `executable` runs another form of it (a packaged file) with
+   * exactly `env` as its environment, in `cwd`.
+   */
+  constructor(args: string[], executable?: { path: string; env: Record<string, string>; cwd: string }) {
+    const command = executable?.path ?? Deno.execPath();
+    const prefix = executable ? [] : ["run", ...DENO_FLAGS, "src/main.ts"];
+    this.#child = new Deno.Command(command, {
+      args: [...prefix, ...ROOT_FLAG, ...args],
+      cwd: executable?.cwd ?? ROOT,
+      clearEnv: executable !== undefined,
+      env: executable?.env ?? { NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

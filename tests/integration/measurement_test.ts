@@ -254,7 +254,7 @@ await withRealCgroups(["cpuacct", "cpu", "memory"], 3, async (groups) => {
       const path = groups.parent + "/c" + i;
       for (const dir of groups.dirs(path)) Deno.mkdirSync(dir);
       churned.push({ path, child: groups.spawnIn(path) });
-      const tasks = discover.getTasks();
+      const tasks = await discover.getTasks();
       for (const task of tasks) seen.add(task.task_id);
       // The previous churned task vanishes after it was listed: measured as gone mid-iteration.
       if (churned.length > 1) {

@@ -18,17 +18,19 @@ nodeContract(
   () => cgroupNode("v2_unified", { parents: ["/"], require_pids: false }),
 );
 
-Deno.test("CgroupNode: depth, include/exclude and require_pids select the task cgroups", () => {
+Deno.test("CgroupNode: depth, include/exclude and require_pids select the task cgroups", async () => {
   const deep = cgroupNode("v2_unified", { parents: ["/kubepods.slice"], depth: 2, require_pids: false });
-  assert.deepEqual(deep.getTasks().map((t) => t.task_id), [
+  assert.deepEqual((await deep.getTasks()).map((t) => t.task_id), [
     "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f1e2d3c.slice",
   ]);
-  const split = (params: Record<string, unknown>) =>
-    cgroupNode("v1_split", { parents: ["/"], require_pids: false, ...params }).getTasks().map((t) => t.name);
-  assert.deepEqual(split({}), ["/task1", "/task2"]);
-  assert.deepEqual(split({ include: "1$" }), ["/task1"]);
-  assert.deepEqual(split({ exclude: "1$" }), ["/task2"]);
-  assert.deepEqual(cgroupNode("v1_split", { parents: ["/missing"] }).getTasks(), []);
+  const split = async (params: Record<string, unknown>) =>
+    (await cgroupNode("v1_split", { parents: ["/"], require_pids: false, ...params }).getTasks()).map((t) =>
+      t.name
+    );
+  assert.deepEqual(await split({}), ["/task1", "/task2"]);
+  assert.deepEqual(await split({ include: "1$" }), ["/task1"]);
+  assert.deepEqual(await split({ exclude: "1$" }), ["/task2"]);
+  assert.deepEqual(await cgroupNode("v1_split", { parents: ["/missing"] }).getTasks(), []);
 });
 
 Deno.test("CgroupNode: an invalid regular expression is a config error", () => {
@@ -40,14 +42,14 @@ Deno.test("CgroupNode: an invalid regular expression is a config error", () => {
 Deno.test("CgroupNode on this machine: finds real cgroups with processes, and loses them when removed", async () => {
   await withRealCgroups(["cpuacct", "cpu", "memory"], 2, async (group) => {
     const node = cgroupNode(undefined, { parents: [group.parent] });
-    assert.deepEqual(node.getTasks().map((t) => t.name), [], "no processes yet");
+    assert.deepEqual((await node.getTasks()).map((t) => t.name), [], "no processes yet");
     const child = group.spawnIn(group.paths[0]!);
     try {
-      assert.deepEqual(node.getTasks().map((t) => t.name), [group.paths[0]]);
+      assert.deepEqual((await node.getTasks()).map((t) => t.name), [group.paths[0]]);
     } finally {
       await group.kill(child);
     }
     group.remove(group.paths[0]!);
-    assert.deepEqual(node.getTasks(), []);
+    assert.deepEqual(await node.getTasks(), []);
   });
 });

@@ -98,7 +98,7 @@ export function parseMountinfo(text: string, source = "self/mountinfo"): Mountin
 /**
  * Finds the cgroup hierarchies among mountinfo entries. Mount points under the default cgroup root are
  * mapped onto `paths.cgroup`, so a fixture tree's mountinfo resolves inside the fixture. When a hierarchy
- * is mounted twice the mount under the cgroup root wins, else the first one listed.
+ * is mounted twice the mount under the cgroup root wins (see prefer), else the first one listed.
  */
 export function discoverCgroupMounts(
   entries: readonly MountinfoEntry[],
@@ -118,12 +118,12 @@ export function discoverCgroupMounts(
       controllers: Object.freeze(controllers),
     });
     if (version === 2) {
-      if (unified === undefined || prefer(mount, unified)) unified = mount;
+      if (unified === undefined || prefer(mount, unified, paths)) unified = mount;
       continue;
     }
     for (const controller of controllers) {
       const known = v1.get(controller);
-      if (known === undefined || prefer(mount, known)) v1.set(controller, mount);
+      if (known === undefined || prefer(mount, known, paths)) v1.set(controller, mount);
     }
   }
   if (v1.size === 0 && unified === undefined) throw new Error("mountinfo lists no cgroup or cgroup2 mount");
@@ -152,8 +152,13 @@ function v1Controllers(superOptions: readonly string[]): string[] {
 }
 
 /** Whether `candidate` should replace `known`: only a mount under the cgroup root beats the first one. */
-function prefer(candidate: CgroupMount, known: CgroupMount): boolean {
-  const root = defaultHostPaths().cgroup;
-  const under = (m: CgroupMount) => m.hostMountPoint === root || m.hostMountPoint.startsWith(root + "/");
-  return under(candidate) && !under(known);
+/**
+ * A mount really at the configured cgroup root (the host's tree under --host-root) beats one that only
+ * maps onto it (the container's own /sys/fs/cgroup), which beats any other.
+ */
+function prefer(candidate: CgroupMount, known: CgroupMount, paths: HostPaths): boolean {
+  const under = (m: CgroupMount, root: string) =>
+    m.hostMountPoint === root || m.hostMountPoint.startsWith(root + "/");
+  const rank = (m: CgroupMount) => under(m, paths.cgroup) ? 2 : under(m, defaultHostPaths().cgroup) ? 1 : 0;
+  return rank(candidate) > rank(known);
 }

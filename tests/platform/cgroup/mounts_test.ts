@@ -105,6 +105,18 @@ Deno.test("discoverCgroupMounts: a container's view keeps the namespace root", (
   assert.equal(layout.v1.get("memory")!.root, "/kubepods/pod1/abc");
 });
 
+Deno.test("discoverCgroupMounts in a container with --host-root: the host's tree beats the container's own", () => {
+  // Docker on cgroup v1 (host cgroup namespace): the container's own cpuacct is its /docker/<id> subtree
+  // at /sys/fs/cgroup/cpuacct; the host's whole tree is bind-mounted at /host/sys/fs/cgroup/cpuacct.
+  const mountinfo = "800 799 0:30 /docker/abc /sys/fs/cgroup/cpuacct ro - cgroup cgroup rw,cpuacct\n" +
+    "900 899 0:30 / /host/sys/fs/cgroup/cpuacct ro - cgroup cgroup rw,cpuacct\n";
+  for (const text of [mountinfo, mountinfo.split("\n").reverse().join("\n")]) {
+    const layout = discoverCgroupMounts(parseMountinfo(text), hostPathsUnder("/host"));
+    assert.equal(layout.v1.get("cpuacct")!.root, "/");
+    assert.equal(layout.v1.get("cpuacct")!.mountPoint, "/host/sys/fs/cgroup/cpuacct");
+  }
+});
+
 Deno.test("discoverCgroupMounts: no cgroup filesystem is an error", () => {
   assert.throws(
     () => discoverCgroupMounts(parseMountinfo("22 27 0:21 / /proc rw - proc proc rw\n")),
