@@ -6,6 +6,7 @@
  * capability dropped, non-root), measures the workload container's cgroup and names it after the
  * container when given the Docker socket.
  */
+import { withPerfBindingLock } from "../helpers/perf_cgroup.ts";
 import assert from "node:assert/strict";
 import { buildImage, IMAGES } from "../../.ci/images.ts";
 import { docker, dockerOk, ensureDockerd } from "../helpers/docker.ts";
@@ -77,59 +78,71 @@ async function withContainers<T>(body: (names: string[]) => Promise<T>): Promise
 
 Deno.test("images: the stress-ng workload container serves its figures; the agent container, as a DaemonSet runs it, measures it and names it", async () => {
   const { agent, stress } = await images;
-  // The workload container keeps a CPU busy: not while another test measures CPU load.
-  await withCpuLoadLock(() =>
-    withContainers(async (names) => {
-      const workload = `wca-test-stress-${suffix}`;
-      names.push(workload);
-      const id = await dockerOk("run", "-d", "--name", workload, "--label", "com.example.team=perf", stress);
-      const workloadIp = await containerIp(workload);
-      const apms = await scrape(
-        `http://${workloadIp}:8080/`,
-        /^stress_ng_bogo_ops\{/m,
-        "stress-ng's bogo ops from the workload container",
-        60_000,
-      );
-      assert.match(apms, /^stress_ng_bogo_ops\{cores="1",stressor="cpu",workload="stress-ng"\} \d+/m);
+  // The workload container keeps a CPU busy: not while another test measures CPU load. And runc puts a
+  // container into every mounted v1 hierarchy: while one runs, a perf test could not unmount its perf_event
+  // hierarchy (the container's cgroup in it is busy), so containers live under the perf binding lock.
+  await withPerfBindingLock(() =>
+    withCpuLoadLock(() =>
+      withContainers(async (names) => {
+        const workload = `wca-test-stress-${suffix}`;
+        names.push(workload);
+        const id = await dockerOk(
+          "run",
+          "-d",
+          "--name",
+          workload,
+          "--label",
+          "com.example.team=perf",
+          stress,
+        );
+        const workloadIp = await containerIp(workload);
+        const apms = await scrape(
+          `http://${workloadIp}:8080/`,
+          /^stress_ng_bogo_ops\{/m,
+          "stress-ng's bogo ops from the workload container",
+          60_000,
+        );
+        assert.match(apms, /^stress_ng_bogo_ops\{cores="1",stressor="cpu",workload="stress-ng"\} \d+/m);
 
-      // Non-root, no capabilities: cgroup and /proc files are world-readable. The socket's group lets the
-      // agent ask the daemon for container names, nothing more.
-      const socketGid = String(Deno.statSync("/var/run/docker.sock").gid);
-      const daemonSet = `wca-test-agent-${suffix}`;
-      names.push(daemonSet);
-      await dockerOk(
-        "run",
-        "-d",
-        "--name",
-        daemonSet,
-        ...DAEMONSET_FLAGS,
-        "--group-add",
-        socketGid,
-        "-v",
-        "/var/run/docker.sock:/var/run/docker.sock:ro",
-        agent,
-      );
-      const agentIp = await containerIp(daemonSet);
-      const task = new RegExp(
-        `^task_cpu_usage_seconds\\{[^}]*task_id="/docker/${id}"[^}]*\\} [0-9.e+-]+$`,
-        "m",
-      );
-      const metrics = await scrape(
-        `http://${agentIp}:9192/metrics`,
-        task,
-        "the workload container's cgroup in the agent's metrics",
-        60_000,
-      ).catch(async (error) => {
-        throw new Error(`${error.message}\nagent log:\n${(await docker("logs", daemonSet)).err}`);
-      });
-      const line = task.exec(metrics)![0];
-      assert.match(line, new RegExp(`task_name="${workload}"`));
-      assert.match(line, new RegExp(`container_name="${workload}"`));
-      assert.match(line, new RegExp(`container_id="${id}"`));
-      assert.match(line, new RegExp(`image="${stress}"`));
-      assert.match(line, /com_example_team="perf"/);
-      const user = await dockerOk("exec", daemonSet, "id", "-u");
-      assert.equal(user, "65534", "the agent image runs as nobody by default");
-    })
+        // Non-root, no capabilities: cgroup and /proc files are world-readable. The socket's group lets the
+        // agent ask the daemon for container names, nothing more.
+        const socketGid = String(Deno.statSync("/var/run/docker.sock").gid);
+        const daemonSet = `wca-test-agent-${suffix}`;
+        names.push(daemonSet);
+        await dockerOk(
+          "run",
+          "-d",
+          "--name",
+          daemonSet,
+          ...DAEMONSET_FLAGS,
+          "--group-add",
+          socketGid,
+          "-v",
+          "/var/run/docker.sock:/var/run/docker.sock:ro",
+          agent,
+        );
+        const agentIp = await containerIp(daemonSet);
+        const task = new RegExp(
+          `^task_cpu_usage_seconds\\{[^}]*task_id="/docker/${id}"[^}]*\\} [0-9.e+-]+$`,
+          "m",
+        );
+        const metrics = await scrape(
+          `http://${agentIp}:9192/metrics`,
+          task,
+          "the workload container's cgroup in the agent's metrics",
+          60_000,
+        ).catch(async (error) => {
+          throw new Error(`${error.message}\nagent log:\n${(await docker("logs", daemonSet)).err}`);
+        });
+        const line = task.exec(metrics)![0];
+        assert.match(line, new RegExp(`task_name="${workload}"`));
+        assert.match(line, new RegExp(`container_name="${workload}"`));
+        assert.match(line, new RegExp(`container_id="${id}"`));
+        assert.match(line, new RegExp(`image="${stress}"`));
+        assert.match(line, /com_example_team="perf"/);
+        const user = await dockerOk("exec", daemonSet, "id", "-u");
+        assert.equal(user, "65534", "the agent image runs as nobody by default");
+      })
+    )
   );
 });
