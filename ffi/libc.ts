@@ -233,6 +233,31 @@ export class Libc {
   }
 
   /**
+   * Reads `fd` to its end: a 4 KiB first read (kernel files fit in one page), then 64 KiB ones. Stops
+   * once more than `limit` bytes are read and returns what it has, so a caller can tell "over the limit"
+   * by the length without reading an endless file.
+   */
+  readToEnd(fd: number, limit = Number.MAX_SAFE_INTEGER): Uint8Array<ArrayBuffer> {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let total = 0;
+    while (total <= limit) {
+      const chunk = new Uint8Array(Math.min(total === 0 ? 4096 : 65536, limit + 1 - total));
+      const n = this.read(fd, chunk);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
+  }
+
+  /**
    * pread(2): reads into `buffer` from `offset` without moving the file position, so a kept-open kernel
    * file is re-read from offset 0 with one call (read(2) would need an lseek first). Returns the byte
    * count; 0 at the end of the file.

@@ -135,22 +135,10 @@ function realPath(what: string, path: string): string {
 }
 
 function readAll(libc: Libc, fd: number, limit: number, what: string): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const chunk = new Uint8Array(Math.min(64 * 1024, limit + 1 - total));
-    const n = libc.read(fd, chunk);
-    if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
-    total += n;
-    // The size was checked on the descriptor; a file that grows past it since is refused all the same.
-    if (total > limit) throw new ConfigError(`${what} is over ${limit} bytes; at most ${limit} are accepted`);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
+  const bytes = libc.readToEnd(fd, limit);
+  // The size was checked on the descriptor; a file that grows past it since is refused all the same.
+  if (bytes.length > limit) {
+    throw new ConfigError(`${what} is over ${limit} bytes; at most ${limit} are accepted`);
   }
   return bytes;
 }

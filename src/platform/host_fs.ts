@@ -85,24 +85,7 @@ export function readFileSync(path: string): Uint8Array<ArrayBuffer> {
   return attempt("readfile", path, (lib) => {
     const fd = lib.open(path);
     try {
-      const chunks: Uint8Array<ArrayBuffer>[] = [];
-      let total = 0;
-      for (;;) {
-        // Kernel files are small; one page usually holds them.
-        const chunk = new Uint8Array(total === 0 ? 4096 : 65536);
-        const n = lib.read(fd, chunk);
-        if (n === 0) break;
-        chunks.push(chunk.subarray(0, n));
-        total += n;
-      }
-      if (chunks.length === 1) return chunks[0]!;
-      const bytes = new Uint8Array(total);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return bytes;
+      return lib.readToEnd(fd);
     } finally {
       lib.close(fd);
     }

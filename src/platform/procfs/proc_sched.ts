@@ -5,9 +5,8 @@
  * nanosecond times printed as `ms.ns`), then, with CONFIG_NUMA_BALANCING, one
  * `numa_faults node=N task_private=… task_shared=… group_private=… group_shared=…` line per node.
  */
-import * as hostFs from "../host_fs.ts";
 import type { HostPaths } from "../host_paths.ts";
-import { isGoneError } from "../fs_errors.ts";
+import { readUnlessGone } from "../fs_errors.ts";
 import { linesOf, PlatformParseError, toDecimal, toInteger } from "../parse.ts";
 
 export interface NumaFaults {
@@ -72,12 +71,7 @@ function parseNumaFaults(line: string, source: string, lineNumber: number): Numa
 /** The process's sched file; undefined when the process has exited. */
 export function readProcSched(paths: HostPaths, pid: number, keys?: RegExp): ProcSched | undefined {
   const path = `${paths.proc}/${pid}/sched`;
-  let text: string;
-  try {
-    text = hostFs.readTextFileSync(path);
-  } catch (error) {
-    if (isGoneError(error)) return undefined;
-    throw error;
-  }
+  const text = readUnlessGone(path);
+  if (text === undefined) return undefined;
   return parseProcSched(text, path, keys);
 }

@@ -7,7 +7,7 @@
  */
 import * as hostFs from "../host_fs.ts";
 import type { HostPaths } from "../host_paths.ts";
-import { isGoneError } from "../fs_errors.ts";
+import { isGoneError, readUnlessGone } from "../fs_errors.ts";
 import { linesOf, PlatformParseError, toInteger } from "../parse.ts";
 
 export interface SmapsRollup {
@@ -40,13 +40,8 @@ export function parseSmapsRollup(text: string, source = "smaps_rollup"): SmapsRo
 /** The process's smaps_rollup; undefined when the process has exited. */
 export function readSmapsRollup(paths: HostPaths, pid: number): SmapsRollup | undefined {
   const path = `${paths.proc}/${pid}/smaps_rollup`;
-  let text: string;
-  try {
-    text = hostFs.readTextFileSync(path);
-  } catch (error) {
-    if (isGoneError(error)) return undefined;
-    throw error;
-  }
+  const text = readUnlessGone(path);
+  if (text === undefined) return undefined;
   // A kernel thread or a zombie has no mm: the file is empty.
   if (text === "") return undefined;
   return parseSmapsRollup(text, path);
